@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// Thin launcher: the compiled CLI lives in dist/ (npm run build).
+import { main } from '../dist/cli/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (typeof code === 'number') process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`driftwatch: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

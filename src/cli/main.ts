@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry point of the `driftwatch` command.
+import { builtinRegistry } from '../components.js';
+import type { Registry } from '../pipeline/registry.js';
+import { parseCommon } from './args.js';
+import { componentsCommand, printConfigCommand, validateCommand } from './commands.js';
+import { processIO } from './io.js';
+import type { CliIO } from './io.js';
+import { EXIT_CONFIG, reportError } from './report-error.js';
+import { runAgent } from './run.js';
+
+export const USAGE = `Usage: driftwatch <command> [options]
+
+Commands:
+  run --config FILE [--config FILE…] [--set key.path=value…]   run the agent
+  validate --config FILE…                                     check the configuration, report every problem, exit 2 if any
+  print-config [--config FILE…]                               show the effective configuration with secrets masked
+  components [--json]                                         list the built-in components and their stability
+  help                                                        this text
+
+Common options:
+  --log-level LEVEL        trace|debug|info|warn|error (env DRIFTWATCH_LOG_LEVEL)
+  --data-dir DIR           checkpoints, queues, known shapes (env DRIFTWATCH_DATA_DIR, default ./data)
+  --shutdown-timeout DUR   drain deadline on SIGTERM/SIGINT (env DRIFTWATCH_SHUTDOWN_TIMEOUT, default 10s)
+`;
+
+export interface MainOptions {
+  io?: CliIO;
+  registry?: Registry;
+}
+
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
+  const io = opts.io ?? processIO;
+  const registry = opts.registry ?? builtinRegistry();
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run': {
+        const args = parseCommon(rest);
+        if (args.help) return usage(io);
+        return await runAgent({ args, io, registry });
+      }
+      case 'validate':
+        return validateCommand(parseCommon(rest), io, registry);
+      case 'print-config':
+        return printConfigCommand(parseCommon(rest), io, registry);
+      case 'components':
+        return componentsCommand(
+          io,
+          registry,
+          parseCommon(rest, { json: { type: 'boolean' } }).values.json === true,
+        );
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        return usage(io);
+      default:
+        io.err(`driftwatch: unknown command "${command}"\n\n${USAGE}`);
+        return EXIT_CONFIG;
+    }
+  } catch (err) {
+    return reportError(io, err);
+  }
+}
+
+function usage(io: CliIO): number {
+  io.out(USAGE);
+  return 0;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+// `driftwatch run`: load → build → start → wait for signals. SIGTERM/SIGINT drain within the
+// deadline and exit 0; a second signal exits at once. SIGHUP reloads, keeping the old
+// pipeline when the new config is bad.
+import { mkdirSync } from 'node:fs';
+import { ConfigError } from '../component/errors.js';
+import { loadServiceConfig } from '../config/load.js';
+import type { ServiceConfig } from '../config/load.js';
+import { loadProcessSettings } from '../config/process-settings.js';
+import type { ProcessSettings } from '../config/process-settings.js';
+import type { Registry } from '../pipeline/registry.js';
+import { Service } from '../service/service.js';
+import { createLogger } from '../telemetry/logger.js';
+import type { Logger } from '../telemetry/logger.js';
+import { registerProcessMetrics, SelfMetrics } from '../telemetry/self-metrics.js';
+import type { CommonArgs } from './args.js';
+import type { CliIO } from './io.js';
+import { EXIT_OK, EXIT_RUNTIME, reportError } from './report-error.js';
+
+export interface RunOptions {
+  args: CommonArgs;
+  io: CliIO;
+  registry: Registry;
+  /** Embedded configs (the demo) used when no --config is given. */
+  inline?: Array<[string, string]>;
+  /** Called once started, with what is running (the demo prints where to look). */
+  onStarted?: (ctx: RunningAgent) => void | Promise<void>;
+  /** Called after the service stopped (the demo stops its simulator). */
+  onStopped?: () => Promise<void>;
+}
+
+export interface RunningAgent {
+  service: Service;
+  config: ServiceConfig;
+  settings: ProcessSettings;
+  logger: Logger;
+}
+
+export async function runAgent(opts: RunOptions): Promise<number> {
+  const { args, io } = opts;
+  let settings: ProcessSettings;
+  let cfg: ServiceConfig;
+  const load = () =>
+    loadServiceConfig({
+      files: args.config,
+      inline: args.config.length === 0 ? opts.inline : undefined,
+      sets: args.set,
+      env: io.env,
+      registry: opts.registry,
+    });
+  try {
+    settings = loadProcessSettings(
+      { logLevel: args.logLevel, dataDir: args.dataDir, shutdownTimeout: args.shutdownTimeout },
+      io.env,
+    );
+    cfg = load();
+    mkdirSync(settings.dataDir, { recursive: true });
+  } catch (err) {
+    return reportError(io, err);
+  }
+  const logger = createLogger({ level: settings.logLevel });
+  for (const w of cfg.warnings) logger.warn(w);
+  const metrics = new SelfMetrics();
+  registerProcessMetrics(metrics);
+  const reloads = metrics.counter('driftwatch_config_reloads_total', 'Configuration reloads by result.');
+  const service = new Service({ registry: opts.registry, process: settings, logger, metrics });
+  try {
+    await service.start(cfg);
+  } catch (err) {
+    await opts.onStopped?.();
+    return reportError(io, err);
+  }
+  logger.info({ pipelines: [...cfg.service.pipelines.keys()], files: cfg.files }, 'Driftwatch started.');
+  await opts.onStarted?.({ service, config: cfg, settings, logger });
+
+  return new Promise<number>((resolvePromise) => {
+    let stopping = false;
+    const onStop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, 'Second signal: exiting now without draining.');
+        process.exit(EXIT_RUNTIME);
+      }
+      stopping = true;
+      logger.info({ signal, deadline_ms: settings.shutdownTimeoutMs }, 'Shutting down: draining pipelines.');
+      void service
+        .shutdown(settings.shutdownTimeoutMs)
+        .then(async (errors) => {
+          for (const e of errors) logger.error({ err: e.message }, 'Component shutdown error.');
+          await opts.onStopped?.();
+          logger.info('Driftwatch stopped.');
+          cleanup();
+          resolvePromise(errors.length === 0 ? EXIT_OK : EXIT_RUNTIME);
+        })
+        .catch((err: unknown) => {
+          logger.error({ err: String(err) }, 'Shutdown failed.');
+          cleanup();
+          resolvePromise(EXIT_RUNTIME);
+        });
+    };
+    const onHup = () => {
+      if (stopping) return;
+      let next: ServiceConfig;
+      try {
+        next = load();
+      } catch (err) {
+        const problems = err instanceof ConfigError ? err.problems : [String(err)];
+        reloads.add(1, { result: 'failure' });
+        service.host.lastReload = { at: Date.now(), ok: false, error: problems.join('; ') };
+        logger.error(
+          { problems },
+          'Reload refused: the new configuration is invalid; the running pipeline is unchanged.',
+        );
+        return;
+      }
+      service.reload(next).then(
+        () => {
+          reloads.add(1, { result: 'success' });
+          service.host.lastReload = { at: Date.now(), ok: true };
+          logger.info({ pipelines: [...next.service.pipelines.keys()] }, 'Configuration reloaded.');
+        },
+        (err: unknown) => {
+          reloads.add(1, { result: 'failure' });
+          service.host.lastReload = { at: Date.now(), ok: false, error: (err as Error).message };
+          logger.error({ err: (err as Error).message }, 'Reload failed while starting new components.');
+        },
+      );
+    };
+    const cleanup = () => {
+      process.off('SIGTERM', onStop);
+      process.off('SIGINT', onStop);
+      process.off('SIGHUP', onHup);
+    };
+    process.on('SIGTERM', onStop);
+    process.on('SIGINT', onStop);
+    process.on('SIGHUP', onHup);
+  });
+}

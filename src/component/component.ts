@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// Component lifecycle contracts (learned from the Collector's component.Component).
+import type { Logger } from '../telemetry/logger.js';
+import type { ComponentTelemetry } from '../telemetry/component-telemetry.js';
+import type { SelfMetrics } from '../telemetry/self-metrics.js';
+import type { ProcessSettings } from '../config/process-settings.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** An extra HTTP route served by the health_check extension (status page, etc.). */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export type Kind = 'receiver' | 'processor' | 'exporter' | 'extension';
+export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
+
+export type ComponentState =
+  'starting' | 'ok' | 'recoverable_error' | 'permanent_error' | 'stopping' | 'stopped';
+
+export interface ComponentStatus {
+  state: ComponentState;
+  /** Sanitized reason, never a secret. */
+  error?: string;
+  since: number;
+}
+
+export interface ShutdownOptions {
+  /** Absolute wall-clock deadline (epoch ms) by which the component must have released everything. */
+  deadline: number;
+}
+
+/** What the running service offers its components. */
+export interface Host {
+  reportStatus(id: string, status: Omit<ComponentStatus, 'since'>): void;
+  getExtension(id: string): Component | undefined;
+  /** Component states, for the health endpoint. */
+  statuses(): ReadonlyMap<string, ComponentStatus>;
+  /** The agent's own telemetry registry (rendered at /metrics). */
+  readonly metrics: SelfMetrics;
+  /** Components may publish extra routes on the health endpoint (e.g. `/status`). */
+  registerRoute(path: string, handler: RouteHandler): void;
+  routes(): ReadonlyMap<string, RouteHandler>;
+}
+
+export interface Component {
+  /** Must return quickly; long-running loops run in the background. */
+  start(host: Host): Promise<void>;
+  /** Idempotent, safe without start(); stops intake, drains, releases, within the deadline. */
+  shutdown(opts: ShutdownOptions): Promise<void>;
+}
+
+/** Everything a factory needs besides the config and the next consumer. */
+export interface CreateSettings {
+  /** Full id, `type` or `type/name`. */
+  id: string;
+  kind: Kind;
+  /** Pipeline the instance belongs to (processors are created per pipeline). */
+  pipeline?: string;
+  logger: Logger;
+  telemetry: ComponentTelemetry;
+  process: ProcessSettings;
+  /** Directory where the component may keep state (checkpoints, queues); created on demand. */
+  dataDir: string;
+}

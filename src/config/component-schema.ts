@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// ajv validation of component blocks: defaults applied, unknown keys rejected, every error
+// kept with its path, validators compiled once per factory.
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { AnyFactory, JsonSchema } from '../component/factory.js';
+import { didYouMean } from '../util/suggest.js';
+
+const ajv = new Ajv({
+  allErrors: true,
+  useDefaults: true,
+  strict: false,
+  verbose: true,
+  allowUnionTypes: true,
+});
+ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+export function compileSchema(schema: JsonSchema): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
+  return fn;
+}
+
+/** The defaults a schema declares, as a fresh object: `createDefaultConfig` for most factories. */
+export function defaultsFromSchema<C>(schema: JsonSchema): C {
+  const value: Record<string, unknown> = {};
+  compileSchema(schema)(value);
+  return value as C;
+}
+
+export interface SchemaProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Validates in place (defaults are written into `value`). */
+export function validateAgainst(schema: JsonSchema, value: unknown): SchemaProblem[] {
+  const fn = compileSchema(schema);
+  if (fn(value)) return [];
+  return dedupe((fn.errors ?? []).filter((e) => !isNoise(e)).map(toProblem));
+}
+
+// `anyOf`/`oneOf` add a summary error beside the specific ones; `if` adds "must match then".
+function isNoise(e: ErrorObject): boolean {
+  return e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf';
+}
+
+function toProblem(e: ErrorObject): SchemaProblem {
+  const path: (string | number)[] = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return { path: [...path, key], message: `unknown key "${key}"${didYouMean(key, known)}` };
+    }
+    case 'required': {
+      const key = (e.params as { missingProperty: string }).missingProperty;
+      return { path: [...path, key], message: `missing required key "${key}"` };
+    }
+    case 'type':
+      return {
+        path,
+        message: `must be ${(e.params as { type: string | string[] }).type.toString().replace(',', ' or ')} (got ${describe(e.data)})`,
+      };
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
+      const extra =
+        typeof e.data === 'string'
+          ? didYouMean(
+              e.data,
+              allowed.map((a) => a.replace(/"/g, '')),
+            )
+          : '';
+      return {
+        path,
+        message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(e.data)})${extra}`,
+      };
+    }
+    case 'pattern':
+      return { path, message: `${JSON.stringify(e.data)} is not valid${patternHint(e)}` };
+    default:
+      return { path, message: e.message ?? 'is invalid' };
+  }
+}
+
+function patternHint(e: ErrorObject): string {
+  const desc = (e.parentSchema as { description?: string } | undefined)?.description;
+  return desc ? ` (${desc})` : ` (must match ${(e.params as { pattern: string }).pattern})`;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function dedupe(ps: SchemaProblem[]): SchemaProblem[] {
+  const seen = new Set<string>();
+  return ps.filter((p) => {
+    const k = `${p.path.join('/')}|${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function factoryDefaults(f: AnyFactory): unknown {
+  return f.createDefaultConfig();
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+// /healthz: 200 with component states when healthy, 503 while starting, stopping or after a
+// permanent failure. /metrics: the agent's own telemetry in Prometheus text format. Other
+// components may add routes (the status page) through the host.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { ServiceHost } from '../../service/host.js';
+import { splitHostPort } from './config.js';
+import type { HealthCheckConfig } from './config.js';
+
+export class HealthCheckExtension implements Component {
+  private server?: Server;
+  private host?: Host;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly config: HealthCheckConfig,
+  ) {}
+
+  /** The bound address (port 0 in tests). */
+  address(): AddressInfo | undefined {
+    return this.server?.address() as AddressInfo | undefined;
+  }
+
+  async start(host: Host): Promise<void> {
+    this.host = host;
+    const { host: bindHost, port } = splitHostPort(this.config.endpoint);
+    const server = createServer((req, res) => this.handle(req, res));
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            err.code === 'EADDRINUSE'
+              ? `health_check endpoint ${this.config.endpoint} is already in use (set extensions.health_check.endpoint to a free port)`
+              : `health_check cannot listen on ${this.config.endpoint}: ${err.code ?? err.message}`,
+          ),
+        ),
+      );
+      server.listen(port, bindHost, () => resolve());
+    });
+    server.on('error', (err) => this.settings.logger.error({ err: err.message }, 'Health endpoint error.'));
+    this.server = server;
+    const a = this.address();
+    this.settings.logger.info({ endpoint: `${a?.address}:${a?.port}` }, 'Health endpoint listening.');
+  }
+
+  async shutdown(_opts: ShutdownOptions): Promise<void> {
+    const s = this.server;
+    this.server = undefined;
+    if (!s) return;
+    await new Promise<void>((resolve) => {
+      s.close(() => resolve());
+      s.closeAllConnections();
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const host = this.host as ServiceHost | undefined;
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === this.config.path) {
+      const healthy = host?.healthy() ?? false;
+      const components = Object.fromEntries(
+        [...(host?.statuses() ?? new Map())].map(([id, s]) => [
+          id,
+          { state: s.state, since: new Date(s.since).toISOString(), ...(s.error ? { error: s.error } : {}) },
+        ]),
+      );
+      const body = JSON.stringify({
+        status: healthy ? 'ok' : 'unavailable',
+        service: host?.serviceState ?? 'starting',
+        ...(host?.lastReload
+          ? { last_reload: { ...host.lastReload, at: new Date(host.lastReload.at).toISOString() } }
+          : {}),
+        components,
+      });
+      res
+        .writeHead(healthy ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(body);
+      return;
+    }
+    if (path === this.config.metrics_path) {
+      res
+        .writeHead(200, {
+          'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+          'cache-control': 'no-store',
+        })
+        .end(host?.metrics.renderPrometheus() ?? '');
+      return;
+    }
+    const extra = host?.routes().get(path);
+    if (extra) {
+      try {
+        extra(req, res);
+      } catch (err) {
+        this.settings.logger.error({ err: (err as Error).message, path }, 'Route handler failed.');
+        if (!res.headersSent) res.writeHead(500).end();
+      }
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  }
+}

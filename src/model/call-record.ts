@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+// The one unit of data that flows through every pipeline: one observed LLM API call,
+// from a synthetic probe or from one gateway access-log line (DESIGN.md §1).
+// Bodies live in memory only: no exporter may serialise `response.body`.
+
+export type RecordSource = 'probe' | 'access_log' | 'docs_watch';
+export type Verdict = 'ok' | 'drift' | 'violation';
+
+/** Error classes of DESIGN.md §5, plus `unknown` for shapes nobody has seen yet. */
+export type ErrorClass =
+  | 'auth'
+  | 'bad_request'
+  | 'rate_limit'
+  | 'timeout'
+  | 'upstream'
+  | 'network'
+  | 'redirect'
+  | 'parse'
+  | 'schema'
+  | 'client_abort'
+  | 'unknown';
+
+export interface TargetInfo {
+  /** Low-cardinality provider name, e.g. `cometapi`, `openai`. */
+  provider: string;
+  /** Route template, never a raw URL: `/v1/chat/completions`. */
+  endpoint: string;
+  /** Host name (or host:port) of the server called; spans only. */
+  serverAddress?: string;
+  serverPort?: number;
+  environment?: string;
+  /** Contract file this record is judged against (path or id). */
+  contract?: string;
+}
+
+/** The request fingerprint: what was asked, never the prompt text. */
+export interface RequestInfo {
+  method: string;
+  route: string;
+  model?: string;
+  stream?: boolean;
+  includeUsage?: boolean;
+  messageCount?: number;
+  roles?: string[];
+  maxTokens?: number;
+  timeoutBudgetMs?: number;
+  clientVersion?: string;
+  synthetic: boolean;
+  /** Probe name and kind when the record comes from the probe receiver. */
+  probe?: string;
+  probeKind?: string;
+  /** `small` / `large`: lets p50/p95 be compared by prompt size. */
+  promptSize?: string;
+  bodyBytes?: number;
+  /** Redacted tenant / workload id (HMAC), never the raw value. */
+  tenant?: string;
+  /** Request-side contract check done before sending (validate processor reads it). */
+  requestBody?: unknown;
+}
+
+export interface Usage {
+  promptTokens?: number | null;
+  completionTokens?: number | null;
+  totalTokens?: number | null;
+  reasoningTokens?: number | null;
+  cachedTokens?: number | null;
+  /** Where usage came from: `body`, `final_chunk`, `finish_chunk`, `x_groq`, `log`... */
+  origin?: string;
+}
+
+/** What a streamed response looked like, as parsed by the SSE reader. */
+export interface StreamSummary {
+  events: number;
+  dataChunks: number;
+  comments: number;
+  sawDone: boolean;
+  /** Anomalies, bounded vocabulary: `no_done`, `error_event`, `invalid_json`, `stalled`, `garbage`... */
+  anomalies: string[];
+  /** Parsed JSON chunks (in memory only, bounded by the probe's limits). */
+  chunks?: unknown[];
+  /** Assembled content length per choice (never the text itself once redacted). */
+  contentChars?: number;
+  errorEvent?: unknown;
+}
+
+export interface ResponseInfo {
+  status?: number;
+  /** Allow-listed headers only (request id, x-ratelimit-*, retry-after, content-type). */
+  headers: Record<string, string>;
+  contentType?: string;
+  bodyBytes?: number;
+  /** Body stopped at the configured limit. */
+  truncated?: boolean;
+  /** Parsed JSON body, in memory only. `undefined` when absent or not JSON. */
+  body?: unknown;
+  /** Parse state of the body: `json`, `empty`, `invalid_json`, `html`, `sse`, `not_read`. */
+  parse?: string;
+  model?: string;
+  finishReasons?: string[];
+  usage?: Usage;
+  requestId?: string;
+  stream?: StreamSummary;
+  /** Location header of a 3xx, reduced to its origin (never followed). */
+  redirectOrigin?: string;
+  /** First content text, kept in memory only for the optional soft answer check. */
+  contentText?: string;
+}
+
+/** Phase timings in milliseconds, measured by the client itself. */
+export interface Timings {
+  dnsMs?: number;
+  connectMs?: number;
+  tlsMs?: number;
+  ttfbMs?: number;
+  firstEventMs?: number;
+  firstTokenMs?: number;
+  firstReasoningTokenMs?: number;
+  totalMs?: number;
+  /** Gateway-reported upstream time (access logs). */
+  upstreamMs?: number;
+  /** Gaps between stream chunks (bounded sample). */
+  chunkGapsMs?: number[];
+  chunkCount?: number;
+  retryAddedMs?: number;
+}
+
+export interface TransportError {
+  /** Bounded code: `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, `TLS`, `timeout`, `body_timeout`, `body_limit`... */
+  code: string;
+  phase?: 'dns' | 'connect' | 'tls' | 'headers' | 'body';
+  /** Sanitized message; never contains credentials. */
+  message?: string;
+}
+
+/** Gateway view of upstream attempts (access logs). */
+export interface UpstreamInfo {
+  statuses: number[];
+  attempts: number;
+  connectMs?: number;
+  /** More than one attempt: a retry or fallback happened. */
+  retried: boolean;
+  lastAttemptOk?: boolean;
+}
+
+export interface RetryInfo {
+  attempts: number;
+  addedMs: number;
+  succeededAfterFailure: boolean;
+}
+
+export type FindingKind = 'missing' | 'type' | 'enum' | 'unexpected' | 'value' | 'usage' | 'shape' | 'stream';
+export type FindingLevel = 'info' | 'warning' | 'drift' | 'violation';
+
+export interface Finding {
+  /** JSON path from the contract's bounded set, e.g. `choices[0].message.content`. */
+  path: string;
+  kind: FindingKind;
+  level: FindingLevel;
+  /** Short sanitized note; never body values. */
+  note?: string;
+}
+
+export interface ShapeDiff {
+  added: string[];
+  removed: string[];
+  changed: string[];
+}
+
+/** What processors decide about a record. */
+export interface Findings {
+  verdict?: Verdict;
+  items: Finding[];
+  requestSchemaValid?: boolean;
+  responseSchemaValid?: boolean;
+  shapeHash?: string;
+  /** Set when this record introduced a new shape (a drift event). */
+  shapeDiff?: ShapeDiff;
+  errorClass?: ErrorClass;
+  subReason?: string;
+  owner?: string;
+  firstAction?: string;
+  runbook?: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  /** Sanitized error-body shape: keys and JSON types only. */
+  errorShape?: Record<string, string>;
+  /** What the redact processor did: counts by rule, never values. */
+  redactions?: Record<string, number>;
+  /** Soft answer check of the probe (never a hard failure). */
+  answerMatched?: boolean;
+}
+
+export interface CallRecord {
+  source: RecordSource;
+  /** Component id of the receiver that produced it, e.g. `probe/cometapi`. */
+  receiver: string;
+  /** Wall-clock start, epoch milliseconds. */
+  startTimeMs: number;
+  target: TargetInfo;
+  request: RequestInfo;
+  response: ResponseInfo;
+  timings: Timings;
+  transportError?: TransportError;
+  upstream?: UpstreamInfo;
+  retry?: RetryInfo;
+  tls?: { certDaysLeft?: number; protocol?: string };
+  /** Trace context tying the record, its span and the provider request id together. */
+  traceId?: string;
+  spanId?: string;
+  findings: Findings;
+  /** Receiver-specific extras (low volume, never exported as attributes). */
+  extra?: Record<string, unknown>;
+}
+
+/** A fresh, empty record; receivers fill it in. */
+export function newCallRecord(
+  source: RecordSource,
+  receiver: string,
+  target: TargetInfo,
+  request: RequestInfo,
+  startTimeMs = Date.now(),
+): CallRecord {
+  return {
+    source,
+    receiver,
+    startTimeMs,
+    target,
+    request,
+    response: { headers: {} },
+    timings: {},
+    findings: { items: [] },
+  };
+}
+
+/** Deep copy for fan-out to mutating consumers. */
+export function cloneRecords(batch: readonly CallRecord[]): CallRecord[] {
+  return structuredClone(batch as CallRecord[]);
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// The agent's own telemetry: a tiny in-process registry of counters and gauges that renders
+// the Prometheus text format for /metrics. Names mirror the Collector's otelcol_* metrics.
+// Label sets are bounded by construction (component ids, a fixed reason vocabulary).
+
+type Labels = Record<string, string>;
+
+interface Family {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  series: Map<string, { labels: Labels; value: number }>;
+  /** Gauges may be read at scrape time. */
+  collect?: () => Array<{ labels: Labels; value: number }>;
+}
+
+function keyOf(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  return keys.map((k) => `${k}=${labels[k]}`).join(',');
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+export class Counter {
+  constructor(private readonly family: Family) {}
+  add(value: number, labels: Labels = {}): void {
+    if (!(value > 0)) return;
+    const k = keyOf(labels);
+    const s = this.family.series.get(k);
+    if (s) s.value += value;
+    else this.family.series.set(k, { labels, value });
+  }
+  /** Make a zero series visible before the first event (so alerts see 0, not absence). */
+  touch(labels: Labels = {}): void {
+    const k = keyOf(labels);
+    if (!this.family.series.has(k)) this.family.series.set(k, { labels, value: 0 });
+  }
+  get(labels: Labels = {}): number {
+    return this.family.series.get(keyOf(labels))?.value ?? 0;
+  }
+}
+
+export class Gauge {
+  constructor(private readonly family: Family) {}
+  set(value: number, labels: Labels = {}): void {
+    this.family.series.set(keyOf(labels), { labels, value });
+  }
+  get(labels: Labels = {}): number {
+    return this.family.series.get(keyOf(labels))?.value ?? 0;
+  }
+  remove(labels: Labels = {}): void {
+    this.family.series.delete(keyOf(labels));
+  }
+}
+
+export class SelfMetrics {
+  private readonly families = new Map<string, Family>();
+
+  counter(name: string, help: string): Counter {
+    return new Counter(this.family(name, help, 'counter'));
+  }
+
+  gauge(name: string, help: string): Gauge {
+    return new Gauge(this.family(name, help, 'gauge'));
+  }
+
+  /** A gauge computed at scrape time. */
+  observableGauge(name: string, help: string, collect: () => Array<{ labels: Labels; value: number }>): void {
+    this.family(name, help, 'gauge').collect = collect;
+  }
+
+  /** Current value of one series (tests and the status page). */
+  value(name: string, labels: Labels = {}): number {
+    return this.families.get(name)?.series.get(keyOf(labels))?.value ?? 0;
+  }
+
+  /** Sum over all series of a family whose labels include `match`. */
+  sum(name: string, match: Labels = {}): number {
+    const fam = this.families.get(name);
+    if (!fam) return 0;
+    let total = 0;
+    for (const s of fam.series.values()) {
+      if (Object.entries(match).every(([k, v]) => s.labels[k] === v)) total += s.value;
+    }
+    return total;
+  }
+
+  renderPrometheus(): string {
+    const out: string[] = [];
+    for (const fam of [...this.families.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      const series = fam.collect ? fam.collect() : [...fam.series.values()];
+      out.push(`# HELP ${fam.name} ${fam.help}`, `# TYPE ${fam.name} ${fam.type}`);
+      for (const s of series) {
+        const ls = Object.entries(s.labels)
+          .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+          .join(',');
+        out.push(`${fam.name}${ls ? `{${ls}}` : ''} ${Number.isFinite(s.value) ? s.value : 0}`);
+      }
+    }
+    return out.join('\n') + '\n';
+  }
+
+  private family(name: string, help: string, type: Family['type']): Family {
+    let fam = this.families.get(name);
+    if (!fam) {
+      fam = { name, help, type, series: new Map() };
+      this.families.set(name, fam);
+    } else if (fam.type !== type) {
+      throw new Error(`metric ${name} registered twice with different types`);
+    }
+    return fam;
+  }
+}
+
+/** Process metrics every agent exposes (RSS, CPU, uptime, heap). */
+export function registerProcessMetrics(m: SelfMetrics, startedAt = Date.now()): void {
+  m.observableGauge('driftwatch_process_resident_memory_bytes', 'Resident set size of the agent.', () => [
+    { labels: {}, value: process.memoryUsage.rss() },
+  ]);
+  m.observableGauge('driftwatch_process_heap_used_bytes', 'V8 heap in use.', () => [
+    { labels: {}, value: process.memoryUsage().heapUsed },
+  ]);
+  m.observableGauge('driftwatch_process_cpu_seconds_total', 'User plus system CPU time of the agent.', () => {
+    const u = process.cpuUsage();
+    return [{ labels: {}, value: (u.user + u.system) / 1e6 }];
+  });
+  m.observableGauge('driftwatch_process_uptime_seconds', 'Seconds since the agent started.', () => [
+    { labels: {}, value: (Date.now() - startedAt) / 1000 },
+  ]);
+}

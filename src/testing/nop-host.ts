@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+// Test doubles are real modules (Collector consumertest / componenttest).
+import type { CreateSettings, Kind } from '../component/component.js';
+import { loadProcessSettings } from '../config/process-settings.js';
+import { ServiceHost } from '../service/host.js';
+import { createComponentTelemetry } from '../telemetry/component-telemetry.js';
+import { silentLogger } from '../telemetry/logger.js';
+import { SelfMetrics } from '../telemetry/self-metrics.js';
+
+export function nopHost(metrics = new SelfMetrics()): ServiceHost {
+  const h = new ServiceHost(metrics);
+  h.serviceState = 'running';
+  return h;
+}
+
+export function testSettings(
+  kind: Kind,
+  id: string,
+  opts: { dataDir?: string; metrics?: SelfMetrics; pipeline?: string } = {},
+): CreateSettings {
+  const metrics = opts.metrics ?? new SelfMetrics();
+  const process = loadProcessSettings({ dataDir: opts.dataDir ?? '/nonexistent-driftwatch-test' }, {});
+  return {
+    id,
+    kind,
+    pipeline: opts.pipeline,
+    logger: silentLogger(),
+    telemetry: createComponentTelemetry(metrics, kind, id, opts.pipeline),
+    process,
+    dataDir: opts.dataDir ?? '/nonexistent-driftwatch-test',
+  };
+}
