@@ -188,10 +188,25 @@ export interface Findings {
   redactions?: Record<string, number>;
   /** Soft answer check of the probe (never a hard failure). */
   answerMatched?: boolean;
+  /** Days since the contract file's `reviewed` date (contract review age signal). */
+  contractReviewAgeDays?: number;
+}
+
+/**
+ * A record that is not an LLM call but an event about the watch itself (probe budget
+ * exhausted, documentation changed). Processors pass events through untouched; exporters turn
+ * them into event counters and log records.
+ */
+export interface WatchEvent {
+  /** Bounded vocabulary: `probe.budget_exhausted`, `docs.changed`, ... */
+  name: string;
+  attributes: Record<string, string | number | boolean>;
 }
 
 export interface CallRecord {
   source: RecordSource;
+  /** Set on event records only; such a record carries no call. */
+  event?: WatchEvent;
   /** Component id of the receiver that produced it, e.g. `probe/cometapi`. */
   receiver: string;
   /** Wall-clock start, epoch milliseconds. */
