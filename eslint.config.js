@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'bin/**', 'bench/**/*.js', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'bin/**', 'bench/**/*.js', 'eslint.config.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

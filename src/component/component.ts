@@ -59,4 +59,9 @@ export interface CreateSettings {
   process: ProcessSettings;
   /** Directory where the component may keep state (checkpoints, queues); created on demand. */
   dataDir: string;
+  /**
+   * Values that must never leave the process: configured secrets (api keys, tokens) and probe
+   * prompts. Exporters build an ExportGuard (src/util/export-guard.ts) from them.
+   */
+  sensitive: readonly string[];
 }

@@ -38,6 +38,8 @@ export interface ServiceConfig {
   effective: Record<string, unknown>;
   /** Values of secret-looking keys, for the export guard and log scrubbing. */
   secrets: string[];
+  /** Secrets plus prompt texts from the config (keys `prompt`, `content`, `system_prompt`…): never exported. */
+  sensitive: string[];
   /** Files it came from. */
   files: string[];
   /** Non-fatal notes (unused components). */
@@ -61,6 +63,7 @@ const SECTIONS: Array<[string, Kind]> = [
 ];
 const TOP_KEYS = ['receivers', 'processors', 'exporters', 'extensions', 'service'];
 const SECRET_KEY = /(api_?key|token|secret|password|authorization|bearer|hmac_key)/i;
+const PROMPT_KEY = /^(prompt|prompts|content|system_prompt|user_prompt|large_prompt|small_prompt|messages)$/i;
 
 export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   const env = opts.env ?? process.env;
@@ -104,6 +107,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   const environment = typeof env.DRIFTWATCH_ENVIRONMENT === 'string' ? env.DRIFTWATCH_ENVIRONMENT : undefined;
   const sections = {} as Record<Kind, Map<string, ComponentConfig>>;
   const secrets = new Set<string>();
+  const prompts = new Set<string>();
   for (const [section, kind] of SECTIONS) {
     sections[kind] = new Map();
     const block = tree[section] ?? {};
@@ -117,6 +121,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
         sections[kind].set(id, c);
         block[id] = c.config;
         collectSecrets(c.config, secrets);
+        collectPrompts(c.config, prompts);
       }
     }
     tree[section] = block;
@@ -133,6 +138,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
     service,
     effective: tree,
     secrets: [...secrets],
+    sensitive: [...secrets, ...prompts],
     files,
     warnings,
   };
@@ -293,6 +299,16 @@ function collectSecrets(v: unknown, out: Set<string>, key = ''): void {
     for (const x of v) collectSecrets(x, out, key);
   } else if (isPlainObject(v)) {
     for (const [k, x] of Object.entries(v)) collectSecrets(x, out, k);
+  }
+}
+
+function collectPrompts(v: unknown, out: Set<string>, inPrompt = false): void {
+  if (typeof v === 'string') {
+    if (inPrompt && v.length >= 12) out.add(v);
+  } else if (Array.isArray(v)) {
+    for (const x of v) collectPrompts(x, out, inPrompt);
+  } else if (isPlainObject(v)) {
+    for (const [k, x] of Object.entries(v)) collectPrompts(x, out, inPrompt || PROMPT_KEY.test(k));
   }
 }
 

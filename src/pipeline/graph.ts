@@ -68,6 +68,7 @@ export class Graph {
       telemetry: createComponentTelemetry(deps.metrics, kind, id, pipeline),
       process: deps.process,
       dataDir: join(deps.process.dataDir, `${kind}-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`),
+      sensitive: cfg.sensitive,
     });
 
     for (const id of cfg.service.extensions) {

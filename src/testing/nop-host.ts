@@ -16,7 +16,7 @@ export function nopHost(metrics = new SelfMetrics()): ServiceHost {
 export function testSettings(
   kind: Kind,
   id: string,
-  opts: { dataDir?: string; metrics?: SelfMetrics; pipeline?: string } = {},
+  opts: { dataDir?: string; metrics?: SelfMetrics; pipeline?: string; sensitive?: string[] } = {},
 ): CreateSettings {
   const metrics = opts.metrics ?? new SelfMetrics();
   const process = loadProcessSettings({ dataDir: opts.dataDir ?? '/nonexistent-driftwatch-test' }, {});
@@ -28,5 +28,6 @@ export function testSettings(
     telemetry: createComponentTelemetry(metrics, kind, id, opts.pipeline),
     process,
     dataDir: opts.dataDir ?? '/nonexistent-driftwatch-test',
+    sensitive: opts.sensitive ?? [],
   };
 }
