@@ -4,12 +4,15 @@ import type { CreateSettings, Host, ShutdownOptions } from '../component/compone
 import type { ConsumeContext } from '../component/consumer.js';
 import type { ExporterComponent, ExporterFactory } from '../component/factory.js';
 import type { CallRecord } from '../model/call-record.js';
+import { appendFileSync } from 'node:fs';
 
 export class SinkExporter implements ExporterComponent {
   readonly mutatesData: boolean;
   readonly batches: CallRecord[][] = [];
   delayMs = 0;
   failWith?: Error;
+  /** When set, each accepted record is appended as one JSON line (for child-process tests). */
+  path?: string;
   started = false;
   stopped = false;
 
@@ -29,6 +32,12 @@ export class SinkExporter implements ExporterComponent {
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.failWith) throw this.failWith;
     this.batches.push(batch);
+    if (this.path) {
+      const lines = batch.map((r) =>
+        JSON.stringify({ probe: r.request.probe, model: r.request.model, receiver: r.receiver }),
+      );
+      appendFileSync(this.path, lines.join('\n') + '\n');
+    }
   }
 
   async shutdown(_opts: ShutdownOptions): Promise<void> {
@@ -39,13 +48,17 @@ export class SinkExporter implements ExporterComponent {
 /** A factory handing out sinks, remembering each instance by id for assertions. */
 export function sinkExporterFactory(instances = new Map<string, SinkExporter>()): ExporterFactory<{
   delay_ms: number;
+  path: string;
 }> & {
   instances: Map<string, SinkExporter>;
 } {
   const schema = {
     type: 'object',
     additionalProperties: false,
-    properties: { delay_ms: { type: 'integer', minimum: 0, default: 0 } },
+    properties: {
+      delay_ms: { type: 'integer', minimum: 0, default: 0 },
+      path: { type: 'string', default: '' },
+    },
   };
   return {
     type: 'sink',
@@ -53,11 +66,12 @@ export function sinkExporterFactory(instances = new Map<string, SinkExporter>())
     stability: 'development',
     description: 'Test double: keeps records in memory.',
     configSchema: schema,
-    createDefaultConfig: () => ({ delay_ms: 0 }),
+    createDefaultConfig: () => ({ delay_ms: 0, path: '' }),
     instances,
-    create(settings: CreateSettings, config) {
+    create(settings: CreateSettings, config: { delay_ms: number; path: string }) {
       const s = new SinkExporter();
       s.delayMs = config.delay_ms;
+      if (config.path) s.path = config.path;
       instances.set(settings.id, s);
       return s;
     },

@@ -61,6 +61,7 @@ export class TickerReceiver implements Component {
   async shutdown(_opts: ShutdownOptions): Promise<void> {
     clearInterval(this.timer);
     await Promise.allSettled([...this.inflight]);
+    this.settings.logger.info({ emitted: this.emitted, acked: this.acked }, 'Ticker stopped.');
   }
 }
 
