@@ -5,6 +5,7 @@ import { debugExporterFactory } from './exporters/debug/index.js';
 import { healthCheckFactory } from './extensions/health-check/index.js';
 import { Registry } from './pipeline/registry.js';
 import { batchProcessorFactory } from './processors/batch/index.js';
+import { statusExporterFactory } from './exporters/status/index.js';
 
 export const builtinFactories: readonly AnyFactory[] = [
   // receivers
@@ -12,6 +13,7 @@ export const builtinFactories: readonly AnyFactory[] = [
   batchProcessorFactory as AnyFactory,
   // exporters
   debugExporterFactory as AnyFactory,
+  statusExporterFactory as AnyFactory,
   // extensions
   healthCheckFactory as AnyFactory,
 ];
