@@ -3,6 +3,7 @@
 import { builtinRegistry } from '../components.js';
 import type { Registry } from '../pipeline/registry.js';
 import { parseCommon } from './args.js';
+import { checkCommand } from './check.js';
 import { componentsCommand, printConfigCommand, validateCommand } from './commands.js';
 import { processIO } from './io.js';
 import type { CliIO } from './io.js';
@@ -13,6 +14,8 @@ export const USAGE = `Usage: driftwatch <command> [options]
 
 Commands:
   run --config FILE [--config FILE…] [--set key.path=value…]   run the agent
+  check --config FILE… [--repeat N] [--fail-on drift|violation] [--junit FILE] [--json FILE]
+                                                              pre-deploy contract test: run every probe once, judge, exit 0/1/2
   validate --config FILE…                                     check the configuration, report every problem, exit 2 if any
   print-config [--config FILE…]                               show the effective configuration with secrets masked
   components [--json]                                         list the built-in components and their stability
@@ -40,6 +43,17 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
         if (args.help) return usage(io);
         return await runAgent({ args, io, registry });
       }
+      case 'check':
+        return await checkCommand(
+          parseCommon(rest, {
+            repeat: { type: 'string' },
+            'fail-on': { type: 'string' },
+            junit: { type: 'string' },
+            json: { type: 'string' },
+          }),
+          io,
+          registry,
+        );
       case 'validate':
         return validateCommand(parseCommon(rest), io, registry);
       case 'print-config':

@@ -65,3 +65,15 @@ export interface CreateSettings {
    */
   sensitive: readonly string[];
 }
+
+/**
+ * A receiver that can run its work once, on demand (`driftwatch check`): every configured
+ * probe `repeat` times, records pushed through the pipeline, resolved once acknowledged.
+ */
+export interface RunOnceCapable {
+  runOnce(opts: { repeat: number; signal?: AbortSignal }): Promise<void>;
+}
+
+export function canRunOnce(c: Component): c is Component & RunOnceCapable {
+  return typeof (c as Partial<RunOnceCapable>).runOnce === 'function';
+}

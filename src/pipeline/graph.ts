@@ -54,7 +54,11 @@ export class Graph {
 
   private constructor() {}
 
-  static build(cfg: ServiceConfig, deps: GraphDeps, previous?: Graph): Graph {
+  /**
+   * `tap`, when given, is added beside the exporters of every pipeline: `driftwatch check`
+   * reads the judged records there.
+   */
+  static build(cfg: ServiceConfig, deps: GraphDeps, previous?: Graph, tap?: Consumer): Graph {
     const g = new Graph();
     const reuse = (key: string, fingerprint: string): Node | undefined => {
       const old = previous?.find(key);
@@ -119,7 +123,7 @@ export class Graph {
 
     const entries = new Map<string, Consumer>();
     for (const p of cfg.service.pipelines.values()) {
-      let next: Consumer = fanout(p.exporters.map((e) => exporters.get(e)!));
+      let next: Consumer = fanout([...p.exporters.map((e) => exporters.get(e)!), ...(tap ? [tap] : [])]);
       const procNodes: Node[] = [];
       for (const id of [...p.processors].reverse()) {
         const c = cfg.processors.get(id)!;
