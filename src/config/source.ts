@@ -58,7 +58,14 @@ export function parseConfigText(
     }
     return undefined;
   }
-  const tree: unknown = doc.toJS({ maxAliasCount: 100 });
+  let tree: unknown;
+  try {
+    // Aliases are resolved here: an unknown anchor or an alias bomb throws.
+    tree = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    problems.push(`${file}: YAML error: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
   if (tree !== null && tree !== undefined && (typeof tree !== 'object' || Array.isArray(tree))) {
     problems.push(
       `${file}: the top level must be a mapping (receivers:, processors:, exporters:, service: …)`,
