@@ -5,10 +5,11 @@ import type { Finding, Findings, Verdict } from '../model/call-record.js';
 export const DEFAULT_MAX_FINDINGS = 16;
 
 export function addFinding(f: Findings, item: Finding, max = DEFAULT_MAX_FINDINGS): void {
-  for (const i of f.items) if (i.path === item.path && i.kind === item.kind) {
-    if (rank(item.level) > rank(i.level)) i.level = item.level;
-    return;
-  }
+  for (const i of f.items)
+    if (i.path === item.path && i.kind === item.kind) {
+      if (rank(item.level) > rank(i.level)) i.level = item.level;
+      return;
+    }
   if (f.items.length < max) f.items.push(item);
   else if (item.level === 'violation') {
     // keep the worst news: replace the first non-violation when full

@@ -4,7 +4,14 @@
 import type { StreamSummary } from '../model/call-record.js';
 
 export function parseSse(text: string, maxChunks = 10_000): StreamSummary {
-  const s: StreamSummary = { events: 0, dataChunks: 0, comments: 0, sawDone: false, anomalies: [], chunks: [] };
+  const s: StreamSummary = {
+    events: 0,
+    dataChunks: 0,
+    comments: 0,
+    sawDone: false,
+    anomalies: [],
+    chunks: [],
+  };
   const anomaly = (a: string) => {
     if (!s.anomalies.includes(a)) s.anomalies.push(a);
   };

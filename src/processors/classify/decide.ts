@@ -28,7 +28,8 @@ function matches(w: RuleWhen, r: CallRecord, env: Envelope): boolean {
     if (tcode === undefined || !transportMatches(tcode, w.transport)) return false;
   } else if (tcode !== undefined && status === undefined) return false;
   if (w.status && (status === undefined || !w.status.includes(status))) return false;
-  if (w.statusRange && (status === undefined || status < w.statusRange[0] || status > w.statusRange[1])) return false;
+  if (w.statusRange && (status === undefined || status < w.statusRange[0] || status > w.statusRange[1]))
+    return false;
   if (w.code && (env.code === undefined || !w.code.includes(env.code))) return false;
   if (w.type && (env.type === undefined || !w.type.includes(env.type))) return false;
   if (w.messageMatches && (env.message === undefined || !w.messageMatches.test(env.message))) return false;
@@ -49,7 +50,11 @@ export interface DecideOptions {
 }
 
 /** Returns false when nothing was known about the record (the `unknown` class). */
-export function classify(r: CallRecord, contract: Contract | undefined, opts: DecideOptions): { unknownEnvelope: boolean } {
+export function classify(
+  r: CallRecord,
+  contract: Contract | undefined,
+  opts: DecideOptions,
+): { unknownEnvelope: boolean } {
   const f = r.findings;
   const res = r.response;
   const status = res.status;

@@ -2,7 +2,10 @@
 // Retry hints: `retry-after-ms`, `Retry-After` (seconds or an HTTP date), else the Go-style
 // duration OpenAI puts in 429 messages ("Please try again in 1m26.4s", "in 20s", "in 6ms").
 
-export function retryAfterFromHeaders(h: Record<string, string> | undefined, nowMs: number): number | undefined {
+export function retryAfterFromHeaders(
+  h: Record<string, string> | undefined,
+  nowMs: number,
+): number | undefined {
   if (!h) return undefined;
   const ms = h['retry-after-ms'];
   if (ms !== undefined && /^\d+(\.\d+)?$/.test(ms.trim())) return Math.round(Number(ms));

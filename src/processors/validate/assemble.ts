@@ -23,7 +23,11 @@ export interface Assembled {
   hasOutput: boolean;
 }
 
-export function assemble(chunks: readonly unknown[], usageFrom: readonly Segment[][], usageNames: readonly string[]): Assembled {
+export function assemble(
+  chunks: readonly unknown[],
+  usageFrom: readonly Segment[][],
+  usageNames: readonly string[],
+): Assembled {
   const acc = new Map<number, Acc>();
   let id: unknown;
   let model: unknown;
@@ -52,7 +56,8 @@ export function assemble(chunks: readonly unknown[], usageFrom: readonly Segment
       const choice = c as Record<string, unknown>;
       const idx = typeof choice.index === 'number' ? choice.index : 0;
       let a = acc.get(idx);
-      if (!a) acc.set(idx, (a = { content: null, refusal: null, toolCalls: 0, reasoning: false, finish: null }));
+      if (!a)
+        acc.set(idx, (a = { content: null, refusal: null, toolCalls: 0, reasoning: false, finish: null }));
       const d = choice.delta as Record<string, unknown> | undefined;
       if (d && typeof d === 'object') {
         if (typeof d.content === 'string') a.content = (a.content ?? '') + d.content;

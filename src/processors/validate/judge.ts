@@ -39,7 +39,7 @@ export function judge(r: CallRecord, c: Contract, max: number, nowMs = Date.now(
   const streamed = res.stream !== undefined || res.parse === 'sse';
   if (streamed) return judgeStream(r, c, max);
   if (res.parse === 'not_read') return undefined; // access-log view: status only
-  if (res.body === undefined || res.parse !== undefined && res.parse !== 'json') {
+  if (res.body === undefined || (res.parse !== undefined && res.parse !== 'json')) {
     if (res.parse === undefined && res.body === undefined) return undefined;
     addFinding(f, { path: '$', kind: 'type', level: 'violation', note: `body_${safeToken(res.parse)}` }, max);
     return undefined;
@@ -63,14 +63,23 @@ function checkRequest(r: CallRecord, c: Contract, max: number): void {
       const typeAnywhere = [...have].some((h) => h.startsWith(`${path}:`));
       addFinding(
         r.findings,
-        { path: `request.${path}`, kind: typeAnywhere ? 'type' : 'missing', level: 'violation', note: 'request_schema' },
+        {
+          path: `request.${path}`,
+          kind: typeAnywhere ? 'type' : 'missing',
+          level: 'violation',
+          note: 'request_schema',
+        },
         max,
       );
     }
   }
   if (r.request.method && r.request.method.toUpperCase() !== c.method) {
     valid = false;
-    addFinding(r.findings, { path: 'request.method', kind: 'value', level: 'violation', note: 'request_schema' }, max);
+    addFinding(
+      r.findings,
+      { path: 'request.method', kind: 'value', level: 'violation', note: 'request_schema' },
+      max,
+    );
   }
   r.findings.requestSchemaValid = valid;
 }
@@ -79,7 +88,8 @@ function checkReads(f: Findings, c: Contract, body: unknown, max: number): void 
   for (const read of c.response.reads) {
     const v = lookup(body, read.segs);
     if (v === MISSING) {
-      if (read.required) addFinding(f, { path: read.path, kind: 'missing', level: 'violation', note: 'read_path' }, max);
+      if (read.required)
+        addFinding(f, { path: read.path, kind: 'missing', level: 'violation', note: 'read_path' }, max);
     } else if (read.types && !typeMatches(jsonTypeOf(v), read.types)) {
       addFinding(f, { path: read.path, kind: 'type', level: 'violation', note: 'read_path' }, max);
     }
@@ -89,11 +99,22 @@ function checkReads(f: Findings, c: Contract, body: unknown, max: number): void 
 function checkFinishReasons(r: CallRecord, c: Contract, reasons: readonly string[], max: number): void {
   for (const fr of reasons)
     if (!c.response.finishReasons.has(fr))
-      addFinding(r.findings, { path: 'choices[].finish_reason', kind: 'enum', level: 'drift', note: safeToken(fr) }, max);
-  if (r.response.finishReasons === undefined && reasons.length > 0) r.response.finishReasons = reasons.slice(0, 8);
+      addFinding(
+        r.findings,
+        { path: 'choices[].finish_reason', kind: 'enum', level: 'drift', note: safeToken(fr) },
+        max,
+      );
+  if (r.response.finishReasons === undefined && reasons.length > 0)
+    r.response.finishReasons = reasons.slice(0, 8);
 }
 
-function checkOutput(r: CallRecord, hasOutput: boolean, finish: string | undefined, path: string, max: number): void {
+function checkOutput(
+  r: CallRecord,
+  hasOutput: boolean,
+  finish: string | undefined,
+  path: string,
+  max: number,
+): void {
   if (hasOutput) return;
   // empty output is normal when the budget ran out or a filter stepped in; otherwise the probe failed
   const level = finish === 'length' || finish === 'content_filter' ? 'warning' : 'violation';
@@ -118,7 +139,8 @@ function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void
   const model = lookup(body, ['model']);
   if (r.response.model === undefined && typeof model === 'string') r.response.model = model.slice(0, 128);
   const u = lookup(body, ['usage']);
-  const usage = u !== MISSING && u !== null && typeof u === 'object' ? (u as Record<string, unknown>) : undefined;
+  const usage =
+    u !== MISSING && u !== null && typeof u === 'object' ? (u as Record<string, unknown>) : undefined;
   if (usage && r.response.usage === undefined) r.response.usage = toUsage(usage, 'body');
   checkUsage(r, c, usage, true, max);
 }
@@ -158,12 +180,18 @@ function judgeStream(r: CallRecord, c: Contract, max: number): ShapeSubject | un
   }
   checkReadsStream(r, c, a.body, max);
   if (a.finishReasons.length === 0)
-    addFinding(f, { path: 'choices[0].finish_reason', kind: 'missing', level: 'violation', note: 'stream_no_finish' }, max);
+    addFinding(
+      f,
+      { path: 'choices[0].finish_reason', kind: 'missing', level: 'violation', note: 'stream_no_finish' },
+      max,
+    );
   checkFinishReasons(r, c, a.finishReasons, max);
   checkOutput(r, a.hasOutput, a.finishReasons[0], 'choices[0].delta.content', max);
   f.responseSchemaValid = c.stream ? allCompat : undefined;
-  if (r.response.model === undefined && typeof a.body.model === 'string') r.response.model = a.body.model.slice(0, 128);
-  if (a.usage && r.response.usage === undefined) r.response.usage = toUsage(a.usage, a.usageOrigin ?? 'usage');
+  if (r.response.model === undefined && typeof a.body.model === 'string')
+    r.response.model = a.body.model.slice(0, 128);
+  if (a.usage && r.response.usage === undefined)
+    r.response.usage = toUsage(a.usage, a.usageOrigin ?? 'usage');
   const ue = c.stream?.usageExpected ?? 'when_requested';
   const expected = ue === 'always' || (ue === 'when_requested' && r.request.includeUsage === true);
   checkUsage(r, c, a.usage, expected, max);

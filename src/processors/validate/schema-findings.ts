@@ -25,7 +25,8 @@ function kindOf(e: ErrorObject): FindingKind {
 
 function add(f: Findings, fn: ValidateFunction, level: FindingLevel, prefix: string, max: number): void {
   for (const e of fn.errors ?? []) {
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if' || e.keyword === '$ref') continue;
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if' || e.keyword === '$ref')
+      continue;
     const extra =
       e.keyword === 'required'
         ? (e.params as { missingProperty: string }).missingProperty

@@ -34,7 +34,8 @@ export function checkUsage(
   const f: Findings = r.findings;
   const missLevel: FindingLevel = c.usage.required ? 'violation' : 'warning';
   if (!usage) {
-    if (expected) addFinding(f, { path: 'usage', kind: 'missing', level: missLevel, note: 'usage_missing' }, max);
+    if (expected)
+      addFinding(f, { path: 'usage', kind: 'missing', level: missLevel, note: 'usage_missing' }, max);
     return;
   }
   const vals: Record<string, number | undefined> = {};
@@ -43,14 +44,22 @@ export function checkUsage(
     if (v === undefined || v === null) {
       addFinding(f, { path: `usage.${field}`, kind: 'missing', level: missLevel, note: 'usage_field' }, max);
     } else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      addFinding(f, { path: `usage.${field}`, kind: 'usage', level: 'violation', note: 'not_non_negative_integer' }, max);
+      addFinding(
+        f,
+        { path: `usage.${field}`, kind: 'usage', level: 'violation', note: 'not_non_negative_integer' },
+        max,
+      );
     } else vals[field] = v;
   }
   const p = vals.prompt_tokens ?? num(usage.prompt_tokens);
   const comp = vals.completion_tokens ?? num(usage.completion_tokens);
   const t = vals.total_tokens ?? num(usage.total_tokens);
   if (t !== undefined && p !== undefined && t < p)
-    addFinding(f, { path: 'usage.total_tokens', kind: 'usage', level: 'violation', note: 'total_lt_prompt' }, max);
+    addFinding(
+      f,
+      { path: 'usage.total_tokens', kind: 'usage', level: 'violation', note: 'total_lt_prompt' },
+      max,
+    );
   else if (t !== undefined && p !== undefined && comp !== undefined && t !== p + comp)
     addFinding(f, { path: 'usage.total_tokens', kind: 'usage', level: 'warning', note: 'total_ne_sum' }, max);
   const maxTokens = r.request.maxTokens;

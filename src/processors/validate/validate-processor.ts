@@ -36,7 +36,10 @@ export class ValidateProcessor implements ProcessorComponent {
       maxShapesPerKey: config.shapes.max_shapes_per_key,
     });
     const m = settings.telemetry.metrics;
-    this.newShapes = m.counter('driftwatch_validate_new_shapes_total', 'New response shapes announced as drift.');
+    this.newShapes = m.counter(
+      'driftwatch_validate_new_shapes_total',
+      'New response shapes announced as drift.',
+    );
     this.verdicts = m.counter('driftwatch_validate_verdicts_total', 'Contract verdicts by value.');
     this.errLog = new RateLimitedLog(settings.logger);
   }
@@ -49,7 +52,8 @@ export class ValidateProcessor implements ProcessorComponent {
     if (this.loaded) return;
     this.loaded = true;
     const r = this.shapes.load();
-    if (r.error) this.settings.logger.warn({ error: r.error }, 'Known shapes could not be read; learning again.');
+    if (r.error)
+      this.settings.logger.warn({ error: r.error }, 'Known shapes could not be read; learning again.');
   }
 
   private contractFor(r: CallRecord): Contract {
@@ -84,7 +88,11 @@ export class ValidateProcessor implements ProcessorComponent {
         if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
       } catch (err) {
         this.settings.telemetry.error('parser_failed', 'processing');
-        this.errLog.error('judge', { err: (err as Error).message }, 'A record could not be judged; passed on unjudged.');
+        this.errLog.error(
+          'judge',
+          { err: (err as Error).message },
+          'A record could not be judged; passed on unjudged.',
+        );
       }
     }
     this.shapes.flush();
@@ -102,7 +110,11 @@ export class ValidateProcessor implements ProcessorComponent {
     if (o.diff) {
       r.findings.shapeDiff = o.diff;
       this.newShapes.add(1, { processor: this.settings.id, kind });
-      addFinding(r.findings, { path: '$', kind: 'shape', level: 'drift', note: `new_${kind}_shape` }, this.config.max_findings);
+      addFinding(
+        r.findings,
+        { path: '$', kind: 'shape', level: 'drift', note: `new_${kind}_shape` },
+        this.config.max_findings,
+      );
     }
   }
 
