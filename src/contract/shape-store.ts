@@ -95,10 +95,12 @@ export class ShapeStore {
         if (diffSize(d) < diffSize(diff)) diff = d;
       }
     }
+    // only nullability differs from a known shape: learn it quietly, it is not drift
+    if (diff && diffSize(diff) === 0) diff = undefined;
     if (m.size >= this.limits.maxShapesPerKey) return { known: false, baseline: false, diff, overflow: true };
     m.set(hash, [...shape]);
     this.dirty = true;
-    return { known: false, baseline: first, diff };
+    return { known: !first && diff === undefined, baseline: first, diff };
   }
 
   /** Writes atomically (temp file + rename) when something new was learned. */

@@ -78,7 +78,8 @@ export function diffShapes(known: readonly string[], next: readonly string[]): S
   for (const [p, types] of b) {
     const old = a.get(p);
     if (!old) added.push(p);
-    else if ([...types].sort().join('|') !== [...old].sort().join('|'))
+    // null on either side is a value difference (content null on a refusal), not a type change
+    else if (!nullOnly(types) && !nullOnly(old) && [...types].sort().join('|') !== [...old].sort().join('|'))
       changed.push(`${p}:${[...old].sort().join('|')}->${[...types].sort().join('|')}`);
   }
   for (const p of a.keys()) if (!b.has(p)) removed.push(p);
@@ -87,6 +88,10 @@ export function diffShapes(known: readonly string[], next: readonly string[]): S
     removed: removed.slice(0, DIFF_CAP),
     changed: changed.slice(0, DIFF_CAP),
   };
+}
+
+function nullOnly(s: ReadonlySet<string>): boolean {
+  return s.size === 1 && s.has('null');
 }
 
 export function diffSize(d: ShapeDiff): number {

@@ -61,11 +61,9 @@ export function classify(
   const isErrorBody = status !== undefined && status >= 400 && res.body !== undefined;
   const env: Envelope = isErrorBody ? readEnvelope(res.body) : (readStreamError(r) ?? { known: false });
   const contractRules: readonly Rule[] = contract?.errors.rules ?? [];
-  let rule: Rule | undefined;
-  for (const list of [contractRules, DEFAULT_RULES]) {
-    rule = list.find((x) => matches(x.when, r, env));
-    if (rule) break;
-  }
+  let rule = contractRules.find((x) => matches(x.when, r, env));
+  const fromContract = rule !== undefined;
+  rule ??= DEFAULT_RULES.find((x) => matches(x.when, r, env));
   if (r.upstream?.retried)
     addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
   if (!rule) {
@@ -73,7 +71,7 @@ export function classify(
     setClass(r, 'unknown', 'no_evidence', undefined, contract, opts);
     return { unknownEnvelope: false };
   }
-  setClass(r, rule.class, rule.subReason, rule.retryable, contract, opts);
+  setClass(r, rule.class, rule.subReason, rule.retryable, contract, opts, fromContract);
   if (isErrorBody) {
     f.errorShape = sanitizedShape(res.body);
     if (f.retryable && f.retryAfterMs === undefined) f.retryAfterMs = retryAfterFromMessage(env.message);
@@ -94,6 +92,7 @@ function setClass(
   ruleRetryable: boolean | undefined,
   contract: Contract | undefined,
   opts: DecideOptions,
+  fromContractRule = false,
 ): void {
   const f = r.findings;
   const info = { ...CLASS_INFO[cls] };
@@ -105,8 +104,10 @@ function setClass(
     if (o.retryable !== undefined) info.retryable = o.retryable;
   }
   const status = r.response.status;
+  // A contract rule is specific evidence: its class decides. Otherwise the contract's status
+  // lists refine the class default (e.g. 409 retryable for OpenAI).
   let retryable = ruleRetryable;
-  if (retryable === undefined && status !== undefined && contract) {
+  if (retryable === undefined && !fromContractRule && status !== undefined && contract) {
     if (contract.statuses.nonRetryable.has(status)) retryable = false;
     else if (contract.statuses.retryable.has(status)) retryable = true;
   }

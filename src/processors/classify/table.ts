@@ -178,6 +178,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
   },
   { when: { parse: ['html'], statusRange: [400, 404] }, class: 'redirect', subReason: 'html_not_json' },
   { when: { status: [404], code: ['model_not_found'] }, class: 'bad_request', subReason: 'model_not_found' },
+  { when: { status: [400], code: ['content_filter'] }, class: 'bad_request', subReason: 'content_filter' },
   {
     when: { status: [400], code: ['context_length_exceeded'] },
     class: 'bad_request',
