@@ -83,6 +83,9 @@ export function diffShapes(known: readonly string[], next: readonly string[]): S
       changed.push(`${p}:${[...old].sort().join('|')}->${[...types].sort().join('|')}`);
   }
   for (const p of a.keys()) if (!b.has(p)) removed.push(p);
+  added.sort();
+  removed.sort();
+  changed.sort();
   return {
     added: added.slice(0, DIFF_CAP),
     removed: removed.slice(0, DIFF_CAP),
