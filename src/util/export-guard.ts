@@ -6,7 +6,7 @@
 // as a Basic auth header is found too).
 
 /** The middle of base64(prefix + v) for prefix lengths 0..2: stable whatever surrounds v. */
-function base64Forms(v: string): string[] {
+export function base64Forms(v: string): string[] {
   const bytes = Buffer.from(v, 'utf8');
   const out: string[] = [];
   for (let k = 0; k < 3; k++) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Value patterns compiled once: bearer tokens, provider API keys, e-mail addresses, configured
-// secrets and prompts. Replaces matches with `[REDACTED:rule]` and counts them per rule.
+// secrets and prompts (also base64-wrapped, as in a Basic auth header). Replaces matches with
+// `[REDACTED:rule]` and counts them per rule.
+import { base64Forms } from '../../util/export-guard.js';
 
 interface PatternRule {
   name: string;
@@ -44,9 +46,8 @@ export class Scrubber {
     if (this.rules.length > 0)
       this.any = new RegExp(this.rules.map((r) => `(?:${r.re.source})`).join('|'), 'i');
     // longest first so a secret that contains another is replaced whole
-    this.literals = [...new Set(opts.sensitive.filter((s) => typeof s === 'string' && s.length >= 6))].sort(
-      (a, b) => b.length - a.length,
-    );
+    const raw = opts.sensitive.filter((s) => typeof s === 'string' && s.length >= 6);
+    this.literals = [...new Set([...raw, ...raw.flatMap(base64Forms)])].sort((a, b) => b.length - a.length);
   }
 
   /** The scrubbed string (same instance when nothing matched). */
