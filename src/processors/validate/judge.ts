@@ -123,9 +123,6 @@ function checkOutput(
 
 function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void {
   const f = r.findings;
-  // schema-valid means the compat level holds; strict-only failures are drift, not invalid
-  f.responseSchemaValid = checkPair(f, c.response, body, max).compat;
-  checkReads(f, c, body, max);
   const reasons: string[] = [];
   const choices = lookup(body, ['choices']);
   if (Array.isArray(choices))
@@ -133,7 +130,10 @@ function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void
       const fr = lookup(ch, ['finish_reason']);
       if (typeof fr === 'string') reasons.push(fr);
     }
-  checkFinishReasons(r, c, reasons, max);
+  checkFinishReasons(r, c, reasons, max); // first, so the finding keeps the reason as its note
+  // schema-valid means the compat level holds; strict-only failures are drift, not invalid
+  f.responseSchemaValid = checkPair(f, c.response, body, max).compat;
+  checkReads(f, c, body, max);
   if (Array.isArray(choices) && choices.length > 0)
     checkOutput(r, bodyHasOutput(body), reasons[0], 'choices[0].message.content', max);
   const model = lookup(body, ['model']);
