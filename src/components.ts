@@ -6,11 +6,17 @@ import { healthCheckFactory } from './extensions/health-check/index.js';
 import { Registry } from './pipeline/registry.js';
 import { batchProcessorFactory } from './processors/batch/index.js';
 import { statusExporterFactory } from './exporters/status/index.js';
+import { classifyProcessorFactory } from './processors/classify/index.js';
+import { redactProcessorFactory } from './processors/redact/index.js';
+import { validateProcessorFactory } from './processors/validate/index.js';
 
 export const builtinFactories: readonly AnyFactory[] = [
   // receivers
   // processors
   batchProcessorFactory as AnyFactory,
+  validateProcessorFactory as AnyFactory,
+  classifyProcessorFactory as AnyFactory,
+  redactProcessorFactory as AnyFactory,
   // exporters
   debugExporterFactory as AnyFactory,
   statusExporterFactory as AnyFactory,

@@ -4,6 +4,7 @@ import { builtinRegistry } from '../components.js';
 import type { Registry } from '../pipeline/registry.js';
 import { parseCommon } from './args.js';
 import { checkCommand } from './check.js';
+import { checkResponseCommand } from './check-response.js';
 import { componentsCommand, printConfigCommand, validateCommand } from './commands.js';
 import { processIO } from './io.js';
 import type { CliIO } from './io.js';
@@ -18,6 +19,7 @@ Commands:
                                                               pre-deploy contract test: run every probe once, judge, exit 0/1/2
   validate --config FILE…                                     check the configuration, report every problem, exit 2 if any
   print-config [--config FILE…]                               show the effective configuration with secrets masked
+  check-response --contract FILE BODY.json|STREAM.sse         judge a captured body or stream: exit 0 ok, 1 drift, 2 violation
   components [--json]                                         list the built-in components and their stability
   help                                                        this text
 
@@ -64,6 +66,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
           registry,
           parseCommon(rest, { json: { type: 'boolean' } }).values.json === true,
         );
+      case 'check-response':
+        return checkResponseCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

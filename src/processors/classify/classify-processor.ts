@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+// Gives every failed call its error class, sub-reason, owner, first action, runbook and retry
+// decision; healthy calls pass unchanged. Unknown shapes are counted, never thrown.
+import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { Consumer, ConsumeContext } from '../../component/consumer.js';
+import type { ProcessorComponent } from '../../component/factory.js';
+import type { Contract } from '../../contract/contract.js';
+import { loadContract } from '../../contract/load.js';
+import type { CallRecord } from '../../model/call-record.js';
+import type { Counter } from '../../telemetry/self-metrics.js';
+import { RateLimitedLog } from '../../telemetry/logger.js';
+import type { ClassifyConfig } from './config.js';
+import { classify } from './decide.js';
+
+export class ClassifyProcessor implements ProcessorComponent {
+  readonly mutatesData = true;
+  readonly defaultContract: Contract;
+  private readonly bad = new Set<string>();
+  private readonly unknown: Counter;
+  private readonly classes: Counter;
+  private readonly errLog: RateLimitedLog;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly config: ClassifyConfig,
+    private readonly next: Consumer,
+  ) {
+    this.defaultContract = loadContract(config.contract);
+    const m = settings.telemetry.metrics;
+    this.unknown = m.counter(
+      'driftwatch_classify_unknown_total',
+      'Records whose error evidence or envelope shape matched nothing known.',
+    );
+    this.classes = m.counter('driftwatch_classify_classes_total', 'Error classes assigned, by class.');
+    this.errLog = new RateLimitedLog(settings.logger);
+  }
+
+  async start(_host: Host): Promise<void> {}
+
+  private contractFor(r: CallRecord): Contract {
+    const p = r.target?.contract;
+    if (!p || p === this.config.contract || this.bad.has(p)) return this.defaultContract;
+    try {
+      return loadContract(p);
+    } catch {
+      this.bad.add(p); // the validate processor reports unloadable contracts
+      return this.defaultContract;
+    }
+  }
+
+  process(batch: CallRecord[], nowMs = Date.now()): void {
+    for (const r of batch) {
+      if (r.event) continue;
+      if (!r.findings) r.findings = { items: [] };
+      if (!r.response) r.response = { headers: {} };
+      try {
+        const out = classify(r, this.contractFor(r), { keepRequestId: this.config.keep_request_id, nowMs });
+        const cls = r.findings.errorClass;
+        if (cls) this.classes.add(1, { class: cls });
+        if (cls === 'unknown') this.unknown.add(1, { what: 'class' });
+        if (out.unknownEnvelope) this.unknown.add(1, { what: 'envelope' });
+      } catch (err) {
+        this.settings.telemetry.error('parser_failed', 'processing');
+        this.errLog.error('classify', { err: (err as Error).message }, 'A record could not be classified.');
+      }
+    }
+  }
+
+  consume(batch: CallRecord[], ctx: ConsumeContext): Promise<void> {
+    this.process(batch);
+    return this.next.consume(batch, ctx);
+  }
+
+  async shutdown(_opts: ShutdownOptions): Promise<void> {}
+}

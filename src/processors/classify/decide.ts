@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+// Classifies one record from its evidence with the rule table (contract rules first).
+import type { CallRecord, ErrorClass } from '../../model/call-record.js';
+import type { Contract } from '../../contract/contract.js';
+import { addFinding } from '../../contract/findings.js';
+import type { Envelope } from './envelope.js';
+import { readEnvelope, sanitizedShape } from './envelope.js';
+import { retryAfterFromHeaders, retryAfterFromMessage } from './retry-after.js';
+import { CLASS_INFO, DEFAULT_RULES } from './table.js';
+import type { Rule, RuleWhen } from './table.js';
+
+function transportMatches(code: string, list: readonly string[]): boolean {
+  for (const p of list) {
+    if (p === '*') return true;
+    if (p.endsWith('*') ? code.startsWith(p.slice(0, -1)) : code === p) return true;
+    if (p.includes('*') && !p.endsWith('*')) {
+      const [a, b] = p.split('*');
+      if (code.startsWith(a) && code.endsWith(b)) return true;
+    }
+  }
+  return false;
+}
+
+function matches(w: RuleWhen, r: CallRecord, env: Envelope): boolean {
+  const status = r.response.status;
+  const tcode = r.transportError?.code;
+  if (w.transport) {
+    if (tcode === undefined || !transportMatches(tcode, w.transport)) return false;
+  } else if (tcode !== undefined && status === undefined) return false;
+  if (w.status && (status === undefined || !w.status.includes(status))) return false;
+  if (w.statusRange && (status === undefined || status < w.statusRange[0] || status > w.statusRange[1]))
+    return false;
+  if (w.code && (env.code === undefined || !w.code.includes(env.code))) return false;
+  if (w.type && (env.type === undefined || !w.type.includes(env.type))) return false;
+  if (w.messageMatches && (env.message === undefined || !w.messageMatches.test(env.message))) return false;
+  if (w.parse && (r.response.parse === undefined || !w.parse.includes(r.response.parse))) return false;
+  if (w.anomaly && !(r.response.stream?.anomalies ?? []).some((a) => w.anomaly!.includes(a))) return false;
+  if (w.verdict && r.findings.verdict !== w.verdict) return false;
+  if (w.upstreamNoConnect !== undefined) {
+    const u = r.upstream;
+    const noConnect = u !== undefined && u.connectMs === undefined;
+    if (noConnect !== w.upstreamNoConnect) return false;
+  }
+  return true;
+}
+
+export interface DecideOptions {
+  keepRequestId: boolean;
+  nowMs: number;
+}
+
+/** Returns false when nothing was known about the record (the `unknown` class). */
+export function classify(
+  r: CallRecord,
+  contract: Contract | undefined,
+  opts: DecideOptions,
+): { unknownEnvelope: boolean } {
+  const f = r.findings;
+  const res = r.response;
+  const status = res.status;
+  const isErrorBody = status !== undefined && status >= 400 && res.body !== undefined;
+  const env: Envelope = isErrorBody ? readEnvelope(res.body) : (readStreamError(r) ?? { known: false });
+  const contractRules: readonly Rule[] = contract?.errors.rules ?? [];
+  let rule = contractRules.find((x) => matches(x.when, r, env));
+  const fromContract = rule !== undefined;
+  rule ??= DEFAULT_RULES.find((x) => matches(x.when, r, env));
+  if (r.upstream?.retried)
+    addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
+  if (!rule) {
+    if (status !== undefined && status >= 200 && status < 300) return { unknownEnvelope: false }; // a healthy call
+    setClass(r, 'unknown', 'no_evidence', undefined, contract, opts);
+    return { unknownEnvelope: false };
+  }
+  setClass(r, rule.class, rule.subReason, rule.retryable, contract, opts, fromContract);
+  if (isErrorBody) {
+    f.errorShape = sanitizedShape(res.body);
+    if (f.retryable && f.retryAfterMs === undefined) f.retryAfterMs = retryAfterFromMessage(env.message);
+  }
+  if (!opts.keepRequestId) res.requestId = undefined;
+  return { unknownEnvelope: isErrorBody && !env.known };
+}
+
+function readStreamError(r: CallRecord): Envelope | undefined {
+  const e = r.response.stream?.errorEvent;
+  return e === undefined ? undefined : readEnvelope(e);
+}
+
+function setClass(
+  r: CallRecord,
+  cls: ErrorClass,
+  subReason: string | undefined,
+  ruleRetryable: boolean | undefined,
+  contract: Contract | undefined,
+  opts: DecideOptions,
+  fromContractRule = false,
+): void {
+  const f = r.findings;
+  const info = { ...CLASS_INFO[cls] };
+  const o = contract?.errors.classes[cls];
+  if (o) {
+    if (o.owner !== undefined) info.owner = o.owner;
+    if (o.first_action !== undefined) info.firstAction = o.first_action;
+    if (o.runbook !== undefined) info.runbook = o.runbook;
+    if (o.retryable !== undefined) info.retryable = o.retryable;
+  }
+  const status = r.response.status;
+  // A contract rule is specific evidence: its class decides. Otherwise the contract's status
+  // lists refine the class default (e.g. 409 retryable for OpenAI).
+  let retryable = ruleRetryable;
+  if (retryable === undefined && !fromContractRule && status !== undefined && contract) {
+    if (contract.statuses.nonRetryable.has(status)) retryable = false;
+    else if (contract.statuses.retryable.has(status)) retryable = true;
+  }
+  f.errorClass = cls;
+  f.subReason = subReason;
+  f.owner = info.owner;
+  f.firstAction = info.firstAction;
+  f.runbook = info.runbook;
+  f.retryable = retryable ?? info.retryable;
+  const ra = retryAfterFromHeaders(r.response.headers, opts.nowMs);
+  if (ra !== undefined) f.retryAfterMs = ra;
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: Apache-2.0
+// The error classes of DESIGN.md §5 as data: who owns each class, what to do first, whether
+// to retry, and the ordered rules that map evidence (status, envelope type/code, transport
+// error, parse state, stream anomalies, gateway upstream view) to a class. First match wins;
+// a contract's own rules are tried before these.
+import type { ErrorClass } from '../../model/call-record.js';
+
+export interface ClassInfo {
+  owner: string;
+  firstAction: string;
+  retryable: boolean;
+  runbook: string;
+}
+
+const runbook = (c: ErrorClass) => `docs/contracts.md#class-${c.replace('_', '-')}`;
+
+export const CLASS_INFO: Record<ErrorClass, ClassInfo> = {
+  auth: {
+    owner: 'secrets / IAM / deploy config',
+    firstAction: 'check key rotation, environment variables and gateway header injection',
+    retryable: false,
+    runbook: runbook('auth'),
+  },
+  bad_request: {
+    owner: 'application team',
+    firstAction: 'compare the payload with the contract and recent client changes',
+    retryable: false,
+    runbook: runbook('bad_request'),
+  },
+  rate_limit: {
+    owner: 'platform / capacity',
+    firstAction: 'back off, queue or fall back per policy',
+    retryable: true,
+    runbook: runbook('rate_limit'),
+  },
+  timeout: {
+    owner: 'platform / SRE',
+    firstAction: 'check the retry budget, failover and customer impact',
+    retryable: true,
+    runbook: runbook('timeout'),
+  },
+  upstream: {
+    owner: 'platform / SRE',
+    firstAction: 'check the provider status page and fallback',
+    retryable: true,
+    runbook: runbook('upstream'),
+  },
+  network: {
+    owner: 'platform / network',
+    firstAction: 'check egress, DNS, proxy and certificates',
+    retryable: true,
+    runbook: runbook('network'),
+  },
+  redirect: {
+    owner: 'application config',
+    firstAction: 'fix the base URL; redirects are never followed with credentials',
+    retryable: false,
+    runbook: runbook('redirect'),
+  },
+  parse: {
+    owner: 'application + platform',
+    firstAction: 'capture the sanitized shape and compare it with the contract',
+    retryable: false,
+    runbook: runbook('parse'),
+  },
+  schema: {
+    owner: 'application + platform',
+    firstAction: 'capture the sanitized shape and compare it with the contract',
+    retryable: false,
+    runbook: runbook('schema'),
+  },
+  client_abort: {
+    owner: 'application team',
+    firstAction: 'check client timeouts and cancellations (the caller went away before the answer)',
+    retryable: false,
+    runbook: runbook('client_abort'),
+  },
+  unknown: {
+    owner: 'platform / SRE',
+    firstAction: 'capture the sanitized shape; add a rule to the contract once understood',
+    retryable: false,
+    runbook: runbook('unknown'),
+  },
+};
+
+export interface RuleWhen {
+  status?: readonly number[];
+  /** Inclusive status range. */
+  statusRange?: readonly [number, number];
+  code?: readonly string[];
+  type?: readonly string[];
+  messageMatches?: RegExp;
+  /** Transport error codes; an entry ending in `*` is a prefix. */
+  transport?: readonly string[];
+  parse?: readonly string[];
+  /** Any of these stream anomalies. */
+  anomaly?: readonly string[];
+  verdict?: 'violation';
+  /** Gateway view: an upstream was involved but no connection to it was made. */
+  upstreamNoConnect?: boolean;
+}
+
+export interface Rule {
+  when: RuleWhen;
+  class: ErrorClass;
+  subReason?: string;
+  retryable?: boolean;
+}
+
+const TLS = [
+  'TLS',
+  'CERT_*',
+  'ERR_TLS_*',
+  'ERR_SSL_*',
+  'EPROTO',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT*',
+];
+
+export const DEFAULT_RULES: readonly Rule[] = [
+  // transport errors (no HTTP status)
+  {
+    when: { transport: ['timeout', 'ETIMEDOUT', 'UND_ERR_*TIMEOUT'] },
+    class: 'timeout',
+    subReason: 'client_deadline',
+  },
+  { when: { transport: ['body_timeout'] }, class: 'timeout', subReason: 'body_timeout' },
+  { when: { transport: ['ENOTFOUND', 'EAI_AGAIN'] }, class: 'network', subReason: 'dns' },
+  { when: { transport: ['ECONNREFUSED'] }, class: 'network', subReason: 'connect_refused' },
+  {
+    when: { transport: ['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED'] },
+    class: 'network',
+    subReason: 'connection_reset',
+  },
+  { when: { transport: ['EHOSTUNREACH', 'ENETUNREACH'] }, class: 'network', subReason: 'unreachable' },
+  { when: { transport: TLS }, class: 'network', subReason: 'tls' },
+  { when: { transport: ['body_limit'] }, class: 'parse', subReason: 'body_limit' },
+  { when: { transport: ['*'] }, class: 'network', subReason: 'other' },
+  // statuses and envelopes
+  { when: { status: [499] }, class: 'client_abort', subReason: 'client_closed' },
+  { when: { status: [401] }, class: 'auth', subReason: 'unauthorized' },
+  { when: { status: [403] }, class: 'auth', subReason: 'forbidden' },
+  {
+    when: { status: [429], code: ['insufficient_quota'] },
+    class: 'rate_limit',
+    subReason: 'quota',
+    retryable: false,
+  },
+  {
+    when: { status: [429], type: ['insufficient_quota'] },
+    class: 'rate_limit',
+    subReason: 'quota',
+    retryable: false,
+  },
+  {
+    when: { status: [429], messageMatches: /quota/i },
+    class: 'rate_limit',
+    subReason: 'quota',
+    retryable: false,
+  },
+  {
+    when: { status: [429], messageMatches: /request too large/i },
+    class: 'rate_limit',
+    subReason: 'request_too_large',
+    retryable: false,
+  },
+  { when: { status: [429] }, class: 'rate_limit', subReason: 'rate_limit' },
+  { when: { status: [408] }, class: 'timeout', subReason: 'request_timeout' },
+  { when: { status: [504, 524] }, class: 'timeout', subReason: 'gateway_timeout' },
+  { when: { status: [502], upstreamNoConnect: true }, class: 'network', subReason: 'upstream_connect' },
+  {
+    when: { status: [500], code: ['invalid_request'] },
+    class: 'bad_request',
+    subReason: 'invalid_request_500',
+    retryable: false,
+  },
+  { when: { parse: ['html'], statusRange: [400, 404] }, class: 'redirect', subReason: 'html_not_json' },
+  { when: { status: [404], code: ['model_not_found'] }, class: 'bad_request', subReason: 'model_not_found' },
+  { when: { status: [400], code: ['content_filter'] }, class: 'bad_request', subReason: 'content_filter' },
+  {
+    when: { status: [400], code: ['context_length_exceeded'] },
+    class: 'bad_request',
+    subReason: 'context_length',
+  },
+  {
+    when: { status: [400, 422], messageMatches: /stream_options|include_usage/i },
+    class: 'bad_request',
+    subReason: 'unsupported_param',
+  },
+  { when: { status: [404] }, class: 'bad_request', subReason: 'not_found' },
+  { when: { status: [405] }, class: 'bad_request', subReason: 'method_not_allowed' },
+  { when: { status: [413] }, class: 'bad_request', subReason: 'payload_too_large' },
+  { when: { status: [400, 409, 422] }, class: 'bad_request', subReason: 'invalid_request' },
+  { when: { status: [503, 529] }, class: 'upstream', subReason: 'overloaded' },
+  { when: { status: [502] }, class: 'upstream', subReason: 'bad_gateway' },
+  { when: { status: [500] }, class: 'upstream', subReason: 'server_error' },
+  { when: { statusRange: [300, 399] }, class: 'redirect', subReason: 'redirect' },
+  { when: { statusRange: [400, 499] }, class: 'bad_request', subReason: 'client_error' },
+  { when: { statusRange: [500, 599] }, class: 'upstream', subReason: 'server_error' },
+  // 2xx that still failed
+  { when: { statusRange: [200, 299], parse: ['html'] }, class: 'redirect', subReason: 'html_not_json' },
+  { when: { statusRange: [200, 299], parse: ['invalid_json'] }, class: 'parse', subReason: 'invalid_json' },
+  { when: { statusRange: [200, 299], parse: ['empty'] }, class: 'parse', subReason: 'empty_body' },
+  {
+    when: { statusRange: [200, 299], anomaly: ['error_event'] },
+    class: 'upstream',
+    subReason: 'stream_error_event',
+  },
+  { when: { statusRange: [200, 299], anomaly: ['stalled'] }, class: 'timeout', subReason: 'stream_stalled' },
+  {
+    when: { statusRange: [200, 299], anomaly: ['invalid_json', 'garbage'] },
+    class: 'parse',
+    subReason: 'stream_malformed',
+  },
+  {
+    when: { statusRange: [200, 299], anomaly: ['no_done', 'body_limit'] },
+    class: 'parse',
+    subReason: 'stream_truncated',
+  },
+  { when: { statusRange: [200, 299], verdict: 'violation' }, class: 'schema', subReason: 'schema_violation' },
+];

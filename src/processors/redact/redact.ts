@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// Makes a record safe to export: drops prompt/completion text unless opted in, keeps only
+// allow-listed headers, masks secrets by value pattern everywhere, replaces tenant / user ids
+// with a keyed HMAC (never a bare hash), and records what it did as counts.
+import { createHmac } from 'node:crypto';
+import type { CallRecord } from '../../model/call-record.js';
+import type { Scrubber } from './scrubber.js';
+
+export interface RedactPlan {
+  keepContent: boolean;
+  headerExact: ReadonlySet<string>;
+  headerPrefixes: readonly string[];
+  hmacKey?: string;
+  hmacFields: ReadonlyArray<readonly string[]>;
+  scrubber: Scrubber;
+}
+
+function bump(c: Record<string, number>, k: string, n = 1): void {
+  c[k] = (c[k] ?? 0) + n;
+}
+
+export function hmacId(key: string, value: string): string {
+  return `h:${createHmac('sha256', key).update(value).digest('hex').slice(0, 24)}`;
+}
+
+function scrubDeep(v: unknown, s: Scrubber, counts: Record<string, number>, depth = 0): unknown {
+  if (typeof v === 'string') return s.scrub(v, counts);
+  if (v === null || typeof v !== 'object' || depth > 12) return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = scrubDeep(v[i], s, counts, depth + 1);
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) o[k] = scrubDeep(o[k], s, counts, depth + 1);
+  return v;
+}
+
+export function redactRecord(r: CallRecord, plan: RedactPlan): void {
+  const counts: Record<string, number> = {};
+  const res = r.response;
+  const req = r.request;
+  if (!plan.keepContent) {
+    if (res && res.body !== undefined) {
+      res.body = undefined;
+      bump(counts, 'body');
+    }
+    if (res?.contentText !== undefined) {
+      res.contentText = undefined;
+      bump(counts, 'content_text');
+    }
+    if (res?.stream?.chunks !== undefined) {
+      bump(counts, 'stream_chunks', res.stream.chunks.length);
+      res.stream.chunks = undefined;
+    }
+    if (res?.stream?.errorEvent !== undefined) {
+      res.stream.errorEvent = undefined;
+      bump(counts, 'stream_error_event');
+    }
+    if (req && req.requestBody !== undefined) {
+      req.requestBody = undefined;
+      bump(counts, 'request_body');
+    }
+  }
+  if (res?.headers) {
+    const kept: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) {
+      const lk = k.toLowerCase();
+      if (plan.headerExact.has(lk) || plan.headerPrefixes.some((p) => lk.startsWith(p))) kept[lk] = v;
+      else bump(counts, 'header');
+    }
+    res.headers = kept;
+  }
+  for (const path of plan.hmacFields)
+    hashField(r as unknown as Record<string, unknown>, path, plan.hmacKey, counts);
+  // everything else: value patterns on every string that is left
+  const skip = new Set(['findings', 'event']);
+  const o = r as unknown as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!skip.has(k)) o[k] = scrubDeep(o[k], plan.scrubber, counts);
+  if (r.findings?.items)
+    for (const i of r.findings.items) if (i.note) i.note = plan.scrubber.scrub(i.note, counts);
+  if (Object.keys(counts).length > 0 && r.findings) {
+    const prev = r.findings.redactions ?? {};
+    for (const [k, n] of Object.entries(counts)) prev[k] = (prev[k] ?? 0) + n;
+    r.findings.redactions = prev;
+  }
+}
+
+function hashField(
+  root: Record<string, unknown>,
+  path: readonly string[],
+  key: string | undefined,
+  counts: Record<string, number>,
+): void {
+  let cur: unknown = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (cur === null || typeof cur !== 'object') return;
+    cur = (cur as Record<string, unknown>)[path[i]];
+  }
+  if (cur === null || typeof cur !== 'object') return;
+  const obj = cur as Record<string, unknown>;
+  const last = path[path.length - 1];
+  const v = obj[last];
+  if (v === undefined || v === null || v === '') return;
+  if (typeof v === 'string' && v.startsWith('h:')) return; // already hashed by the receiver
+  if (!key) {
+    // no key: a bare hash would be reversible by dictionary, so the id is dropped instead
+    delete obj[last];
+    bump(counts, 'id_dropped_no_key');
+    return;
+  }
+  obj[last] = hmacId(key, String(v));
+  bump(counts, 'id_hmac');
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+// Judges every call against its contract (the receiver's `target.contract`, else the configured
+// one), fingerprints body shapes, and announces new shapes once (persisted across restarts).
+import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { Consumer, ConsumeContext } from '../../component/consumer.js';
+import type { ProcessorComponent } from '../../component/factory.js';
+import type { CallRecord } from '../../model/call-record.js';
+import type { Contract } from '../../contract/contract.js';
+import { addFinding, verdictOf } from '../../contract/findings.js';
+import { loadContract } from '../../contract/load.js';
+import { shapeHash, shapeOf } from '../../contract/shape.js';
+import { ShapeStore } from '../../contract/shape-store.js';
+import type { Counter } from '../../telemetry/self-metrics.js';
+import { RateLimitedLog } from '../../telemetry/logger.js';
+import type { ValidateConfig } from './config.js';
+import { judge } from './judge.js';
+
+export class ValidateProcessor implements ProcessorComponent {
+  readonly mutatesData = true;
+  readonly defaultContract: Contract;
+  readonly shapes: ShapeStore;
+  private readonly badContracts = new Set<string>();
+  private readonly newShapes: Counter;
+  private readonly verdicts: Counter;
+  private readonly errLog: RateLimitedLog;
+  private loaded = false;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly config: ValidateConfig,
+    private readonly next: Consumer,
+  ) {
+    this.defaultContract = loadContract(config.contract);
+    this.shapes = new ShapeStore(config.shapes.persist ? settings.dataDir : undefined, {
+      maxKeys: config.shapes.max_keys,
+      maxShapesPerKey: config.shapes.max_shapes_per_key,
+    });
+    const m = settings.telemetry.metrics;
+    this.newShapes = m.counter(
+      'driftwatch_validate_new_shapes_total',
+      'New response shapes announced as drift.',
+    );
+    this.verdicts = m.counter('driftwatch_validate_verdicts_total', 'Contract verdicts by value.');
+    this.errLog = new RateLimitedLog(settings.logger);
+  }
+
+  async start(_host: Host): Promise<void> {
+    this.loadShapes();
+  }
+
+  private loadShapes(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    const r = this.shapes.load();
+    if (r.error)
+      this.settings.logger.warn({ error: r.error }, 'Known shapes could not be read; learning again.');
+  }
+
+  private contractFor(r: CallRecord): Contract {
+    const p = r.target?.contract;
+    if (!p || p === this.config.contract || this.badContracts.has(p)) return this.defaultContract;
+    try {
+      return loadContract(p);
+    } catch (err) {
+      this.badContracts.add(p);
+      this.settings.telemetry.error('config_failed', 'processing');
+      this.settings.logger.error(
+        { contract: p, err: (err as Error).message },
+        'Contract named by a receiver cannot be loaded; using the default contract.',
+      );
+      return this.defaultContract;
+    }
+  }
+
+  /** Judges records in place (also used by `check-response`). */
+  process(batch: CallRecord[], nowMs = Date.now()): void {
+    this.loadShapes();
+    for (const r of batch) {
+      if (r.event) continue;
+      if (!r.findings) r.findings = { items: [] };
+      if (!r.response) r.response = { headers: {} };
+      if (!r.request) r.request = { method: 'POST', route: '', synthetic: false };
+      try {
+        const c = this.contractFor(r);
+        const subject = judge(r, c, this.config.max_findings, nowMs);
+        if (subject && this.config.shapes.enabled) this.fingerprint(r, c, subject.kind, subject.values);
+        if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
+        if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
+      } catch (err) {
+        this.settings.telemetry.error('parser_failed', 'processing');
+        this.errLog.error(
+          'judge',
+          { err: (err as Error).message },
+          'A record could not be judged; passed on unjudged.',
+        );
+      }
+    }
+    this.shapes.flush();
+  }
+
+  private fingerprint(r: CallRecord, c: Contract, kind: string, values: unknown[]): void {
+    const shape = shapeOf(...values);
+    const hash = shapeHash(shape);
+    r.findings.shapeHash = hash;
+    const t = r.target ?? { provider: 'unknown', endpoint: '' };
+    const model = r.response.model ?? r.request.model ?? '';
+    const key = `${c.id}|${t.provider}|${t.serverAddress ?? ''}|${t.endpoint}|${model}|${kind}`;
+    const o = this.shapes.observe(key, hash, shape, c.shapes.baseline);
+    if (o.known || o.baseline) return;
+    if (o.diff) {
+      r.findings.shapeDiff = o.diff;
+      this.newShapes.add(1, { processor: this.settings.id, kind });
+      addFinding(
+        r.findings,
+        { path: '$', kind: 'shape', level: 'drift', note: `new_${kind}_shape` },
+        this.config.max_findings,
+      );
+    }
+  }
+
+  async consume(batch: CallRecord[], ctx: ConsumeContext): Promise<void> {
+    try {
+      this.process(batch);
+    } catch (err) {
+      // persisting shapes failed (disk full, permissions): judging still happened
+      this.settings.telemetry.error('io_failed', 'processing');
+      this.errLog.error('persist', { err: (err as Error).message }, 'Known shapes could not be saved.');
+    }
+    return this.next.consume(batch, ctx);
+  }
+
+  async shutdown(_opts: ShutdownOptions): Promise<void> {
+    try {
+      this.shapes.flush();
+    } catch {
+      // already reported on consume
+    }
+  }
+}
