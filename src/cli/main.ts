@@ -8,6 +8,7 @@ import { processIO } from './io.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
 import { runAgent } from './run.js';
+import { schemaCommand } from './schema.js';
 
 export const USAGE = `Usage: driftwatch <command> [options]
 
@@ -16,6 +17,7 @@ Commands:
   validate --config FILE…                                     check the configuration, report every problem, exit 2 if any
   print-config [--config FILE…]                               show the effective configuration with secrets masked
   components [--json]                                         list the built-in components and their stability
+  schema [--format json|markdown]                             print the JSON Schema of the config file, or the config reference
   help                                                        this text
 
 Common options:
@@ -50,6 +52,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
           registry,
           parseCommon(rest, { json: { type: 'boolean' } }).values.json === true,
         );
+      case 'schema':
+        return schemaCommand(parseCommon(rest, { format: { type: 'string' } }), io, registry);
       case undefined:
       case 'help':
       case '--help':
