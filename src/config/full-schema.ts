@@ -6,7 +6,7 @@ import type { Kind } from '../component/component.js';
 import type { AnyFactory, JsonSchema } from '../component/factory.js';
 import type { Registry } from '../pipeline/registry.js';
 
-export const SCHEMA_ID = 'https://driftwatch.dev/schemas/config.json';
+export const SCHEMA_ID = 'urn:driftwatch:config-schema';
 
 const SECTIONS: Array<[string, Kind]> = [
   ['receivers', 'receiver'],

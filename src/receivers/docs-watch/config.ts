@@ -17,7 +17,7 @@ export interface DocsWatchConfig {
 }
 
 export const DEFAULT_USER_AGENT =
-  'driftwatch-docs-watch/0.1 (+https://github.com/driftwatch/driftwatch; contract documentation watch)';
+  'driftwatch-docs-watch/0.1 (LLM API contract documentation watch; polls slowly, honours ETag)';
 
 export const docsWatchSchema: JsonSchema = {
   type: 'object',
