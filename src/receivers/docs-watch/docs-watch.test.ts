@@ -145,7 +145,7 @@ describe('docs_watch receiver', () => {
     expect(await b.r.checkAll()).to.deep.equal(['not_modified']);
     expect(site.requests[before]['if-none-match']).to.match(/^"/);
     expect(b.events).to.have.length(0);
-    const state = JSON.parse(readFileSync(join(dir, 'docs_watch-docs_watch.json'), 'utf8')) as {
+    const state = JSON.parse(readFileSync(join(dir, 'pages.json'), 'utf8')) as {
       pages: Record<string, { hash: string }>;
     };
     expect(state.pages[`${base}/docs`].hash).to.match(/^[0-9a-f]{64}$/);

@@ -51,7 +51,7 @@ export class DocsWatchReceiver implements Component {
     this.intervalMs = parseDurationMs(config.interval) ?? 6 * 3_600_000;
     this.backoffMs = parseDurationMs(config.retry_backoff) ?? 900_000;
     this.maxBackoffMs = parseDurationMs(config.max_backoff) ?? 86_400_000;
-    this.store = new DocsStateStore(join(settings.dataDir, `docs_watch-${safeName(settings.id)}.json`));
+    this.store = new DocsStateStore(join(settings.dataDir, 'pages.json'));
     this.log = new RateLimitedLog(settings.logger, 60_000, 3);
     this.checks = settings.telemetry.metrics.counter(
       'driftwatch_docs_watch_checks_total',
@@ -268,10 +268,6 @@ export class DocsWatchReceiver implements Component {
     this.dispatcher = undefined;
     await d?.close();
   }
-}
-
-function safeName(id: string): string {
-  return id.replace(/[^a-zA-Z0-9_.-]/g, '_');
 }
 
 function safeHost(url: string): string {
