@@ -58,7 +58,7 @@ describe('Dockerfile', function () {
     const { stages } = dockerfile;
     expect(stages.length, 'stages').to.be.at.least(2);
     const runtime = stages[stages.length - 1];
-    expect(runtime.from).to.match(/^node:20[.\-]/);
+    expect(runtime.from).to.match(/^node:20[.-]/);
     const user = step(runtime, 'USER');
     expect(user, 'USER').to.have.length(1);
     expect(user[0]).to.not.match(/^(root|0)(:|$)/);
