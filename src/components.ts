@@ -9,9 +9,11 @@ import { statusExporterFactory } from './exporters/status/index.js';
 import { classifyProcessorFactory } from './processors/classify/index.js';
 import { redactProcessorFactory } from './processors/redact/index.js';
 import { validateProcessorFactory } from './processors/validate/index.js';
+import { docsWatchFactory } from './receivers/docs-watch/index.js';
 
 export const builtinFactories: readonly AnyFactory[] = [
   // receivers
+  docsWatchFactory as AnyFactory,
   // processors
   batchProcessorFactory as AnyFactory,
   validateProcessorFactory as AnyFactory,

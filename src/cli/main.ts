@@ -10,6 +10,7 @@ import { processIO } from './io.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
 import { runAgent } from './run.js';
+import { schemaCommand } from './schema.js';
 
 export const USAGE = `Usage: driftwatch <command> [options]
 
@@ -21,6 +22,7 @@ Commands:
   print-config [--config FILE…]                               show the effective configuration with secrets masked
   check-response --contract FILE BODY.json|STREAM.sse         judge a captured body or stream: exit 0 ok, 1 drift, 2 violation
   components [--json]                                         list the built-in components and their stability
+  schema [--format json|markdown]                             print the JSON Schema of the config file, or the config reference
   help                                                        this text
 
 Common options:
@@ -68,6 +70,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
         );
       case 'check-response':
         return checkResponseCommand(rest, io);
+      case 'schema':
+        return schemaCommand(parseCommon(rest, { format: { type: 'string' } }), io, registry);
       case undefined:
       case 'help':
       case '--help':

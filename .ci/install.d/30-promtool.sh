@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# promtool for `promtool check rules` / `promtool test rules` (deploy/prometheus tests).
+# Debian 12 ships no promtool (and its prometheus 2.42 is old): fetch Debian unstable's
+# `prometheus` package with `apt-get download` through a separate sources list and apt state
+# folder, so the system's apt configuration is untouched, and unpack it into .cache/promtool.
+# Idempotent: does nothing when .cache/promtool/usr/bin/promtool already runs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root="$PWD/.cache/promtool"
+bin="$root/usr/bin/promtool"
+if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
+  echo "promtool present: $("$bin" --version 2>&1 | head -1)"
+  exit 0
+fi
+apt_dir="$PWD/.cache/apt-unstable"
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/debs"
+cat >"$apt_dir/sources.list" <<'SOURCES'
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian unstable main
+SOURCES
+apt_opts=(
+  -o "Dir::Etc::sourcelist=$apt_dir/sources.list"
+  -o "Dir::Etc::sourceparts=-"
+  -o "Dir::State::Lists=$apt_dir/lists"
+  -o "Dir::Cache::archives=$apt_dir/archives"
+  -o "Dir::Cache::pkgcache="
+  -o "Dir::Cache::srcpkgcache="
+  -o "APT::Get::List-Cleanup=0"
+)
+apt-get "${apt_opts[@]}" update -qq
+# Newer Debian may split promtool into its own package; take it when it exists.
+pkg=prometheus
+if apt-cache "${apt_opts[@]}" show promtool >/dev/null 2>&1; then pkg=promtool; fi
+(cd "$apt_dir/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" download "$pkg")
+rm -rf "$root"
+mkdir -p "$root"
+dpkg-deb -x "$apt_dir/debs/"*.deb "$root"
+"$bin" --version

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// One polite, bounded GET of a documentation page: conditional validators, a User-Agent that
+// names the tool, a deadline for headers and body, a size cap, and a few redirects (no
+// credentials are ever sent here, so following them is safe).
+import { Agent, interceptors, request } from 'undici';
+import type { Dispatcher } from 'undici';
+
+export interface FetchOptions {
+  userAgent: string;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  etag?: string;
+  lastModified?: string;
+}
+
+export type FetchResult =
+  | { kind: 'not_modified' }
+  | { kind: 'ok'; text: string; contentType?: string; etag?: string; lastModified?: string; bytes: number }
+  | { kind: 'http_error'; status: number; retryAfterMs?: number }
+  | { kind: 'failed'; reason: 'timeout' | 'connection' | 'too_large'; code: string };
+
+export function createDispatcher(timeoutMs: number): Dispatcher {
+  return new Agent({
+    connect: { timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  }).compose(interceptors.redirect({ maxRedirections: 5 }));
+}
+
+/** `Retry-After` in seconds or as an HTTP date, as milliseconds from now. */
+export function parseRetryAfter(v: string | undefined, now = Date.now()): number | undefined {
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? Math.max(0, t - now) : undefined;
+}
+
+function header(h: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export async function fetchPage(
+  url: string,
+  opts: FetchOptions,
+  dispatcher: Dispatcher,
+): Promise<FetchResult> {
+  const headers: Record<string, string> = {
+    'user-agent': opts.userAgent,
+    accept: 'text/html, text/markdown, text/plain;q=0.9, */*;q=0.5',
+  };
+  if (opts.etag) headers['if-none-match'] = opts.etag;
+  if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
+  const signal = AbortSignal.timeout(opts.timeoutMs);
+  try {
+    const res = await request(url, { method: 'GET', headers, dispatcher, signal });
+    if (res.statusCode === 304) {
+      await res.body.dump();
+      return { kind: 'not_modified' };
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      await res.body.dump();
+      return {
+        kind: 'http_error',
+        status: res.statusCode,
+        retryAfterMs: parseRetryAfter(header(res.headers, 'retry-after')),
+      };
+    }
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of res.body) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > opts.maxBodyBytes) {
+        res.body.destroy();
+        return { kind: 'failed', reason: 'too_large', code: 'body_limit' };
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return {
+      kind: 'ok',
+      text: Buffer.concat(chunks).toString('utf8'),
+      contentType: header(res.headers, 'content-type'),
+      etag: header(res.headers, 'etag'),
+      lastModified: header(res.headers, 'last-modified'),
+      bytes,
+    };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { name?: string };
+    const timedOut =
+      signal.aborted ||
+      e.name === 'TimeoutError' ||
+      /Timeout/i.test(e.code ?? '') ||
+      /Timeout/.test(e.name ?? '');
+    return timedOut
+      ? { kind: 'failed', reason: 'timeout', code: 'timeout' }
+      : { kind: 'failed', reason: 'connection', code: boundedCode(e) };
+  }
+}
+
+function boundedCode(e: NodeJS.ErrnoException): string {
+  const c = e.code ?? (e.cause as NodeJS.ErrnoException | undefined)?.code;
+  return typeof c === 'string' && /^[A-Z_]{3,40}$/.test(c) ? c : 'connection_error';
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { ReceiverFactory } from '../../component/factory.js';
+import { defaultsFromSchema } from '../../config/component-schema.js';
+import { parseDurationMs } from '../../util/duration.js';
+import { docsWatchSchema } from './config.js';
+import type { DocsWatchConfig } from './config.js';
+import { DocsWatchReceiver } from './docs-watch.js';
+
+export const docsWatchFactory: ReceiverFactory<DocsWatchConfig> = {
+  type: 'docs_watch',
+  kind: 'receiver',
+  stability: 'alpha',
+  description:
+    'Watches documentation pages and emits a docs.changed event when their normalised text changes.',
+  configSchema: docsWatchSchema,
+  createDefaultConfig: () => defaultsFromSchema<DocsWatchConfig>(docsWatchSchema),
+  validate(config) {
+    const problems = [];
+    const backoff = parseDurationMs(config.retry_backoff) ?? 0;
+    const max = parseDurationMs(config.max_backoff) ?? 0;
+    if (backoff > max)
+      problems.push({ path: ['retry_backoff'], message: 'must not be longer than max_backoff' });
+    if ((parseDurationMs(config.interval) ?? 0) < 60_000)
+      problems.push({
+        path: ['interval'],
+        message: 'must be at least 1m: documentation sites are not to be hammered',
+      });
+    return problems;
+  },
+  create: (settings, config, next) => new DocsWatchReceiver(settings, config, next),
+};
