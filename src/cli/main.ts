@@ -7,7 +7,9 @@ import { componentsCommand, printConfigCommand, validateCommand } from './comman
 import { processIO } from './io.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
+import { demoCommand } from './demo.js';
 import { runAgent } from './run.js';
+import { simulateCommand } from './simulate.js';
 
 export const USAGE = `Usage: driftwatch <command> [options]
 
@@ -16,6 +18,8 @@ Commands:
   validate --config FILE…                                     check the configuration, report every problem, exit 2 if any
   print-config [--config FILE…]                               show the effective configuration with secrets masked
   components [--json]                                         list the built-in components and their stability
+  demo [--scenario FILE]                                      the simulator plus probes of every kind (what \`npm start\` runs)
+  simulate --scenario FILE [--port N] [--access-log FILE]     run the provider simulator on 127.0.0.1
   help                                                        this text
 
 Common options:
@@ -50,6 +54,13 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
           registry,
           parseCommon(rest, { json: { type: 'boolean' } }).values.json === true,
         );
+      case 'demo': {
+        const args = parseCommon(rest, { scenario: { type: 'string' } });
+        if (args.help) return usage(io);
+        return await demoCommand(args, io, registry);
+      }
+      case 'simulate':
+        return await simulateCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -19,7 +19,10 @@ export function timeLocal(d: Date): string {
 export function nginxEscape(s: string): string {
   let out = '';
   for (const b of Buffer.from(s, 'utf8')) {
-    out += b < 0x20 || b === 0x22 || b === 0x5c || b >= 0x7f ? `\\x${b.toString(16).toUpperCase().padStart(2, '0')}` : String.fromCharCode(b);
+    out +=
+      b < 0x20 || b === 0x22 || b === 0x5c || b >= 0x7f
+        ? `\\x${b.toString(16).toUpperCase().padStart(2, '0')}`
+        : String.fromCharCode(b);
   }
   return out;
 }

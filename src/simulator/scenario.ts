@@ -167,7 +167,8 @@ export function parseScenario(raw: unknown): Scenario {
   for (const section of ['errors', 'drift', 'faults'] as const) {
     (doc[section] as Array<Record<string, unknown>>).forEach((r, i) => {
       const path = `${section}.${i}`;
-      if (r.rate === undefined && r.schedule === undefined) problems.push(`${path}: needs a rate or a schedule`);
+      if (r.rate === undefined && r.schedule === undefined)
+        problems.push(`${path}: needs a rate or a schedule`);
       const rule: ModeRule = { mode: r.mode as string, applies_to: r.applies_to as ModeRule['applies_to'] };
       if (r.rate !== undefined) rule.rate = r.rate as number;
       if (r.schedule) {
@@ -211,8 +212,7 @@ export function loadScenarioFile(file: string): Scenario {
 
 /** The mode of one request: a scheduled window that is open wins, then one draw over the rates. */
 export function pickMode(s: Scenario, elapsedMs: number, u: number, stream: boolean): string {
-  const applies = (r: ModeRule) =>
-    r.applies_to === 'any' || (r.applies_to === 'stream') === stream;
+  const applies = (r: ModeRule) => r.applies_to === 'any' || (r.applies_to === 'stream') === stream;
   for (const r of s.rules) {
     if (!r.schedule || !applies(r)) continue;
     const t = elapsedMs - r.schedule.offset;

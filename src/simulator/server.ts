@@ -134,13 +134,17 @@ export class ProviderSimulator {
     x.stream = body?.stream === true;
     const forced = s.header_override ? String(x.req.headers[MODE_HEADER] ?? '') : '';
     const u = this.rng();
-    let mode = forced && ALL_MODES.includes(forced) ? forced : pickMode(s, performance.now() - this.startedAt, u, x.stream);
+    let mode =
+      forced && ALL_MODES.includes(forced)
+        ? forced
+        : pickMode(s, performance.now() - this.startedAt, u, x.stream);
     if (STREAM_ONLY.has(mode) && !x.stream) mode = 'normal';
     if (s.api_key && x.req.headers.authorization !== `Bearer ${s.api_key}`) mode = 'error_401';
     else if (!body || typeof body !== 'object') mode = 'error_400';
     else if (typeof body.model !== 'string' || body.model === '') mode = 'error_400_model_required';
     else if (!s.models.includes(body.model) && !forced) mode = s.unknown_model;
-    else if (!Array.isArray(body.messages)) mode = s.unknown_model === 'error_500_invalid_request' ? 'error_500_invalid_request' : 'error_400';
+    else if (!Array.isArray(body.messages))
+      mode = s.unknown_model === 'error_500_invalid_request' ? 'error_500_invalid_request' : 'error_400';
     x.mode = mode;
     const ttfb = sample(s.latency.ttfb, this.rng);
     const model = typeof body?.model === 'string' ? body.model : s.models[0];
@@ -167,7 +171,12 @@ export class ProviderSimulator {
       case 'empty_body':
         return this.send(x, 200, 'application/json', '');
       case 'invalid_json':
-        return this.send(x, 200, 'application/json', '{"id":"chatcmpl-sim","object":"chat.completion","choices":[{"message":');
+        return this.send(
+          x,
+          200,
+          'application/json',
+          '{"id":"chatcmpl-sim","object":"chat.completion","choices":[{"message":',
+        );
       case 'gzip': {
         const json = Buffer.from(JSON.stringify(this.completion(model, 'normal')));
         return this.send(x, 200, 'application/json', gzipSync(json), { 'content-encoding': 'gzip' });
@@ -182,11 +191,18 @@ export class ProviderSimulator {
     if (x.stream) return void this.stream(x, model, includeUsage);
     const first = sample(this.scenario.latency.first_token, this.rng);
     // Non-streamed answers arrive whole: generation time is part of the time to first byte.
-    this.later(x, first, () => this.send(x, 200, 'application/json', JSON.stringify(this.completion(model, mode))));
+    this.later(x, first, () =>
+      this.send(x, 200, 'application/json', JSON.stringify(this.completion(model, mode))),
+    );
   }
 
   private completion(model: string, mode: string): Record<string, unknown> {
-    const b = completionBody({ id: this.nextId(), created: Math.floor(Date.now() / 1000), model, content: this.scenario.answer });
+    const b = completionBody({
+      id: this.nextId(),
+      created: Math.floor(Date.now() / 1000),
+      model,
+      content: this.scenario.answer,
+    });
     const choice = (b.choices as Array<Record<string, unknown>>)[0];
     const message = choice.message as Record<string, unknown>;
     const usage = b.usage as Record<string, number>;
@@ -247,7 +263,9 @@ export class ProviderSimulator {
       if (i === 0 && mode === 'stream_stall') return; // keeps the connection open, sends nothing more
       if (i === 0 && mode === 'stream_cut') return void x.res.end();
       if (i === 0 && mode === 'stream_error_event') {
-        const err = { error: { message: 'upstream error mid-stream', type: 'server_error', code: 'stream_error' } };
+        const err = {
+          error: { message: 'upstream error mid-stream', type: 'server_error', code: 'stream_error' },
+        };
         this.write(x, `data: ${JSON.stringify(err)}\n\n`);
         if (this.rng() < 0.5) this.write(x, 'data: [DONE]\n\n');
         return void x.res.end();
@@ -256,7 +274,11 @@ export class ProviderSimulator {
     if (!(await this.wait(x, sample(s.latency.chunk_gap, this.rng)))) return;
     this.write(x, chunk({}, mode === 'unknown_finish_reason' ? 'end_turn' : 'stop'));
     if (includeUsage && mode !== 'usage_missing') {
-      const u: Record<string, unknown> = { prompt_tokens: 29, completion_tokens: pieces.length, total_tokens: 29 + pieces.length };
+      const u: Record<string, unknown> = {
+        prompt_tokens: 29,
+        completion_tokens: pieces.length,
+        total_tokens: 29 + pieces.length,
+      };
       if (mode === 'total_below_prompt') u.total_tokens = 24;
       const c = chunkBody({ id, created, model, delta: {}, finish: null });
       c.choices = [];
@@ -303,7 +325,10 @@ export class ProviderSimulator {
 
   private garbage(x: Exchange): void {
     this.head(x, 200, 'text/event-stream');
-    this.write(x, 'HTTP/1.1 502 Bad Gateway\r\n<html>upstream\x00\x01 error</html>\nnot an event\n{"half":\n\n');
+    this.write(
+      x,
+      'HTTP/1.1 502 Bad Gateway\r\n<html>upstream\x00\x01 error</html>\nnot an event\n{"half":\n\n',
+    );
     x.res.end();
   }
 
@@ -331,7 +356,13 @@ export class ProviderSimulator {
     return x.res.write(b);
   }
 
-  private send(x: Exchange, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  private send(
+    x: Exchange,
+    status: number,
+    type: string,
+    body: string | Buffer,
+    headers: Record<string, string> = {},
+  ): void {
     if (x.closed) return;
     const b = typeof body === 'string' ? Buffer.from(body) : body;
     this.head(x, status, type, { 'content-length': String(b.length), ...headers });

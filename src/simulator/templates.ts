@@ -13,7 +13,12 @@
 //   (apidoc.cometapi.com/errors/error-codes-handling).
 // Messages naming accounts or request ids are shortened; shapes and codes are kept exactly.
 
-export function completionBody(o: { id: string; created: number; model: string; content: string }): Record<string, unknown> {
+export function completionBody(o: {
+  id: string;
+  created: number;
+  model: string;
+  content: string;
+}): Record<string, unknown> {
   return {
     id: o.id,
     object: 'chat.completion',
@@ -78,7 +83,9 @@ export const ERROR_TEMPLATES: Record<string, ErrorTemplate> = {
   },
   error_400_model_required: {
     status: 400,
-    body: { error: { code: '', message: 'model name is required (request id: ...)', type: 'comet_api_error' } },
+    body: {
+      error: { code: '', message: 'model name is required (request id: ...)', type: 'comet_api_error' },
+    },
   },
   error_401: {
     status: 401,
@@ -94,7 +101,11 @@ export const ERROR_TEMPLATES: Record<string, ErrorTemplate> = {
   },
   error_404_model: {
     status: 404,
-    body: err('The model `driftwatch-probe-nonexistent-model` does not exist.', 'invalid_request_error', 'model_not_found'),
+    body: err(
+      'The model `driftwatch-probe-nonexistent-model` does not exist.',
+      'invalid_request_error',
+      'model_not_found',
+    ),
   },
   error_429: {
     status: 429,
@@ -103,7 +114,11 @@ export const ERROR_TEMPLATES: Record<string, ErrorTemplate> = {
       'requests',
       'rate_limit_exceeded',
     ),
-    headers: { 'retry-after': '20', 'x-ratelimit-limit-requests': '3', 'x-ratelimit-remaining-requests': '0' },
+    headers: {
+      'retry-after': '20',
+      'x-ratelimit-limit-requests': '3',
+      'x-ratelimit-remaining-requests': '0',
+    },
   },
   error_500: {
     status: 500,
@@ -119,7 +134,11 @@ export const ERROR_TEMPLATES: Record<string, ErrorTemplate> = {
   },
   error_503: {
     status: 503,
-    body: err('That model is currently overloaded with other requests. You can retry your request.', 'server_error', null),
+    body: err(
+      'That model is currently overloaded with other requests. You can retry your request.',
+      'server_error',
+      null,
+    ),
   },
   error_504: {
     status: 504,

@@ -41,7 +41,9 @@ export function toUsage(u: unknown, origin: string): Usage | undefined {
 /** Usage of a non-streaming body: `usage`, else Groq's `x_groq.usage`. */
 export function usageFromBody(body: unknown): Usage | undefined {
   if (!isObject(body)) return undefined;
-  return toUsage(body.usage, 'body') ?? (isObject(body.x_groq) ? toUsage(body.x_groq.usage, 'x_groq') : undefined);
+  return (
+    toUsage(body.usage, 'body') ?? (isObject(body.x_groq) ? toUsage(body.x_groq.usage, 'x_groq') : undefined)
+  );
 }
 
 /**
@@ -53,7 +55,10 @@ export function usageFromChunk(chunk: unknown): Usage | undefined {
   const choices = Array.isArray(chunk.choices) ? chunk.choices : undefined;
   const finishing = choices?.some((c) => isObject(c) && c.finish_reason != null) ?? false;
   const place = choices && choices.length === 0 ? 'final_chunk' : finishing ? 'finish_chunk' : 'chunk';
-  return toUsage(chunk.usage, place) ?? (isObject(chunk.x_groq) ? toUsage(chunk.x_groq.usage, 'x_groq') : undefined);
+  return (
+    toUsage(chunk.usage, place) ??
+    (isObject(chunk.x_groq) ? toUsage(chunk.x_groq.usage, 'x_groq') : undefined)
+  );
 }
 
 /** Non-null `finish_reason` of each choice, in index order (a body or a chunk). */

@@ -113,8 +113,9 @@ const probeSchema: JsonSchema = {
   },
 };
 // `timeout` must stay optional per probe (it inherits the target's); drop the default the helper adds.
-delete ((probeSchema.properties as Record<string, Record<string, unknown>>).timeout as Record<string, unknown>)
-  .default;
+delete (
+  (probeSchema.properties as Record<string, Record<string, unknown>>).timeout as Record<string, unknown>
+).default;
 
 export const probeReceiverSchema: JsonSchema = {
   type: 'object',

@@ -73,7 +73,8 @@ export async function runAttempt(req: AttemptRequest, lease: ConnectionLease): P
     if (t.dnsMs !== undefined) timings.dnsMs = t.dnsMs;
     if (t.connectMs !== undefined) timings.connectMs = t.connectMs;
     if (t.tlsMs !== undefined) timings.tlsMs = t.tlsMs;
-    if (t.certDaysLeft !== undefined || t.tlsProtocol) out.tls = { certDaysLeft: t.certDaysLeft, protocol: t.tlsProtocol };
+    if (t.certDaysLeft !== undefined || t.tlsProtocol)
+      out.tls = { certDaysLeft: t.certDaysLeft, protocol: t.tlsProtocol };
     timings.totalMs = out.durationMs = since();
     return out;
   };
@@ -96,6 +97,8 @@ export async function runAttempt(req: AttemptRequest, lease: ConnectionLease): P
     return finish();
   }
   timings.ttfbMs = since();
+  // Destroying a body we stop reading emits 'error'; the readers below report what happened.
+  res.body.on('error', () => {});
   response.status = res.statusCode;
   response.headers = allowListHeaders(res.headers);
   const ct = (response.headers['content-type'] ?? '').toLowerCase();
@@ -123,14 +126,23 @@ export async function runAttempt(req: AttemptRequest, lease: ConnectionLease): P
   return finish();
 }
 
-function headerPhaseError(err: unknown, t: ConnectTimes, deadlineHit: boolean, shutdown: boolean): TransportError {
+function headerPhaseError(
+  err: unknown,
+  t: ConnectTimes,
+  deadlineHit: boolean,
+  shutdown: boolean,
+): TransportError {
   if (t.failure) {
     const code = t.failure.code === 'connect_timeout' ? 'timeout' : t.failure.code;
     return { code: boundedCode(code), phase: t.failure.phase, message: t.failure.message.slice(0, 200) };
   }
   const e = err as { code?: string; name?: string };
   if (deadlineHit || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return { code: 'timeout', phase: t.connected === false ? 'connect' : 'headers', message: 'no response headers before the deadline' };
+    return {
+      code: 'timeout',
+      phase: t.connected === false ? 'connect' : 'headers',
+      message: 'no response headers before the deadline',
+    };
   }
   if (shutdown) return { code: 'aborted', phase: 'headers', message: 'receiver shut down' };
   if (e.code === 'UND_ERR_SOCKET' || e.code === 'ECONNRESET') {
@@ -141,12 +153,15 @@ function headerPhaseError(err: unknown, t: ConnectTimes, deadlineHit: boolean, s
 
 function bodyPhaseError(err: unknown, deadlineHit: boolean): TransportError {
   const e = err as { code?: string; name?: string };
-  if (deadlineHit) return { code: 'body_timeout', phase: 'body', message: 'body not complete before the deadline' };
-  if (e.code === 'UND_ERR_BODY_TIMEOUT') return { code: 'body_timeout', phase: 'body', message: 'body went silent' };
+  if (deadlineHit)
+    return { code: 'body_timeout', phase: 'body', message: 'body not complete before the deadline' };
+  if (e.code === 'UND_ERR_BODY_TIMEOUT')
+    return { code: 'body_timeout', phase: 'body', message: 'body went silent' };
   if (e.code === 'UND_ERR_SOCKET' || e.code === 'ECONNRESET') {
     return { code: 'ECONNRESET', phase: 'body', message: sanitize(err) };
   }
-  if (e.code === 'UND_ERR_ABORTED' || e.name === 'AbortError') return { code: 'aborted', phase: 'body', message: 'aborted' };
+  if (e.code === 'UND_ERR_ABORTED' || e.name === 'AbortError')
+    return { code: 'aborted', phase: 'body', message: 'aborted' };
   return { code: boundedCode(e.code ?? e.name ?? 'ERR'), phase: 'body', message: sanitize(err) };
 }
 
@@ -175,7 +190,11 @@ async function readStream(
       if (bytes > req.maxBodyBytes) {
         response.truncated = true;
         acc.mark('body_limit');
-        out.transportError = { code: 'body_limit', phase: 'body', message: `stream exceeded ${req.maxBodyBytes} bytes` };
+        out.transportError = {
+          code: 'body_limit',
+          phase: 'body',
+          message: `stream exceeded ${req.maxBodyBytes} bytes`,
+        };
         res.body.destroy();
         break;
       }
@@ -214,7 +233,11 @@ async function readBuffered(
       bytes += chunk.byteLength;
       if (bytes > req.maxBodyBytes) {
         response.truncated = true;
-        out.transportError = { code: 'body_limit', phase: 'body', message: `body exceeded ${req.maxBodyBytes} bytes` };
+        out.transportError = {
+          code: 'body_limit',
+          phase: 'body',
+          message: `body exceeded ${req.maxBodyBytes} bytes`,
+        };
         res.body.destroy();
         break;
       }
@@ -245,11 +268,19 @@ async function readBuffered(
       const tooBig = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError;
       if (tooBig) {
         response.truncated = true;
-        out.transportError = { code: 'body_limit', phase: 'body', message: `decoded body exceeded ${req.maxBodyBytes} bytes` };
+        out.transportError = {
+          code: 'body_limit',
+          phase: 'body',
+          message: `decoded body exceeded ${req.maxBodyBytes} bytes`,
+        };
         response.parse = 'not_read';
         return;
       }
-      out.transportError = { code: 'bad_encoding', phase: 'body', message: `could not decode ${encoding} body` };
+      out.transportError = {
+        code: 'bad_encoding',
+        phase: 'body',
+        message: `could not decode ${encoding} body`,
+      };
       response.parse = 'invalid_json';
       return;
     }

@@ -5,7 +5,10 @@ import { probeReceiverSchema } from './config.js';
 import type { ProbeReceiverConfig } from './config.js';
 import { ProbeReceiver } from './probe-receiver.js';
 
-export function validateProbeConfig(cfg: ProbeReceiverConfig, ctx: { environment?: string }): ConfigProblem[] {
+export function validateProbeConfig(
+  cfg: ProbeReceiverConfig,
+  ctx: { environment?: string },
+): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (!cfg.base_url) {
     problems.push({ path: ['base_url'], message: 'is required, e.g. https://api.cometapi.com/v1' });
@@ -17,7 +20,10 @@ export function validateProbeConfig(cfg: ProbeReceiverConfig, ctx: { environment
       problems.push({ path: ['base_url'], message: `"${cfg.base_url}" is not a valid URL` });
     }
     if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
-      problems.push({ path: ['base_url'], message: `must be an http:// or https:// URL (got ${url.protocol})` });
+      problems.push({
+        path: ['base_url'],
+        message: `must be an http:// or https:// URL (got ${url.protocol})`,
+      });
     }
     if (url && (url.username || url.password)) {
       problems.push({ path: ['base_url'], message: 'must not carry credentials; use api_key' });
@@ -33,7 +39,8 @@ export function validateProbeConfig(cfg: ProbeReceiverConfig, ctx: { environment
   const production = cfg.environment === 'production' || ctx.environment === 'production';
   const seen = new Set<string>();
   cfg.probes.forEach((p, i) => {
-    if (seen.has(p.name)) problems.push({ path: ['probes', String(i), 'name'], message: `duplicate probe name "${p.name}"` });
+    if (seen.has(p.name))
+      problems.push({ path: ['probes', String(i), 'name'], message: `duplicate probe name "${p.name}"` });
     seen.add(p.name);
     if (p.kind === 'invalid_request' && production && !p.allow_in_production) {
       problems.push({

@@ -72,7 +72,11 @@ export class ProbeReceiver implements Component {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.slots = new Semaphore(cfg.max_concurrency);
-    const file = join(settings.dataDir, 'probe-budget', `${settings.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    const file = join(
+      settings.dataDir,
+      'probe-budget',
+      `${settings.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`,
+    );
     this.budget = new ProbeBudget(file, {
       dailyTokens: cfg.budget.daily_tokens,
       dailyRequests: cfg.budget.daily_requests,
@@ -155,7 +159,8 @@ export class ProbeReceiver implements Component {
           return;
         }
         const record = await runProbe(this.ctx!, p, size);
-        const tokens = record.response.usage?.totalTokens ?? estimateTokens(buildRequest(this.cfg, p, size).body);
+        const tokens =
+          record.response.usage?.totalTokens ?? estimateTokens(buildRequest(this.cfg, p, size).body);
         this.budget.add(record.retry?.attempts ?? 1, tokens);
         if (this.stopped && record.transportError?.code === 'aborted') return;
         await this.emit([record]);
@@ -168,13 +173,18 @@ export class ProbeReceiver implements Component {
   private budgetEvent(p: ProbeSpec, limit: 'tokens' | 'requests'): CallRecord {
     const ctx = this.ctx!;
     const s = this.budget.snapshot();
-    const r = newCallRecord('probe', this.settings.id, { ...ctx.target }, {
-      method: 'POST',
-      route: ctx.target.endpoint,
-      synthetic: true,
-      probe: p.name,
-      probeKind: p.kind,
-    });
+    const r = newCallRecord(
+      'probe',
+      this.settings.id,
+      { ...ctx.target },
+      {
+        method: 'POST',
+        route: ctx.target.endpoint,
+        synthetic: true,
+        probe: p.name,
+        probeKind: p.kind,
+      },
+    );
     r.event = {
       name: 'probe.budget_exhausted',
       attributes: {

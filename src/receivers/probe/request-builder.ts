@@ -21,7 +21,8 @@ export function largePrompt(cfg: ProbeReceiverConfig, question: string): string 
 }
 
 export function buildRequest(cfg: ProbeReceiverConfig, p: ProbeSpec, size: PromptSize): BuiltRequest {
-  const model = p.kind === 'invalid_request' && p.invalid === 'model' ? p.invalid_model : (p.model ?? cfg.model);
+  const model =
+    p.kind === 'invalid_request' && p.invalid === 'model' ? p.invalid_model : (p.model ?? cfg.model);
   const question = p.prompt ?? (p.kind === 'usage' ? 'Count from 1 to 3, separated by spaces.' : cfg.prompt);
   const userText = size === 'large' ? largePrompt(cfg, question) : question;
   const messages: Array<{ role: string; content: string }> = [];

@@ -57,16 +57,21 @@ export async function runProbe(ctx: ProbeTargetContext, p: ProbeSpec, size: Prom
   if (cfg.synthetic_header.name) headers[cfg.synthetic_header.name] = cfg.synthetic_header.value;
   if (cfg.api_key) headers.authorization = `Bearer ${cfg.api_key}`;
 
-  const record = newCallRecord('probe', ctx.receiverId, { ...ctx.target }, {
-    method: 'POST',
-    route: ctx.target.endpoint,
-    ...built.info,
-    synthetic: true,
-    timeoutBudgetMs: timeoutMs,
-    clientVersion: CLIENT_VERSION,
-    bodyBytes: Buffer.byteLength(bodyText),
-    requestBody: built.body,
-  });
+  const record = newCallRecord(
+    'probe',
+    ctx.receiverId,
+    { ...ctx.target },
+    {
+      method: 'POST',
+      route: ctx.target.endpoint,
+      ...built.info,
+      synthetic: true,
+      timeoutBudgetMs: timeoutMs,
+      clientVersion: CLIENT_VERSION,
+      bodyBytes: Buffer.byteLength(bodyText),
+      requestBody: built.body,
+    },
+  );
   record.traceId = traceId;
   record.spanId = spanId;
 

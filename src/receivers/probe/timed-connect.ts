@@ -124,7 +124,10 @@ export function timedConnector(opts: TimedConnectOptions): buildConnector.connec
           return finish(new ConnectFailure(code, 'tls', typeof ae === 'string' ? ae : (ae?.message ?? code)));
         }
         const idErr = checkServerIdentity(name ?? host, cert) as (Error & { code?: string }) | undefined;
-        if (idErr) return finish(new ConnectFailure(idErr.code ?? 'ERR_TLS_CERT_ALTNAME_INVALID', 'tls', idErr.message));
+        if (idErr)
+          return finish(
+            new ConnectFailure(idErr.code ?? 'ERR_TLS_CERT_ALTNAME_INVALID', 'tls', idErr.message),
+          );
         s.removeAllListeners('error');
         s.once('error', () => {});
         finish(null, s);
