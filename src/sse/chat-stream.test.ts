@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { ChatStreamAccumulator } from './chat-stream.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../test/fixtures/llm/streams/${name}`, import.meta.url));
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../test/fixtures/llm/streams/${name}`, import.meta.url));
 
 function run(name: string, limits = {}) {
   const acc = new ChatStreamAccumulator(limits);
@@ -73,7 +74,10 @@ describe('ChatStreamAccumulator over recorded provider streams', () => {
   it('records an error event, invalid JSON and data after [DONE] as anomalies', () => {
     const acc = new ChatStreamAccumulator();
     acc.push('data: {"choices":[{"index":0,"delta":{"content":"a"}}]}\n\n', 1);
-    acc.push('event: error\ndata: {"error":{"message":"x","code":"boom"}}\n\ndata: {nope\n\ndata: [DONE]\n\ndata: {}\n\n', 2);
+    acc.push(
+      'event: error\ndata: {"error":{"message":"x","code":"boom"}}\n\ndata: {nope\n\ndata: [DONE]\n\ndata: {}\n\n',
+      2,
+    );
     const r = acc.end();
     expect(r.summary.anomalies).to.include.members(['error_event', 'invalid_json', 'data_after_done']);
     expect(r.summary.errorEvent).to.deep.equal({ message: 'x', code: 'boom' });

@@ -6,7 +6,11 @@ import type { SseEvent } from './parser.js';
 function parse(chunks: Array<string | Uint8Array>, maxLineBytes?: number) {
   const events: SseEvent[] = [];
   const comments: string[] = [];
-  const p = new SseParser({ maxLineBytes, onEvent: (e) => events.push(e), onComment: (c) => comments.push(c) });
+  const p = new SseParser({
+    maxLineBytes,
+    onEvent: (e) => events.push(e),
+    onComment: (c) => comments.push(c),
+  });
   for (const c of chunks) p.push(c);
   p.end();
   return { events, comments, stats: p.stats };
@@ -16,7 +20,10 @@ describe('SseParser (HTML event-stream rules)', () => {
   it('handles LF, CRLF and lone CR line endings alike', () => {
     for (const nl of ['\n', '\r\n', '\r']) {
       const { events } = parse([`data: a${nl}${nl}data: b${nl}${nl}`]);
-      expect(events.map((e) => e.data), JSON.stringify(nl)).to.deep.equal(['a', 'b']);
+      expect(
+        events.map((e) => e.data),
+        JSON.stringify(nl),
+      ).to.deep.equal(['a', 'b']);
     }
   });
 
@@ -60,7 +67,10 @@ describe('SseParser (HTML event-stream rules)', () => {
 
   it('counts garbage lines and drops over-long lines without buffering them', () => {
     const long = 'data: ' + 'x'.repeat(5000);
-    const { events, stats } = parse(['hello world\n', long.slice(0, 2000), long.slice(2000), '\n\ndata: ok\n\n'], 1024);
+    const { events, stats } = parse(
+      ['hello world\n', long.slice(0, 2000), long.slice(2000), '\n\ndata: ok\n\n'],
+      1024,
+    );
     expect(stats.unknownLines).to.equal(1);
     expect(stats.oversizedLines).to.equal(1);
     expect(events.map((e) => e.data)).to.deep.equal(['ok']);

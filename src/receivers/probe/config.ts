@@ -54,6 +54,7 @@ export interface ProbeReceiverConfig {
   environment: string;
   tls: { ca_file: string; server_name: string };
   proxy: string;
+  dns_servers: string[];
   keep_alive: boolean;
   timeout: string | number;
   idle_timeout: string | number;
@@ -139,6 +140,7 @@ export const probeReceiverSchema: JsonSchema = {
       default: {},
     },
     proxy: { type: 'string', default: '' },
+    dns_servers: { type: 'array', items: { type: 'string' }, default: [] },
     keep_alive: { type: 'boolean', default: false },
     timeout: durationSchema('30s', 'request deadline, e.g. 30s'),
     idle_timeout: durationSchema('15s', 'longest silence inside a response body, e.g. 15s'),

@@ -6,8 +6,8 @@
 // proxy's business and are not recorded.
 import { Client, ProxyAgent } from 'undici';
 import type { ConnectionLease } from './http-attempt.js';
-import { timedConnector } from './timed-connect.js';
-import type { ConnectTimes } from './timed-connect.js';
+import { resolverLookup, timedConnector } from './timed-connect.js';
+import type { ConnectTimes, LookupFn } from './timed-connect.js';
 
 export interface ConnectionOptions {
   origin: URL;
@@ -18,6 +18,8 @@ export interface ConnectionOptions {
   /** Explicit proxy URL; empty: from the environment. */
   proxy: string;
   env: NodeJS.ProcessEnv;
+  /** DNS servers to ask instead of the system resolver (empty: system). */
+  dnsServers: string[];
 }
 
 /** NO_PROXY matching as curl does it: `*`, exact host, `.suffix` or bare suffix, optional `:port`. */
@@ -52,9 +54,11 @@ export class Connections {
   private readonly proxyUrl?: string;
   private proxyAgent?: ProxyAgent;
   private readonly kept = new Map<string, { client: Client; times: ConnectTimes }>();
+  private readonly lookup?: LookupFn;
 
   constructor(private readonly opts: ConnectionOptions) {
     this.proxyUrl = proxyFor(opts);
+    if (opts.dnsServers.length > 0) this.lookup = resolverLookup(opts.dnsServers);
   }
 
   get proxied(): boolean {
@@ -100,6 +104,7 @@ export class Connections {
         ca: this.opts.ca,
         serverName: this.opts.serverName || undefined,
         timeoutMs: this.opts.connectTimeoutMs,
+        lookup: this.lookup,
         times,
       }),
       pipelining: 1,

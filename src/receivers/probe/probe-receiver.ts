@@ -109,6 +109,7 @@ export class ProbeReceiver implements Component {
         keepAlive: this.cfg.keep_alive,
         proxy: this.cfg.proxy,
         env: this.env,
+        dnsServers: this.cfg.dns_servers,
       }),
       signal: this.abort.signal,
       sleep: (ms) => this.sleep(ms),

@@ -5,13 +5,33 @@
 // certificate can be inspected (expiry is worth recording even when it fails); the chain and the
 // host name are then verified here, and a failing socket is destroyed before undici ever
 // writes a byte (so no credentials reach an unverified peer).
-import { lookup } from 'node:dns';
+import { lookup, Resolver } from 'node:dns';
 import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
+
+export type LookupFn = (
+  host: string,
+  cb: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+) => void;
+
+/** A lookup through specific DNS servers (the `dns_servers` option) instead of the system resolver. */
+export function resolverLookup(servers: string[]): LookupFn {
+  const r = new Resolver({ timeout: 3000, tries: 2 });
+  r.setServers(servers);
+  return (host, cb) => {
+    r.resolve4(host, (err4, a4) => {
+      if (!err4 && a4.length > 0) return cb(null, a4[0], 4);
+      r.resolve6(host, (err6, a6) => {
+        if (!err6 && a6.length > 0) return cb(null, a6[0], 6);
+        cb(err4 ?? err6, '', 0);
+      });
+    });
+  };
+}
 
 export type ConnectPhase = 'dns' | 'connect' | 'tls';
 
@@ -33,6 +53,8 @@ export interface TimedConnectOptions {
   /** SNI / verification name override. */
   serverName?: string;
   timeoutMs: number;
+  /** Name resolution; defaults to dns.lookup (the system resolver, /etc/hosts included). */
+  lookup?: LookupFn;
   /** Called for every new connection; the probe hands in its own ConnectTimes. */
   times: () => ConnectTimes;
 }
@@ -137,7 +159,7 @@ export function timedConnector(opts: TimedConnectOptions): buildConnector.connec
     const family = isIP(host);
     if (family !== 0) return tcp(host, family);
     const start = performance.now();
-    lookup(host, (err, address, fam) => {
+    (opts.lookup ?? lookup)(host, (err, address, fam) => {
       t.dnsMs = performance.now() - start;
       if (err) return fail('dns')(err);
       tcp(address, fam);
