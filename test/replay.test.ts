@@ -51,9 +51,9 @@ describe('probe over replayed recorded streams', function () {
         expect(s.anomalies.filter((a) => a !== 'no_done')).to.deep.equal([]);
         const idx = firstContentEvent(parts);
         if (idx >= 0) {
-          // Tolerance: −5 ms (timer granularity) / +250 ms (loaded CI machine).
+          // Tolerance: −5 ms (timer granularity) / +1000 ms (a loaded shared 2-core machine); the lower bound is what proves role-only and filter chunks are not counted.
           const expected = TTFB + idx * GAP;
-          expect(r.timings.firstTokenMs, 'first content token').to.be.within(expected - 5, expected + 250);
+          expect(r.timings.firstTokenMs, 'first content token').to.be.within(expected - 5, expected + 1000);
           expect(r.timings.firstTokenMs! - r.timings.ttfbMs!).to.be.at.least(idx * GAP - 5);
         }
         if (/"usage":\{/.test(body.toString('utf8')))

@@ -47,13 +47,14 @@ describe('probe receiver over loopback', function () {
   const mode = (m: string) => ({ ...key, base_url: base, headers: { 'x-simulator-mode': m } });
 
   describe('timing accuracy (simulator: 200 ms to first byte, first token 100 ms later)', () => {
-    // Tolerance: measured ≥ injected − 5 ms (timer granularity) and ≤ injected + 150 ms (a loaded
-    // 2-core CI machine, event-loop delay, connection setup on a fresh socket).
+    // Tolerance: measured ≥ injected − 5 ms (timer granularity) and ≤ injected + 250 ms (a loaded
+    // 2-core CI machine: event-loop delay on both ends, connection setup on a fresh socket).
+    // Typical on an idle machine: +2..+15 ms.
     it('measures ttfb ≈ 200 ms and first content token ≈ 300 ms on a stream', async () => {
       const { records } = await probeOnce(once({ kind: 'chat_stream' }, { ...key, base_url: base }));
       const t = records[0].timings;
-      expect(t.ttfbMs).to.be.within(195, 350);
-      expect(t.firstTokenMs).to.be.within(295, 450);
+      expect(t.ttfbMs).to.be.within(195, 450);
+      expect(t.firstTokenMs).to.be.within(295, 550);
       expect(t.firstTokenMs! - t.ttfbMs!).to.be.at.least(95);
       expect(t.firstEventMs).to.be.within(t.ttfbMs!, t.firstTokenMs!);
       expect(t.connectMs).to.be.a('number').and.below(1000);
