@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { accessSync, constants } from 'node:fs';
 import type { ConfigProblem, ReceiverFactory } from '../../component/factory.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { probeReceiverSchema } from './config.js';
@@ -34,6 +35,13 @@ export function validateProbeConfig(
       new URL(cfg.proxy);
     } catch {
       problems.push({ path: ['proxy'], message: 'is not a valid URL, e.g. http://proxy.internal:3128' });
+    }
+  }
+  if (cfg.tls.ca_file) {
+    try {
+      accessSync(cfg.tls.ca_file, constants.R_OK);
+    } catch {
+      problems.push({ path: ['tls', 'ca_file'], message: `cannot read "${cfg.tls.ca_file}"` });
     }
   }
   const production = cfg.environment === 'production' || ctx.environment === 'production';

@@ -160,8 +160,11 @@ export class ProbeReceiver implements Component {
           return;
         }
         const record = await runProbe(this.ctx!, p, size);
+        // Without usage, a response that got an answer is charged an estimate; a failed connection costs nothing.
+        const answered = (record.response.status ?? 0) >= 200 && (record.response.status ?? 0) < 300;
         const tokens =
-          record.response.usage?.totalTokens ?? estimateTokens(buildRequest(this.cfg, p, size).body);
+          record.response.usage?.totalTokens ??
+          (answered ? estimateTokens(buildRequest(this.cfg, p, size).body) : 0);
         this.budget.add(record.retry?.attempts ?? 1, tokens);
         if (this.stopped && record.transportError?.code === 'aborted') return;
         await this.emit([record]);

@@ -138,6 +138,23 @@ describe('probe receiver over loopback', function () {
     expect(r.findings.answerMatched).to.equal(undefined);
   });
 
+  it('invalid_request with a malformed payload: the error contract comes back, no message fingerprint', async () => {
+    const { records } = await probeOnce(
+      once({ kind: 'invalid_request', invalid: 'payload' }, { ...key, base_url: base }),
+    );
+    expect(records[0].request.model).to.equal('gpt-4o-mini');
+    expect(records[0].request.messageCount).to.equal(undefined);
+    expect(records[0].response.status).to.equal(500);
+  });
+
+  it('usage probe captures usage; timeout_boundary uses its tight default deadline', async () => {
+    const usage = await probeOnce(once({ kind: 'usage' }, { ...key, base_url: base }));
+    expect(usage.records[0].response.usage?.totalTokens).to.equal(31);
+    const tb = await probeOnce(once({ kind: 'timeout_boundary' }, mode('hang')));
+    expect(tb.records[0].request.timeoutBudgetMs).to.equal(1000);
+    expect(tb.records[0].transportError).to.include({ code: 'timeout', phase: 'headers' });
+  });
+
   describe('bad input becomes a recorded outcome', () => {
     it('connection refused', async () => {
       const srv = createServer();
@@ -357,6 +374,11 @@ describe('probe config rules', () => {
     expect(validateProbeConfig(viaEnv, { environment: 'production' })).to.have.length(1);
     cfg.probes[0] = { ...cfg.probes[0], allow_in_production: true };
     expect(validateProbeConfig(cfg, {})).to.deep.equal([]);
+  });
+
+  it('refuses an unreadable CA bundle', () => {
+    const cfg = { ...base(), tls: { ca_file: '/nonexistent/ca.pem', server_name: '' } };
+    expect(validateProbeConfig(cfg, {}).map((p) => p.path.join('.'))).to.deep.equal(['tls.ca_file']);
   });
 
   it('requires base_url, refuses credentials in it and duplicate probe names', () => {

@@ -30,9 +30,10 @@ export function buildRequest(cfg: ProbeReceiverConfig, p: ProbeSpec, size: Promp
   messages.push({ role: 'user', content: userText });
   const stream = p.kind === 'chat_stream';
   const maxTokens = p.max_tokens ?? cfg.max_tokens;
+  const malformed = p.kind === 'invalid_request' && p.invalid === 'payload';
   const body: Record<string, unknown> = {
     model,
-    messages: p.kind === 'invalid_request' && p.invalid === 'payload' ? userText : messages,
+    messages: malformed ? userText : messages,
     max_tokens: maxTokens,
     temperature: 0,
     stream,
@@ -46,8 +47,8 @@ export function buildRequest(cfg: ProbeReceiverConfig, p: ProbeSpec, size: Promp
       model,
       stream,
       includeUsage: stream ? p.include_usage : undefined,
-      messageCount: messages.length,
-      roles: [...new Set(messages.map((m) => m.role))],
+      messageCount: malformed ? undefined : messages.length,
+      roles: malformed ? undefined : [...new Set(messages.map((m) => m.role))],
       maxTokens,
       probe: p.name,
       probeKind: p.kind,
