@@ -11,8 +11,11 @@ import { redactProcessorFactory } from './processors/redact/index.js';
 import { validateProcessorFactory } from './processors/validate/index.js';
 import { docsWatchFactory } from './receivers/docs-watch/index.js';
 
+import { probeReceiverFactory } from './receivers/probe/index.js';
+
 export const builtinFactories: readonly AnyFactory[] = [
   // receivers
+  probeReceiverFactory as AnyFactory,
   docsWatchFactory as AnyFactory,
   // processors
   batchProcessorFactory as AnyFactory,

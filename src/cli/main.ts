@@ -9,8 +9,10 @@ import { componentsCommand, printConfigCommand, validateCommand } from './comman
 import { processIO } from './io.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
+import { demoCommand } from './demo.js';
 import { runAgent } from './run.js';
 import { schemaCommand } from './schema.js';
+import { simulateCommand } from './simulate.js';
 
 export const USAGE = `Usage: driftwatch <command> [options]
 
@@ -23,6 +25,8 @@ Commands:
   check-response --contract FILE BODY.json|STREAM.sse         judge a captured body or stream: exit 0 ok, 1 drift, 2 violation
   components [--json]                                         list the built-in components and their stability
   schema [--format json|markdown]                             print the JSON Schema of the config file, or the config reference
+  demo [--scenario FILE]                                      the simulator plus probes of every kind (what \`npm start\` runs)
+  simulate --scenario FILE [--port N] [--access-log FILE]     run the provider simulator on 127.0.0.1
   help                                                        this text
 
 Common options:
@@ -72,6 +76,13 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
         return checkResponseCommand(rest, io);
       case 'schema':
         return schemaCommand(parseCommon(rest, { format: { type: 'string' } }), io, registry);
+      case 'demo': {
+        const args = parseCommon(rest, { scenario: { type: 'string' } });
+        if (args.help) return usage(io);
+        return await demoCommand(args, io, registry);
+      }
+      case 'simulate':
+        return await simulateCommand(rest, io);
       case undefined:
       case 'help':
       case '--help':

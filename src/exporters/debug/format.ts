@@ -37,6 +37,8 @@ export function formatRecord(r: CallRecord): string {
     ['reason', f.subReason],
     ['owner', f.owner],
     ['retry', f.retryable === undefined ? undefined : f.retryable ? 'yes' : 'no'],
+    ['body', r.response.parse && !['json', 'sse'].includes(r.response.parse) ? r.response.parse : undefined],
+    ['stream_anomalies', r.response.stream?.anomalies.join('+') || undefined],
     ['ttfb', ms(r.timings.ttfbMs)],
     ['ttft', ms(r.timings.firstTokenMs)],
     ['total', ms(r.timings.totalMs)],

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+// `driftwatch demo` (what `npm start` runs): starts the provider simulator on 127.0.0.1 with a
+// scenario that drifts every few minutes, runs the embedded demo pipeline against it (probes of
+// every kind → debug exporter, health endpoint), says where to look, and stops the simulator
+// when the agent stops.
+import { fileURLToPath } from 'node:url';
+import type { Registry } from '../pipeline/registry.js';
+import { ProviderSimulator } from '../simulator/server.js';
+import { loadScenarioFile } from '../simulator/scenario.js';
+import type { CommonArgs } from './args.js';
+import { demoConfigYaml } from './demo-config.js';
+import type { CliIO } from './io.js';
+import { reportError } from './report-error.js';
+import { runAgent } from './run.js';
+
+/** The demo scenario shipped with the package (config/scenarios/demo.yaml). */
+export const DEMO_SCENARIO = fileURLToPath(new URL('../../config/scenarios/demo.yaml', import.meta.url));
+
+export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registry): Promise<number> {
+  const scenarioFile = (args.values.scenario as string | undefined) ?? DEMO_SCENARIO;
+  let sim: ProviderSimulator;
+  let baseUrl: string;
+  try {
+    sim = new ProviderSimulator(loadScenarioFile(scenarioFile));
+    baseUrl = await sim.start();
+  } catch (err) {
+    return reportError(io, err);
+  }
+  let stopped = false;
+  const stopSim = async () => {
+    if (stopped) return;
+    stopped = true;
+    await sim.stop();
+  };
+  return runAgent({
+    args,
+    io,
+    registry,
+    inline: [['demo-config (embedded, src/cli/demo-config.ts)', demoConfigYaml(baseUrl)]],
+    onStarted: ({ config, settings }) => {
+      const health = config.extensions.get('health_check')?.config as { endpoint?: string } | undefined;
+      io.out(
+        [
+          '',
+          'driftwatch demo',
+          `  simulator   ${baseUrl}/chat/completions  (scenario ${sim.scenario.name}: ${scenarioFile})`,
+          '              errors at small rates; a drift window opens every few minutes (usage null, HTML 200,',
+          '              stream cut, renamed field, new field): watch the records change.',
+          `  probes      chat (small + large prompt), chat_stream, usage, invalid_request, timeout_boundary`,
+          `  output      one debug line per probe record below; agent logs (JSON) go to stderr`,
+          health?.endpoint
+            ? `  health      http://${health.endpoint}/  (self-metrics at http://${health.endpoint}/metrics)`
+            : '',
+          `  data dir    ${settings.dataDir}`,
+          '  real API    driftwatch run --config pipelines/cometapi.yaml  (needs COMETAPI_API_KEY)',
+          '  stop        Ctrl-C',
+          '',
+        ]
+          .filter((l) => l !== '')
+          .join('\n') + '\n\n',
+      );
+    },
+    onStopped: stopSim,
+  }).finally(stopSim);
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: Apache-2.0
+// Hands each probe attempt a dispatcher: by default a fresh undici Client with the timed
+// connector (so DNS, connect and TLS are measured every time), a kept-alive Client per probe when
+// `keep_alive` is on, or a ProxyAgent when a proxy applies (HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
+// or the `proxy` option). Through a proxy the phase timings before the first byte are the
+// proxy's business and are not recorded.
+import { Client, ProxyAgent } from 'undici';
+import type { ConnectionLease } from './http-attempt.js';
+import { resolverLookup, timedConnector } from './timed-connect.js';
+import type { ConnectTimes, LookupFn } from './timed-connect.js';
+
+export interface ConnectionOptions {
+  origin: URL;
+  ca?: string;
+  serverName?: string;
+  connectTimeoutMs: number;
+  keepAlive: boolean;
+  /** Explicit proxy URL; empty: from the environment. */
+  proxy: string;
+  env: NodeJS.ProcessEnv;
+  /** DNS servers to ask instead of the system resolver (empty: system). */
+  dnsServers: string[];
+}
+
+/** NO_PROXY matching as curl does it: `*`, exact host, `.suffix` or bare suffix, optional `:port`. */
+export function noProxyMatches(url: URL, noProxy: string): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  for (const raw of noProxy.split(/[,\s]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return true;
+    const m = /^(.*?)(?::(\d+))?$/.exec(entry)!;
+    const name = m[1].replace(/^\*?\./, '');
+    if (m[2] && m[2] !== port) continue;
+    if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}
+
+export function proxyFor(opts: Pick<ConnectionOptions, 'origin' | 'proxy' | 'env'>): string | undefined {
+  if (opts.proxy) return opts.proxy;
+  const e = opts.env;
+  const fromEnv =
+    opts.origin.protocol === 'https:'
+      ? (e.HTTPS_PROXY ?? e.https_proxy ?? e.HTTP_PROXY ?? e.http_proxy)
+      : (e.HTTP_PROXY ?? e.http_proxy);
+  if (!fromEnv) return undefined;
+  const noProxy = e.NO_PROXY ?? e.no_proxy ?? '';
+  return noProxyMatches(opts.origin, noProxy) ? undefined : fromEnv;
+}
+
+export class Connections {
+  private readonly proxyUrl?: string;
+  private proxyAgent?: ProxyAgent;
+  private readonly kept = new Map<string, { client: Client; times: ConnectTimes }>();
+  private readonly lookup?: LookupFn;
+
+  constructor(private readonly opts: ConnectionOptions) {
+    this.proxyUrl = proxyFor(opts);
+    if (opts.dnsServers.length > 0) this.lookup = resolverLookup(opts.dnsServers);
+  }
+
+  get proxied(): boolean {
+    return this.proxyUrl !== undefined;
+  }
+
+  /** A dispatcher for one attempt of probe `key`. */
+  lease(key: string): ConnectionLease {
+    const times: ConnectTimes = {};
+    if (this.proxyUrl) {
+      this.proxyAgent ??= new ProxyAgent({
+        uri: this.proxyUrl,
+        requestTls: { ca: this.opts.ca, servername: this.opts.serverName || undefined },
+        connectTimeout: this.opts.connectTimeoutMs,
+      });
+      return { dispatcher: this.proxyAgent, times, release: async () => {} };
+    }
+    if (this.opts.keepAlive) {
+      let k = this.kept.get(key);
+      if (!k) {
+        const holder = { times } as { client: Client; times: ConnectTimes };
+        holder.client = this.client(() => holder.times);
+        k = holder;
+        this.kept.set(key, k);
+      }
+      // A reused connection measures nothing before the first byte: fresh times per attempt.
+      k.times = times;
+      return { dispatcher: k.client, times, release: async () => {} };
+    }
+    const client = this.client(() => times);
+    return {
+      dispatcher: client,
+      times,
+      release: async () => {
+        await client.destroy().catch(() => {});
+      },
+    };
+  }
+
+  private client(times: () => ConnectTimes): Client {
+    return new Client(this.opts.origin.origin, {
+      connect: timedConnector({
+        ca: this.opts.ca,
+        serverName: this.opts.serverName || undefined,
+        timeoutMs: this.opts.connectTimeoutMs,
+        lookup: this.lookup,
+        times,
+      }),
+      pipelining: 1,
+    });
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.kept.values()].map((k) => k.client.destroy().catch(() => {}));
+    if (this.proxyAgent) all.push(this.proxyAgent.destroy().catch(() => {}));
+    this.kept.clear();
+    await Promise.all(all);
+  }
+}

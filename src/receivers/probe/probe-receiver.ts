@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `probe` receiver: runs synthetic contract probes against one OpenAI-compatible target on
+// their intervals and pushes one CallRecord per probe run. A probe never overlaps itself (a tick
+// is skipped while the previous run is going), probes share a concurrency cap, and a daily
+// token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { Consumer } from '../../component/consumer.js';
+import { newContext } from '../../component/consumer.js';
+import { newCallRecord } from '../../model/call-record.js';
+import type { CallRecord, TargetInfo } from '../../model/call-record.js';
+import { parseDurationMs } from '../../util/duration.js';
+import { ProbeBudget } from './budget.js';
+import type { ProbeReceiverConfig, ProbeSpec } from './config.js';
+import { Connections } from './connection.js';
+import { estimateTokens, buildRequest } from './request-builder.js';
+import { runProbe } from './run-probe.js';
+import type { ProbeTargetContext } from './run-probe.js';
+
+/** Target URL = base_url + path, without doubling the slash. */
+export function targetUrl(cfg: Pick<ProbeReceiverConfig, 'base_url' | 'path'>): URL {
+  return new URL(cfg.base_url.replace(/\/+$/, '') + cfg.path);
+}
+
+/** Low-cardinality provider name: configured, else from the host name. */
+export function providerOf(cfg: Pick<ProbeReceiverConfig, 'provider'>, url: URL): string {
+  if (cfg.provider) return cfg.provider;
+  const h = url.hostname;
+  if (h.endsWith('cometapi.com')) return 'cometapi';
+  if (h.endsWith('openai.com')) return 'openai';
+  if (h.endsWith('openrouter.ai')) return 'openrouter';
+  if (h.endsWith('groq.com')) return 'groq';
+  if (h.endsWith('openai.azure.com')) return 'azure_openai';
+  if (h === '127.0.0.1' || h === 'localhost' || h === '[::1]') return 'local';
+  return 'openai_compatible';
+}
+
+class Semaphore {
+  private active = 0;
+  private readonly waiters: Array<() => void> = [];
+  constructor(private readonly max: number) {}
+  async acquire(): Promise<void> {
+    if (this.active < this.max) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((r) => this.waiters.push(r));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.active--;
+  }
+}
+
+export class ProbeReceiver implements Component {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<string>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+  private readonly slots: Semaphore;
+  private readonly budget: ProbeBudget;
+  private ctx?: ProbeTargetContext;
+  private stopped = false;
+  private host?: Host;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly cfg: ProbeReceiverConfig,
+    private readonly next: Consumer,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.slots = new Semaphore(cfg.max_concurrency);
+    const file = join(
+      settings.dataDir,
+      'probe-budget',
+      `${settings.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`,
+    );
+    this.budget = new ProbeBudget(file, {
+      dailyTokens: cfg.budget.daily_tokens,
+      dailyRequests: cfg.budget.daily_requests,
+    });
+  }
+
+  async start(host: Host): Promise<void> {
+    if (this.stopped) return;
+    this.host = host;
+    const url = targetUrl(this.cfg);
+    const ca = this.cfg.tls.ca_file ? readFileSync(this.cfg.tls.ca_file, 'utf8') : undefined;
+    const target: TargetInfo = {
+      provider: providerOf(this.cfg, url),
+      endpoint: url.pathname,
+      serverAddress: url.hostname,
+      serverPort: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+    };
+    if (this.cfg.environment) target.environment = this.cfg.environment;
+    if (this.cfg.contract) target.contract = this.cfg.contract;
+    this.ctx = {
+      receiverId: this.settings.id,
+      cfg: this.cfg,
+      url,
+      target,
+      connections: new Connections({
+        origin: url,
+        ca,
+        serverName: this.cfg.tls.server_name,
+        connectTimeoutMs: parseDurationMs(this.cfg.connect_timeout) ?? 10_000,
+        keepAlive: this.cfg.keep_alive,
+        proxy: this.cfg.proxy,
+        env: this.env,
+        dnsServers: this.cfg.dns_servers,
+      }),
+      signal: this.abort.signal,
+      sleep: (ms) => this.sleep(ms),
+    };
+    for (const p of this.cfg.probes) this.schedule(p);
+    host.reportStatus(this.settings.id, { state: 'ok' });
+  }
+
+  private schedule(p: ProbeSpec): void {
+    const every = Math.max(1, parseDurationMs(p.interval) ?? 60_000);
+    const offset = this.cfg.start_jitter ? Math.floor(Math.random() * Math.min(every, 60_000)) : 0;
+    const first = setTimeout(() => {
+      this.timers.delete(first);
+      this.tick(p);
+      const t = setInterval(() => this.tick(p), every);
+      t.unref();
+      this.timers.add(t);
+    }, offset);
+    first.unref();
+    this.timers.add(first);
+  }
+
+  /** Runs one probe now (all its prompt sizes) unless it is still running. */
+  tick(p: ProbeSpec): void {
+    if (this.stopped || !this.ctx || this.running.has(p.name)) return;
+    this.running.add(p.name);
+    const run = this.runAll(p)
+      .catch((err: unknown) => {
+        this.settings.telemetry.error('request_failed', 'receiving');
+        this.settings.logger.error({ probe: p.name, err: String(err) }, 'Probe run failed unexpectedly.');
+      })
+      .finally(() => {
+        this.running.delete(p.name);
+        this.inflight.delete(run);
+      });
+    this.inflight.add(run);
+  }
+
+  private async runAll(p: ProbeSpec): Promise<void> {
+    for (const size of p.prompt_sizes) {
+      if (this.stopped) return;
+      await this.slots.acquire();
+      try {
+        if (this.stopped) return;
+        const spent = this.budget.exhausted();
+        if (spent) {
+          if (this.budget.announce()) await this.emit([this.budgetEvent(p, spent)]);
+          return;
+        }
+        const record = await runProbe(this.ctx!, p, size);
+        // Without usage, a response that got an answer is charged an estimate; a failed connection costs nothing.
+        const answered = (record.response.status ?? 0) >= 200 && (record.response.status ?? 0) < 300;
+        const tokens =
+          record.response.usage?.totalTokens ??
+          (answered ? estimateTokens(buildRequest(this.cfg, p, size).body) : 0);
+        this.budget.add(record.retry?.attempts ?? 1, tokens);
+        if (this.stopped && record.transportError?.code === 'aborted') return;
+        await this.emit([record]);
+      } finally {
+        this.slots.release();
+      }
+    }
+  }
+
+  private budgetEvent(p: ProbeSpec, limit: 'tokens' | 'requests'): CallRecord {
+    const ctx = this.ctx!;
+    const s = this.budget.snapshot();
+    const r = newCallRecord(
+      'probe',
+      this.settings.id,
+      { ...ctx.target },
+      {
+        method: 'POST',
+        route: ctx.target.endpoint,
+        synthetic: true,
+        probe: p.name,
+        probeKind: p.kind,
+      },
+    );
+    r.event = {
+      name: 'probe.budget_exhausted',
+      attributes: {
+        receiver: this.settings.id,
+        limit,
+        day: s.day,
+        spent_tokens: s.tokens,
+        spent_requests: s.requests,
+        daily_tokens: this.cfg.budget.daily_tokens,
+        daily_requests: this.cfg.budget.daily_requests,
+      },
+    };
+    this.settings.logger.warn(
+      { receiver: this.settings.id, limit, day: s.day },
+      'Probe budget exhausted: probing paused until the next UTC day.',
+    );
+    return r;
+  }
+
+  private async emit(batch: CallRecord[]): Promise<void> {
+    try {
+      await this.next.consume(batch, newContext(this.abort.signal));
+      this.settings.telemetry.accepted(batch.length);
+    } catch (err) {
+      this.settings.telemetry.refused(batch.length);
+      this.settings.telemetry.error('request_failed', 'receiving');
+      this.settings.logger.warn({ err: String(err) }, 'Pipeline refused a probe record.');
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.abort.signal.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      t.unref();
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.abort.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  async shutdown(opts: ShutdownOptions): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) {
+      clearTimeout(t);
+      clearInterval(t);
+    }
+    this.timers.clear();
+    // In-flight probes are cut: a half-finished probe says nothing about the contract.
+    this.abort.abort();
+    const wait = Promise.allSettled([...this.inflight]);
+    const left = Math.max(0, opts.deadline - Date.now());
+    await Promise.race([wait, new Promise((r) => setTimeout(r, left).unref())]);
+    await this.ctx?.connections.close();
+    this.host?.reportStatus(this.settings.id, { state: 'stopped' });
+  }
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Test helper: run the probe receiver once against a real endpoint and return its records.
+import type { CallRecord } from '../model/call-record.js';
+import type { ProbeReceiverConfig } from '../receivers/probe/config.js';
+import { probeReceiverFactory } from '../receivers/probe/index.js';
+import { ProbeReceiver } from '../receivers/probe/probe-receiver.js';
+import { validateAgainst } from '../config/component-schema.js';
+import { SelfMetrics } from '../telemetry/self-metrics.js';
+import { nopHost, testSettings } from './nop-host.js';
+
+export interface ProbeOnceOptions {
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+  sensitive?: string[];
+  /** Records to wait for (default 1). */
+  records?: number;
+  timeoutMs?: number;
+}
+
+/** A full probe config: defaults + overrides, validated like the loader does. */
+export function probeConfig(overrides: Record<string, unknown>): ProbeReceiverConfig {
+  const cfg = { ...probeReceiverFactory.createDefaultConfig(), start_jitter: false, ...overrides };
+  const problems = validateAgainst(probeReceiverFactory.configSchema, cfg);
+  if (problems.length) throw new Error(`bad test config: ${JSON.stringify(problems)}`);
+  return cfg as ProbeReceiverConfig;
+}
+
+export async function probeOnce(
+  overrides: Record<string, unknown>,
+  opts: ProbeOnceOptions = {},
+): Promise<{ records: CallRecord[]; metrics: SelfMetrics }> {
+  const cfg = probeConfig(overrides);
+  const metrics = new SelfMetrics();
+  const records: CallRecord[] = [];
+  const settings = testSettings('receiver', 'probe/test', {
+    dataDir: opts.dataDir,
+    metrics,
+    sensitive: opts.sensitive,
+  });
+  const r = new ProbeReceiver(
+    settings,
+    cfg,
+    {
+      mutatesData: false,
+      consume: async (b) => {
+        records.push(...b);
+      },
+    },
+    opts.env ?? {},
+  );
+  await r.start(nopHost(metrics));
+  const want = opts.records ?? 1;
+  const until = Date.now() + (opts.timeoutMs ?? 15_000);
+  while (records.length < want && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+  await r.shutdown({ deadline: Date.now() + 5000 });
+  return { records, metrics };
+}
