@@ -256,6 +256,17 @@ describe('probe receiver over loopback', function () {
       expect(records[0].timings.firstTokenMs).to.be.a('number');
     });
 
+    it('a stream that never ends → deadline anomaly at the probe deadline', async () => {
+      const { records } = await probeOnce(
+        once({ kind: 'chat_stream', timeout: '700ms' }, mode('stream_never_ends')),
+      );
+      const r = records[0];
+      expect(r.response.stream?.anomalies).to.include.members(['deadline', 'no_done']);
+      expect(r.transportError?.code).to.equal('body_timeout');
+      expect(r.timings.chunkCount).to.be.greaterThan(3);
+      expect(r.timings.totalMs).to.be.within(690, 3000);
+    });
+
     it('a connection reset before the answer → ECONNRESET', async () => {
       const { records } = await probeOnce(once({ kind: 'chat' }, mode('reset')));
       expect(records[0].transportError?.code).to.equal('ECONNRESET');
