@@ -86,7 +86,18 @@ export class ProbeReceiver implements Component {
   async start(host: Host): Promise<void> {
     if (this.stopped) return;
     this.host = host;
-    const url = targetUrl(this.cfg);
+    let url: URL;
+    try {
+      url = targetUrl(this.cfg);
+    } catch {
+      // The loader's validate() refuses this; a receiver created without it just reports and idles.
+      this.settings.telemetry.error('config_failed', 'receiving');
+      host.reportStatus(this.settings.id, {
+        state: 'permanent_error',
+        error: 'base_url is missing or invalid',
+      });
+      return;
+    }
     const ca = this.cfg.tls.ca_file ? readFileSync(this.cfg.tls.ca_file, 'utf8') : undefined;
     const target: TargetInfo = {
       provider: providerOf(this.cfg, url),
