@@ -54,6 +54,10 @@ class Semaphore {
   }
 }
 
+/** Process-wide cap: probe requests in flight across every probe receiver of the agent. */
+export const GLOBAL_PROBE_CONCURRENCY = 16;
+const globalSlots = new Semaphore(GLOBAL_PROBE_CONCURRENCY);
+
 export class ProbeReceiver implements Component {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<string>();
@@ -163,6 +167,7 @@ export class ProbeReceiver implements Component {
     for (const size of p.prompt_sizes) {
       if (this.stopped) return;
       await this.slots.acquire();
+      await globalSlots.acquire();
       try {
         if (this.stopped) return;
         const spent = this.budget.exhausted();
@@ -180,6 +185,7 @@ export class ProbeReceiver implements Component {
         if (this.stopped && record.transportError?.code === 'aborted') return;
         await this.emit([record]);
       } finally {
+        globalSlots.release();
         this.slots.release();
       }
     }

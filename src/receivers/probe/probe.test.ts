@@ -359,6 +359,41 @@ describe('probe receiver over loopback', function () {
     }
   });
 
+  it('a probe never overlaps itself, and max_concurrency caps probes of a target', async () => {
+    let active = 0;
+    let peak = 0;
+    let total = 0;
+    const srv = createServer((req, res) => {
+      active++;
+      total++;
+      peak = Math.max(peak, active);
+      req.resume();
+      setTimeout(() => {
+        active--;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices":[]}');
+      }, 400);
+    });
+    const port = await listen(srv);
+    try {
+      const { records } = await probeOnce(
+        {
+          base_url: `http://127.0.0.1:${port}/v1`,
+          max_concurrency: 1,
+          probes: [
+            { name: 'a', kind: 'chat', interval: '50ms' },
+            { name: 'b', kind: 'chat', interval: '50ms' },
+          ],
+        },
+        { records: 3 },
+      );
+      expect(records.length).to.be.at.least(3);
+      expect(peak, 'concurrent requests seen by the server').to.equal(1);
+      expect(total, 'ticks while a run is going are skipped, not queued').to.be.below(8);
+    } finally {
+      srv.close();
+    }
+  });
+
   it('keep_alive reuses the connection: the second run measures no connect time', async () => {
     const { records } = await probeOnce(
       { ...key, base_url: base, keep_alive: true, probes: [{ name: 'k', kind: 'chat', interval: '50ms' }] },
