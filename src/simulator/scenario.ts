@@ -33,11 +33,18 @@ export const FAULT_MODES = [
   'empty_body',
   'gzip',
   'sse_garbage',
+  'stream_never_ends',
   'reset',
 ] as const;
 export const ALL_MODES: readonly string[] = ['normal', ...ERROR_MODES, ...DRIFT_MODES, ...FAULT_MODES];
 /** Modes that only make sense on a streamed request; a non-stream request gets `normal`. */
-export const STREAM_ONLY = new Set(['stream_cut', 'stream_error_event', 'stream_stall', 'sse_garbage']);
+export const STREAM_ONLY = new Set([
+  'stream_cut',
+  'stream_error_event',
+  'stream_stall',
+  'sse_garbage',
+  'stream_never_ends',
+]);
 
 export interface ModeRule {
   mode: string;

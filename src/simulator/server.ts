@@ -261,6 +261,13 @@ export class ProviderSimulator {
       if (i > 0 && !(await this.wait(x, sample(s.latency.chunk_gap, this.rng)))) return;
       this.write(x, chunk(mode === 'missing_content' ? {} : { content: pieces[i] }, null));
       if (i === 0 && mode === 'stream_stall') return; // keeps the connection open, sends nothing more
+      if (i === 0 && mode === 'stream_never_ends') {
+        // keeps sending content chunks, never a finish chunk or [DONE]
+        while (await this.wait(x, Math.max(20, sample(s.latency.chunk_gap, this.rng)))) {
+          this.write(x, chunk({ content: '.' }, null));
+        }
+        return;
+      }
       if (i === 0 && mode === 'stream_cut') return void x.res.end();
       if (i === 0 && mode === 'stream_error_event') {
         const err = {

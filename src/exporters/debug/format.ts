@@ -28,6 +28,7 @@ export function formatRecord(r: CallRecord): string {
   const parts: Array<[string, string | number | undefined]> = [
     ['src', r.receiver],
     ['probe', r.request.probe],
+    ['size', r.request.promptSize === 'large' ? 'large' : undefined],
     ['model', r.request.model],
     ['route', r.request.route],
     ['stream', r.request.stream === undefined ? undefined : String(r.request.stream)],

@@ -54,6 +54,10 @@ class Semaphore {
   }
 }
 
+/** Process-wide cap: probe requests in flight across every probe receiver of the agent. */
+export const GLOBAL_PROBE_CONCURRENCY = 16;
+const globalSlots = new Semaphore(GLOBAL_PROBE_CONCURRENCY);
+
 export class ProbeReceiver implements Component {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<string>();
@@ -86,7 +90,18 @@ export class ProbeReceiver implements Component {
   async start(host: Host): Promise<void> {
     if (this.stopped) return;
     this.host = host;
-    const url = targetUrl(this.cfg);
+    let url: URL;
+    try {
+      url = targetUrl(this.cfg);
+    } catch {
+      // The loader's validate() refuses this; a receiver created without it just reports and idles.
+      this.settings.telemetry.error('config_failed', 'receiving');
+      host.reportStatus(this.settings.id, {
+        state: 'permanent_error',
+        error: 'base_url is missing or invalid',
+      });
+      return;
+    }
     const ca = this.cfg.tls.ca_file ? readFileSync(this.cfg.tls.ca_file, 'utf8') : undefined;
     const target: TargetInfo = {
       provider: providerOf(this.cfg, url),
@@ -152,6 +167,7 @@ export class ProbeReceiver implements Component {
     for (const size of p.prompt_sizes) {
       if (this.stopped) return;
       await this.slots.acquire();
+      await globalSlots.acquire();
       try {
         if (this.stopped) return;
         const spent = this.budget.exhausted();
@@ -169,6 +185,7 @@ export class ProbeReceiver implements Component {
         if (this.stopped && record.transportError?.code === 'aborted') return;
         await this.emit([record]);
       } finally {
+        globalSlots.release();
         this.slots.release();
       }
     }

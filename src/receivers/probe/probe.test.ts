@@ -256,6 +256,17 @@ describe('probe receiver over loopback', function () {
       expect(records[0].timings.firstTokenMs).to.be.a('number');
     });
 
+    it('a stream that never ends → deadline anomaly at the probe deadline', async () => {
+      const { records } = await probeOnce(
+        once({ kind: 'chat_stream', timeout: '700ms' }, mode('stream_never_ends')),
+      );
+      const r = records[0];
+      expect(r.response.stream?.anomalies).to.include.members(['deadline', 'no_done']);
+      expect(r.transportError?.code).to.equal('body_timeout');
+      expect(r.timings.chunkCount).to.be.greaterThan(3);
+      expect(r.timings.totalMs).to.be.within(690, 3000);
+    });
+
     it('a connection reset before the answer → ECONNRESET', async () => {
       const { records } = await probeOnce(once({ kind: 'chat' }, mode('reset')));
       expect(records[0].transportError?.code).to.equal('ECONNRESET');
@@ -345,6 +356,41 @@ describe('probe receiver over loopback', function () {
       expect(served.length - before).to.equal(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a probe never overlaps itself, and max_concurrency caps probes of a target', async () => {
+    let active = 0;
+    let peak = 0;
+    let total = 0;
+    const srv = createServer((req, res) => {
+      active++;
+      total++;
+      peak = Math.max(peak, active);
+      req.resume();
+      setTimeout(() => {
+        active--;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"choices":[]}');
+      }, 400);
+    });
+    const port = await listen(srv);
+    try {
+      const { records } = await probeOnce(
+        {
+          base_url: `http://127.0.0.1:${port}/v1`,
+          max_concurrency: 1,
+          probes: [
+            { name: 'a', kind: 'chat', interval: '50ms' },
+            { name: 'b', kind: 'chat', interval: '50ms' },
+          ],
+        },
+        { records: 3 },
+      );
+      expect(records.length).to.be.at.least(3);
+      expect(peak, 'concurrent requests seen by the server').to.equal(1);
+      expect(total, 'ticks while a run is going are skipped, not queued').to.be.below(8);
+    } finally {
+      srv.close();
     }
   });
 
