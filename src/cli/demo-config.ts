@@ -18,9 +18,15 @@ receivers:
       - { name: usage, kind: usage, interval: 30s }
       - { name: invalid, kind: invalid_request, interval: 45s }
       - { name: deadline, kind: timeout_boundary, interval: 30s, timeout: 300ms }
+processors:
+  validate:
+    contract: config/contracts/openai-chat-completions.yaml
+  classify: {}
+  redact: {}
 exporters:
   debug:
     verbosity: detailed
+  status: {}
 extensions:
   health_check:
     endpoint: 127.0.0.1:13133
@@ -29,7 +35,7 @@ service:
   pipelines:
     contract:
       receivers: [probe/simulator]
-      processors: []
-      exporters: [debug]
+      processors: [validate, classify, redact]
+      exporters: [debug, status]
 `;
 }
