@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // validate → classify → redact throughput on recorded fixtures (records/s), by record kind.
-import { readdirSync, readFileSync } from 'node:fs';
+/* global process, console, structuredClone */
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consumerFromFn } from '../dist/component/consumer.js';
