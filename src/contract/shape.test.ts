@@ -11,6 +11,7 @@ import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { validateProcessorFactory } from '../processors/validate/index.js';
 import { ValidateProcessor } from '../processors/validate/validate-processor.js';
 import { diffShapes, shapeHash, shapeOf } from './shape.js';
+import { ShapeStore } from './shape-store.js';
 
 describe('shape fingerprints', () => {
   it('same keys and types → same hash, whatever the key order and the values', () => {
@@ -110,5 +111,25 @@ describe('validate: shape drift events', () => {
     const rs = [sampleRecord()];
     v.process(rs);
     expect(rs[0].findings.verdict).to.equal('ok');
+  });
+});
+
+describe('shape store bounds', () => {
+  it('past its bounds new shapes are reported as overflow and not learned', () => {
+    const s = new ShapeStore(undefined, { maxKeys: 1, maxShapesPerKey: 2 });
+    const none = new Set<string>();
+    const sh = (k: string) => shapeOf({ [k]: 1 });
+    expect(s.observe('k', shapeHash(sh('a')), sh('a'), none).baseline).to.equal(true);
+    expect(s.observe('k', shapeHash(sh('b')), sh('b'), none).diff?.added).to.deep.equal(['b']);
+    expect(s.observe('k', shapeHash(sh('c')), sh('c'), none).overflow).to.equal(true);
+    expect(s.observe('other', shapeHash(sh('a')), sh('a'), none).overflow).to.equal(true);
+    expect(s.size).to.equal(2);
+  });
+
+  it('pinned baseline hashes are known without learning', () => {
+    const s = new ShapeStore(undefined);
+    const shape = shapeOf({ a: 1 });
+    expect(s.observe('k', shapeHash(shape), shape, new Set([shapeHash(shape)])).known).to.equal(true);
+    expect(s.size).to.equal(0);
   });
 });

@@ -107,6 +107,15 @@ export class ValidateProcessor implements ProcessorComponent {
     const key = `${c.id}|${t.provider}|${t.serverAddress ?? ''}|${t.endpoint}|${model}|${kind}`;
     const o = this.shapes.observe(key, hash, shape, c.shapes.baseline);
     if (o.known || o.baseline) return;
+    if (o.overflow) {
+      // not learned, so it would repeat on every record: a finding, never a repeated event
+      addFinding(
+        r.findings,
+        { path: '$', kind: 'shape', level: 'drift', note: 'shape_store_full' },
+        this.config.max_findings,
+      );
+      return;
+    }
     if (o.diff) {
       r.findings.shapeDiff = o.diff;
       this.newShapes.add(1, { processor: this.settings.id, kind });
