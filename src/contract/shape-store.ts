@@ -87,15 +87,16 @@ export class ShapeStore {
     const first = m.size === 0 && pinned.size === 0;
     let diff: ShapeDiff | undefined;
     if (!first) {
-      diff = {
-        added: [...shape].map((l) => l.slice(0, l.lastIndexOf(':'))).slice(0, 20),
+      for (const known of m.values()) {
+        const d = diffShapes(known, shape);
+        if (diff === undefined || diffSize(d) < diffSize(diff)) diff = d;
+      }
+      // only pinned hashes so far (no learned paths to compare with): everything is new
+      diff ??= {
+        added: shape.map((l) => l.slice(0, l.lastIndexOf(':'))).slice(0, 20),
         removed: [],
         changed: [],
       };
-      for (const known of m.values()) {
-        const d = diffShapes(known, shape);
-        if (diffSize(d) < diffSize(diff)) diff = d;
-      }
     }
     // only nullability differs from a known shape: learn it quietly, it is not drift
     if (diff && diffSize(diff) === 0) diff = undefined;
