@@ -67,7 +67,7 @@ export function classify(
     r.transportError === undefined &&
     f.verdict !== 'violation' &&
     (res.parse === undefined || res.parse === 'json' || res.parse === 'sse' || res.parse === 'not_read') &&
-    (res.stream === undefined || res.stream.anomalies.length === 0)
+    (res.stream === undefined || (res.stream.anomalies ?? []).length === 0)
   ) {
     if (r.upstream?.retried)
       addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });

@@ -153,11 +153,11 @@ function judgeStream(r: CallRecord, c: Contract, max: number): ShapeSubject | un
     return undefined;
   }
   const done = c.stream?.doneExpected ?? true;
-  for (const a of s.anomalies) {
+  for (const a of s.anomalies ?? []) {
     if (a === 'no_done' && !done) continue;
     addFinding(f, { path: 'stream', kind: 'stream', level: 'violation', note: safeToken(a) }, max);
   }
-  if (done && !s.sawDone && !s.anomalies.includes('no_done'))
+  if (done && !s.sawDone && !(s.anomalies ?? []).includes('no_done'))
     addFinding(f, { path: 'stream', kind: 'stream', level: 'violation', note: 'no_done' }, max);
   const chunks = s.chunks;
   if (!chunks) return undefined; // the receiver kept no chunks: anomalies are all we can judge
