@@ -7,7 +7,7 @@ import type { Contract } from '../../contract/contract.js';
 import { reviewAgeDays } from '../../contract/contract.js';
 import { addFinding, safeToken } from '../../contract/findings.js';
 import { jsonTypeOf, lookup, MISSING, typeMatches } from '../../contract/json-path.js';
-import { shapeOf } from '../../contract/shape.js';
+import { requestProblems } from '../../contract/request-check.js';
 import { assemble, bodyHasOutput } from './assemble.js';
 import { checkPair } from './schema-findings.js';
 import { checkUsage, toUsage } from './usage-checks.js';
@@ -53,35 +53,10 @@ export function judge(r: CallRecord, c: Contract, max: number, nowMs = Date.now(
 function checkRequest(r: CallRecord, c: Contract, max: number): void {
   const body = r.request.requestBody;
   if (body === undefined) return;
-  let valid = true;
-  if (c.request.minimumShape.length > 0) {
-    const have = new Set(shapeOf(body));
-    for (const line of c.request.minimumShape) {
-      if (have.has(line)) continue;
-      valid = false;
-      const path = line.slice(0, line.lastIndexOf(':'));
-      const typeAnywhere = [...have].some((h) => h.startsWith(`${path}:`));
-      addFinding(
-        r.findings,
-        {
-          path: `request.${path}`,
-          kind: typeAnywhere ? 'type' : 'missing',
-          level: 'violation',
-          note: 'request_schema',
-        },
-        max,
-      );
-    }
-  }
-  if (r.request.method && r.request.method.toUpperCase() !== c.method) {
-    valid = false;
-    addFinding(
-      r.findings,
-      { path: 'request.method', kind: 'value', level: 'violation', note: 'request_schema' },
-      max,
-    );
-  }
-  r.findings.requestSchemaValid = valid;
+  const problems = requestProblems(c, body, r.request.method);
+  for (const p of problems)
+    addFinding(r.findings, { path: p.path, kind: p.kind, level: 'violation', note: 'request_schema' }, max);
+  r.findings.requestSchemaValid = problems.length === 0;
 }
 
 function checkReads(f: Findings, c: Contract, body: unknown, max: number): void {
