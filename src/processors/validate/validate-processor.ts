@@ -20,6 +20,8 @@ export class ValidateProcessor implements ProcessorComponent {
   readonly defaultContract: Contract;
   readonly shapes: ShapeStore;
   private readonly badContracts = new Set<string>();
+  /** Contracts named by receivers, resolved once (no file-system call per record). */
+  private readonly named = new Map<string, Contract>();
   private readonly newShapes: Counter;
   private readonly verdicts: Counter;
   private readonly errLog: RateLimitedLog;
@@ -59,8 +61,12 @@ export class ValidateProcessor implements ProcessorComponent {
   private contractFor(r: CallRecord): Contract {
     const p = r.target?.contract;
     if (!p || p === this.config.contract || this.badContracts.has(p)) return this.defaultContract;
+    const hit = this.named.get(p);
+    if (hit) return hit;
     try {
-      return loadContract(p);
+      const c = loadContract(p);
+      this.named.set(p, c);
+      return c;
     } catch (err) {
       this.badContracts.add(p);
       this.settings.telemetry.error('config_failed', 'processing');
