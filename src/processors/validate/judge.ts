@@ -135,7 +135,10 @@ function judgeStream(r: CallRecord, c: Contract, max: number): ShapeSubject | un
   if (done && !s.sawDone && !(s.anomalies ?? []).includes('no_done'))
     addFinding(f, { path: 'stream', kind: 'stream', level: 'violation', note: 'no_done' }, max);
   const chunks = s.chunks;
-  if (!chunks) return undefined; // the receiver kept no chunks: anomalies are all we can judge
+  if (!chunks) {
+    judgeStreamSummary(r, c, max);
+    return { kind: 'chunk', values: [] }; // judged, but no body to fingerprint
+  }
   let allCompat = true;
   const good: unknown[] = [];
   for (const ch of chunks) {
@@ -204,4 +207,42 @@ function judgeError(r: CallRecord, c: Contract, max: number): ShapeSubject | und
     if (m && m[1] !== '...') res.requestId = m[1];
   }
   return { kind: 'error', values: [body] };
+}
+
+/**
+ * The receiver kept no chunks: judge the assembled result from what it summarised instead
+ * (finish reasons, content length, usage), so streams are still checked as a whole.
+ */
+function judgeStreamSummary(r: CallRecord, c: Contract, max: number): void {
+  const res = r.response;
+  const reasons = res.finishReasons ?? [];
+  if (reasons.length === 0 && (res.stream?.dataChunks ?? 0) > 0)
+    addFinding(
+      r.findings,
+      { path: 'choices[0].finish_reason', kind: 'missing', level: 'violation', note: 'stream_no_finish' },
+      max,
+    );
+  checkFinishReasons(r, c, reasons, max);
+  if (res.stream?.contentChars !== undefined)
+    checkOutput(r, res.stream.contentChars > 0, reasons[0], 'choices[0].delta.content', max);
+  const u = res.usage;
+  const usage: Record<string, unknown> | undefined = u
+    ? Object.fromEntries(
+        (
+          [
+            ['prompt_tokens', u.promptTokens],
+            ['completion_tokens', u.completionTokens],
+            ['total_tokens', u.totalTokens],
+          ] as const
+        ).filter(([, v]) => v !== undefined && v !== null),
+      )
+    : undefined;
+  const ue = c.stream?.usageExpected ?? 'when_requested';
+  checkUsage(
+    r,
+    c,
+    usage,
+    ue === 'always' || (ue === 'when_requested' && r.request.includeUsage === true),
+    max,
+  );
 }

@@ -89,7 +89,8 @@ export class ValidateProcessor implements ProcessorComponent {
       try {
         const c = this.contractFor(r);
         const subject = judge(r, c, this.config.max_findings, nowMs);
-        if (subject && this.config.shapes.enabled) this.fingerprint(r, c, subject.kind, subject.values);
+        if (subject && subject.values.length > 0 && this.config.shapes.enabled)
+          this.fingerprint(r, c, subject.kind, subject.values);
         if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
         if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
       } catch (err) {
