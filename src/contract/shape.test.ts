@@ -133,3 +133,37 @@ describe('shape store bounds', () => {
     expect(s.size).to.equal(0);
   });
 });
+
+describe('validate: pinned shapes only (shapes.learn: false)', () => {
+  it('accepts the pinned hash and flags any other shape as drift', async () => {
+    const { mkdtempSync: mk, writeFileSync: wf, readFileSync: rf, rmSync: rm } = await import('node:fs');
+    const d = mk(join(tmpdir(), 'dw-pin-'));
+    try {
+      const shipped = rf('config/contracts/openai-chat-completions.yaml', 'utf8').replace(
+        /schemas\//g,
+        `${process.cwd()}/config/contracts/schemas/`,
+      );
+      const pinned = shapeHash(shapeOf(sampleRecord().response.body));
+      const text = shipped.replace(
+        /shapes:\n(.|\n)*$/,
+        `shapes:\n  learn: false\n  baseline: ['${pinned}']\n`,
+      );
+      wf(join(d, 'c.yaml'), text);
+      const v = new ValidateProcessor(
+        testSettings('processor', 'validate', { dataDir: d }),
+        { ...validateProcessorFactory.createDefaultConfig(), contract: join(d, 'c.yaml') },
+        consumerFromFn(async () => {}),
+      );
+      const same = sampleRecord();
+      const other = sampleRecord();
+      (other.response.body as Record<string, unknown>).extra_field = 1;
+      v.process([same, other]);
+      expect(same.findings.verdict).to.equal('ok');
+      expect(other.findings.verdict).to.equal('drift');
+      expect(other.findings.items.map((i) => i.note)).to.include('unpinned_shape');
+      expect(other.findings.shapeDiff).to.equal(undefined);
+    } finally {
+      rm(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -109,6 +109,16 @@ export class ValidateProcessor implements ProcessorComponent {
     const shape = shapeOf(...values);
     const hash = shapeHash(shape);
     r.findings.shapeHash = hash;
+    if (!c.shapes.learn) {
+      // only the pinned baseline counts; with none pinned the hash is informational
+      if (c.shapes.baseline.size > 0 && !c.shapes.baseline.has(hash))
+        addFinding(
+          r.findings,
+          { path: '$', kind: 'shape', level: 'drift', note: 'unpinned_shape' },
+          this.config.max_findings,
+        );
+      return;
+    }
     const t = r.target ?? { provider: 'unknown', endpoint: '' };
     const model = r.response.model ?? r.request.model ?? '';
     const key = `${c.id}|${t.provider}|${t.serverAddress ?? ''}|${t.endpoint}|${model}|${kind}`;
