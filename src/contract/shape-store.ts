@@ -26,10 +26,12 @@ interface FileFormat {
 export class ShapeStore {
   private readonly keys = new Map<string, Map<string, string[]>>();
   private dirty = false;
+  /** Shapes of one key share most lines: keep one copy of each line string. */
+  private readonly pool = new Map<string, string>();
 
   constructor(
     private readonly dir: string | undefined,
-    private readonly limits = { maxKeys: 512, maxShapesPerKey: 32 },
+    private readonly limits = { maxKeys: 256, maxShapesPerKey: 16 },
   ) {}
 
   get file(): string | undefined {
@@ -85,22 +87,32 @@ export class ShapeStore {
     const first = m.size === 0 && pinned.size === 0;
     let diff: ShapeDiff | undefined;
     if (!first) {
-      diff = {
-        added: [...shape].map((l) => l.slice(0, l.lastIndexOf(':'))).slice(0, 20),
+      for (const known of m.values()) {
+        const d = diffShapes(known, shape);
+        if (diff === undefined || diffSize(d) < diffSize(diff)) diff = d;
+      }
+      // only pinned hashes so far (no learned paths to compare with): everything is new
+      diff ??= {
+        added: shape.map((l) => l.slice(0, l.lastIndexOf(':'))).slice(0, 20),
         removed: [],
         changed: [],
       };
-      for (const known of m.values()) {
-        const d = diffShapes(known, shape);
-        if (diffSize(d) < diffSize(diff)) diff = d;
-      }
     }
     // only nullability differs from a known shape: learn it quietly, it is not drift
     if (diff && diffSize(diff) === 0) diff = undefined;
     if (m.size >= this.limits.maxShapesPerKey) return { known: false, baseline: false, diff, overflow: true };
-    m.set(hash, [...shape]);
+    m.set(hash, this.intern(shape));
     this.dirty = true;
     return { known: !first && diff === undefined, baseline: first, diff };
+  }
+
+  private intern(lines: readonly string[]): string[] {
+    return lines.map((l) => {
+      const hit = this.pool.get(l);
+      if (hit !== undefined) return hit;
+      this.pool.set(l, l);
+      return l;
+    });
   }
 
   /** Writes atomically (temp file + rename) when something new was learned. */

@@ -11,6 +11,7 @@ import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { validateProcessorFactory } from '../processors/validate/index.js';
 import { ValidateProcessor } from '../processors/validate/validate-processor.js';
 import { diffShapes, shapeHash, shapeOf } from './shape.js';
+import { ShapeStore } from './shape-store.js';
 
 describe('shape fingerprints', () => {
   it('same keys and types → same hash, whatever the key order and the values', () => {
@@ -110,5 +111,59 @@ describe('validate: shape drift events', () => {
     const rs = [sampleRecord()];
     v.process(rs);
     expect(rs[0].findings.verdict).to.equal('ok');
+  });
+});
+
+describe('shape store bounds', () => {
+  it('past its bounds new shapes are reported as overflow and not learned', () => {
+    const s = new ShapeStore(undefined, { maxKeys: 1, maxShapesPerKey: 2 });
+    const none = new Set<string>();
+    const sh = (k: string) => shapeOf({ [k]: 1 });
+    expect(s.observe('k', shapeHash(sh('a')), sh('a'), none).baseline).to.equal(true);
+    expect(s.observe('k', shapeHash(sh('b')), sh('b'), none).diff?.added).to.deep.equal(['b']);
+    expect(s.observe('k', shapeHash(sh('c')), sh('c'), none).overflow).to.equal(true);
+    expect(s.observe('other', shapeHash(sh('a')), sh('a'), none).overflow).to.equal(true);
+    expect(s.size).to.equal(2);
+  });
+
+  it('pinned baseline hashes are known without learning', () => {
+    const s = new ShapeStore(undefined);
+    const shape = shapeOf({ a: 1 });
+    expect(s.observe('k', shapeHash(shape), shape, new Set([shapeHash(shape)])).known).to.equal(true);
+    expect(s.size).to.equal(0);
+  });
+});
+
+describe('validate: pinned shapes only (shapes.learn: false)', () => {
+  it('accepts the pinned hash and flags any other shape as drift', async () => {
+    const { mkdtempSync: mk, writeFileSync: wf, readFileSync: rf, rmSync: rm } = await import('node:fs');
+    const d = mk(join(tmpdir(), 'dw-pin-'));
+    try {
+      const shipped = rf('config/contracts/openai-chat-completions.yaml', 'utf8').replace(
+        /schemas\//g,
+        `${process.cwd()}/config/contracts/schemas/`,
+      );
+      const pinned = shapeHash(shapeOf(sampleRecord().response.body));
+      const text = shipped.replace(
+        /shapes:\n(.|\n)*$/,
+        `shapes:\n  learn: false\n  baseline: ['${pinned}']\n`,
+      );
+      wf(join(d, 'c.yaml'), text);
+      const v = new ValidateProcessor(
+        testSettings('processor', 'validate', { dataDir: d }),
+        { ...validateProcessorFactory.createDefaultConfig(), contract: join(d, 'c.yaml') },
+        consumerFromFn(async () => {}),
+      );
+      const same = sampleRecord();
+      const other = sampleRecord();
+      (other.response.body as Record<string, unknown>).extra_field = 1;
+      v.process([same, other]);
+      expect(same.findings.verdict).to.equal('ok');
+      expect(other.findings.verdict).to.equal('drift');
+      expect(other.findings.items.map((i) => i.note)).to.include('unpinned_shape');
+      expect(other.findings.shapeDiff).to.equal(undefined);
+    } finally {
+      rm(d, { recursive: true, force: true });
+    }
   });
 });

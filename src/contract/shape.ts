@@ -8,6 +8,56 @@ import type { ShapeDiff } from '../model/call-record.js';
 const MAX_DEPTH = 10;
 const MAX_PATHS = 256;
 const MAX_KEY = 64;
+const MAX_NODES = 20_000;
+
+/**
+ * Path strings are built once and reused: bodies of one API share their paths, and reusing the
+ * same (already hashed) strings makes fingerprinting several times cheaper than concatenating
+ * `parent.key:type` for every node of every body. Bounded; past the bound, plain concatenation.
+ */
+interface PathNode {
+  path: string;
+  children: Map<string, PathNode>;
+  item?: PathNode;
+  lines: Map<string, string>;
+}
+let nodeCount = 0;
+const ROOT: PathNode = { path: '', children: new Map(), lines: new Map() };
+
+function newNode(path: string): PathNode {
+  nodeCount++;
+  return { path, children: new Map(), lines: new Map() };
+}
+
+function child(n: PathNode, key: string): PathNode {
+  let c = n.children.get(key);
+  if (!c) {
+    const k = key.length > MAX_KEY ? `${key.slice(0, MAX_KEY)}…` : key;
+    const path = n.path === '' ? k : `${n.path}.${k}`;
+    if (nodeCount >= MAX_NODES) return { path, children: new Map(), lines: new Map() };
+    c = newNode(path);
+    n.children.set(key, c);
+  }
+  return c;
+}
+
+function item(n: PathNode): PathNode {
+  if (!n.item) {
+    const path = `${n.path}[]`;
+    if (nodeCount >= MAX_NODES) return { path, children: new Map(), lines: new Map() };
+    n.item = newNode(path);
+  }
+  return n.item;
+}
+
+function line(n: PathNode, type: string): string {
+  let l = n.lines.get(type);
+  if (l === undefined) {
+    l = `${n.path === '' ? '$' : n.path}:${type}`;
+    n.lines.set(type, l);
+  }
+  return l;
+}
 
 function leafType(v: unknown): string {
   if (v === null) return 'null';
@@ -23,30 +73,31 @@ function leafType(v: unknown): string {
   }
 }
 
-function walk(v: unknown, path: string, depth: number, out: Set<string>): void {
+function walk(v: unknown, n: PathNode, depth: number, out: Set<string>): void {
   if (out.size >= MAX_PATHS) return;
   if (Array.isArray(v)) {
-    out.add(`${path}:array`);
-    if (depth >= MAX_DEPTH) return;
-    for (const item of v) walk(item, `${path}[]`, depth + 1, out);
+    out.add(line(n, 'array'));
+    if (depth >= MAX_DEPTH || v.length === 0) return;
+    const it = item(n);
+    for (const x of v) walk(x, it, depth + 1, out);
     return;
   }
   if (v !== null && typeof v === 'object') {
-    out.add(`${path === '' ? '$' : path}:object`);
+    out.add(line(n, 'object'));
     if (depth >= MAX_DEPTH) return;
-    for (const k of Object.keys(v)) {
-      const key = k.length > MAX_KEY ? `${k.slice(0, MAX_KEY)}…` : k;
-      walk((v as Record<string, unknown>)[k], path === '' ? key : `${path}.${key}`, depth + 1, out);
+    for (const k in v) {
+      if (Object.prototype.hasOwnProperty.call(v, k))
+        walk((v as Record<string, unknown>)[k], child(n, k), depth + 1, out);
     }
     return;
   }
-  out.add(`${path === '' ? '$' : path}:${leafType(v)}`);
+  out.add(line(n, leafType(v)));
 }
 
 /** Shape of one JSON value (or the union of several, e.g. all chunks of a stream). */
 export function shapeOf(...values: unknown[]): string[] {
   const out = new Set<string>();
-  for (const v of values) walk(v, '', 0, out);
+  for (const v of values) walk(v, ROOT, 0, out);
   return [...out].sort();
 }
 

@@ -16,6 +16,8 @@ export class ClassifyProcessor implements ProcessorComponent {
   readonly mutatesData = true;
   readonly defaultContract: Contract;
   private readonly bad = new Set<string>();
+  /** Contracts named by receivers, resolved once (no file-system call per record). */
+  private readonly named = new Map<string, Contract>();
   private readonly unknown: Counter;
   private readonly classes: Counter;
   private readonly errLog: RateLimitedLog;
@@ -40,8 +42,12 @@ export class ClassifyProcessor implements ProcessorComponent {
   private contractFor(r: CallRecord): Contract {
     const p = r.target?.contract;
     if (!p || p === this.config.contract || this.bad.has(p)) return this.defaultContract;
+    const hit = this.named.get(p);
+    if (hit) return hit;
     try {
-      return loadContract(p);
+      const c = loadContract(p);
+      this.named.set(p, c);
+      return c;
     } catch {
       this.bad.add(p); // the validate processor reports unloadable contracts
       return this.defaultContract;

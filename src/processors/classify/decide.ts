@@ -59,6 +59,20 @@ export function classify(
   const res = r.response;
   const status = res.status;
   const isErrorBody = status !== undefined && status >= 400 && res.body !== undefined;
+  // fast path for the common healthy call (access logs at volume): no rule can match it
+  if (
+    status !== undefined &&
+    status >= 200 &&
+    status < 300 &&
+    r.transportError === undefined &&
+    f.verdict !== 'violation' &&
+    (res.parse === undefined || res.parse === 'json' || res.parse === 'sse' || res.parse === 'not_read') &&
+    (res.stream === undefined || (res.stream.anomalies ?? []).length === 0)
+  ) {
+    if (r.upstream?.retried)
+      addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
+    return { unknownEnvelope: false };
+  }
   const env: Envelope = isErrorBody ? readEnvelope(res.body) : (readStreamError(r) ?? { known: false });
   const contractRules: readonly Rule[] = contract?.errors.rules ?? [];
   let rule = contractRules.find((x) => matches(x.when, r, env));

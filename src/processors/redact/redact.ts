@@ -35,6 +35,9 @@ function scrubDeep(v: unknown, s: Scrubber, counts: Record<string, number>, dept
   return v;
 }
 
+// findings are built by our processors from bounded vocabularies; timings/upstream/retry hold numbers
+const NO_STRINGS = new Set(['findings', 'event', 'timings', 'upstream', 'retry', 'startTimeMs']);
+
 export function redactRecord(r: CallRecord, plan: RedactPlan): void {
   const counts: Record<string, number> = {};
   const res = r.response;
@@ -73,9 +76,8 @@ export function redactRecord(r: CallRecord, plan: RedactPlan): void {
   for (const path of plan.hmacFields)
     hashField(r as unknown as Record<string, unknown>, path, plan.hmacKey, counts);
   // everything else: value patterns on every string that is left
-  const skip = new Set(['findings', 'event']);
   const o = r as unknown as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!skip.has(k)) o[k] = scrubDeep(o[k], plan.scrubber, counts);
+  for (const k of Object.keys(o)) if (!NO_STRINGS.has(k)) o[k] = scrubDeep(o[k], plan.scrubber, counts);
   if (r.findings?.items)
     for (const i of r.findings.items) if (i.note) i.note = plan.scrubber.scrub(i.note, counts);
   if (Object.keys(counts).length > 0 && r.findings) {

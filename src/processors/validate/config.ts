@@ -28,8 +28,8 @@ export const validateSchema: JsonSchema = {
       properties: {
         enabled: { type: 'boolean', default: true },
         persist: { type: 'boolean', default: true },
-        max_keys: { type: 'integer', minimum: 1, default: 512 },
-        max_shapes_per_key: { type: 'integer', minimum: 1, default: 32 },
+        max_keys: { type: 'integer', minimum: 1, maximum: 4096, default: 256 },
+        max_shapes_per_key: { type: 'integer', minimum: 1, maximum: 256, default: 16 },
       },
     },
     max_findings: { type: 'integer', minimum: 1, maximum: 64, default: 16 },

@@ -7,7 +7,7 @@ import type { Contract } from '../../contract/contract.js';
 import { reviewAgeDays } from '../../contract/contract.js';
 import { addFinding, safeToken } from '../../contract/findings.js';
 import { jsonTypeOf, lookup, MISSING, typeMatches } from '../../contract/json-path.js';
-import { shapeOf } from '../../contract/shape.js';
+import { requestProblems } from '../../contract/request-check.js';
 import { assemble, bodyHasOutput } from './assemble.js';
 import { checkPair } from './schema-findings.js';
 import { checkUsage, toUsage } from './usage-checks.js';
@@ -53,35 +53,10 @@ export function judge(r: CallRecord, c: Contract, max: number, nowMs = Date.now(
 function checkRequest(r: CallRecord, c: Contract, max: number): void {
   const body = r.request.requestBody;
   if (body === undefined) return;
-  let valid = true;
-  if (c.request.minimumShape.length > 0) {
-    const have = new Set(shapeOf(body));
-    for (const line of c.request.minimumShape) {
-      if (have.has(line)) continue;
-      valid = false;
-      const path = line.slice(0, line.lastIndexOf(':'));
-      const typeAnywhere = [...have].some((h) => h.startsWith(`${path}:`));
-      addFinding(
-        r.findings,
-        {
-          path: `request.${path}`,
-          kind: typeAnywhere ? 'type' : 'missing',
-          level: 'violation',
-          note: 'request_schema',
-        },
-        max,
-      );
-    }
-  }
-  if (r.request.method && r.request.method.toUpperCase() !== c.method) {
-    valid = false;
-    addFinding(
-      r.findings,
-      { path: 'request.method', kind: 'value', level: 'violation', note: 'request_schema' },
-      max,
-    );
-  }
-  r.findings.requestSchemaValid = valid;
+  const problems = requestProblems(c, body, r.request.method);
+  for (const p of problems)
+    addFinding(r.findings, { path: p.path, kind: p.kind, level: 'violation', note: 'request_schema' }, max);
+  r.findings.requestSchemaValid = problems.length === 0;
 }
 
 function checkReads(f: Findings, c: Contract, body: unknown, max: number): void {
@@ -153,14 +128,17 @@ function judgeStream(r: CallRecord, c: Contract, max: number): ShapeSubject | un
     return undefined;
   }
   const done = c.stream?.doneExpected ?? true;
-  for (const a of s.anomalies) {
+  for (const a of s.anomalies ?? []) {
     if (a === 'no_done' && !done) continue;
     addFinding(f, { path: 'stream', kind: 'stream', level: 'violation', note: safeToken(a) }, max);
   }
-  if (done && !s.sawDone && !s.anomalies.includes('no_done'))
+  if (done && !s.sawDone && !(s.anomalies ?? []).includes('no_done'))
     addFinding(f, { path: 'stream', kind: 'stream', level: 'violation', note: 'no_done' }, max);
   const chunks = s.chunks;
-  if (!chunks) return undefined; // the receiver kept no chunks: anomalies are all we can judge
+  if (!chunks) {
+    judgeStreamSummary(r, c, max);
+    return { kind: 'chunk', values: [] }; // judged, but no body to fingerprint
+  }
   let allCompat = true;
   const good: unknown[] = [];
   for (const ch of chunks) {
@@ -229,4 +207,42 @@ function judgeError(r: CallRecord, c: Contract, max: number): ShapeSubject | und
     if (m && m[1] !== '...') res.requestId = m[1];
   }
   return { kind: 'error', values: [body] };
+}
+
+/**
+ * The receiver kept no chunks: judge the assembled result from what it summarised instead
+ * (finish reasons, content length, usage), so streams are still checked as a whole.
+ */
+function judgeStreamSummary(r: CallRecord, c: Contract, max: number): void {
+  const res = r.response;
+  const reasons = res.finishReasons ?? [];
+  if (reasons.length === 0 && (res.stream?.dataChunks ?? 0) > 0)
+    addFinding(
+      r.findings,
+      { path: 'choices[0].finish_reason', kind: 'missing', level: 'violation', note: 'stream_no_finish' },
+      max,
+    );
+  checkFinishReasons(r, c, reasons, max);
+  if (res.stream?.contentChars !== undefined)
+    checkOutput(r, res.stream.contentChars > 0, reasons[0], 'choices[0].delta.content', max);
+  const u = res.usage;
+  const usage: Record<string, unknown> | undefined = u
+    ? Object.fromEntries(
+        (
+          [
+            ['prompt_tokens', u.promptTokens],
+            ['completion_tokens', u.completionTokens],
+            ['total_tokens', u.totalTokens],
+          ] as const
+        ).filter(([, v]) => v !== undefined && v !== null),
+      )
+    : undefined;
+  const ue = c.stream?.usageExpected ?? 'when_requested';
+  checkUsage(
+    r,
+    c,
+    usage,
+    ue === 'always' || (ue === 'when_requested' && r.request.includeUsage === true),
+    max,
+  );
 }

@@ -20,6 +20,8 @@ export class ValidateProcessor implements ProcessorComponent {
   readonly defaultContract: Contract;
   readonly shapes: ShapeStore;
   private readonly badContracts = new Set<string>();
+  /** Contracts named by receivers, resolved once (no file-system call per record). */
+  private readonly named = new Map<string, Contract>();
   private readonly newShapes: Counter;
   private readonly verdicts: Counter;
   private readonly errLog: RateLimitedLog;
@@ -59,8 +61,12 @@ export class ValidateProcessor implements ProcessorComponent {
   private contractFor(r: CallRecord): Contract {
     const p = r.target?.contract;
     if (!p || p === this.config.contract || this.badContracts.has(p)) return this.defaultContract;
+    const hit = this.named.get(p);
+    if (hit) return hit;
     try {
-      return loadContract(p);
+      const c = loadContract(p);
+      this.named.set(p, c);
+      return c;
     } catch (err) {
       this.badContracts.add(p);
       this.settings.telemetry.error('config_failed', 'processing');
@@ -83,7 +89,8 @@ export class ValidateProcessor implements ProcessorComponent {
       try {
         const c = this.contractFor(r);
         const subject = judge(r, c, this.config.max_findings, nowMs);
-        if (subject && this.config.shapes.enabled) this.fingerprint(r, c, subject.kind, subject.values);
+        if (subject && subject.values.length > 0 && this.config.shapes.enabled)
+          this.fingerprint(r, c, subject.kind, subject.values);
         if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
         if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
       } catch (err) {
@@ -102,11 +109,30 @@ export class ValidateProcessor implements ProcessorComponent {
     const shape = shapeOf(...values);
     const hash = shapeHash(shape);
     r.findings.shapeHash = hash;
+    if (!c.shapes.learn) {
+      // only the pinned baseline counts; with none pinned the hash is informational
+      if (c.shapes.baseline.size > 0 && !c.shapes.baseline.has(hash))
+        addFinding(
+          r.findings,
+          { path: '$', kind: 'shape', level: 'drift', note: 'unpinned_shape' },
+          this.config.max_findings,
+        );
+      return;
+    }
     const t = r.target ?? { provider: 'unknown', endpoint: '' };
     const model = r.response.model ?? r.request.model ?? '';
     const key = `${c.id}|${t.provider}|${t.serverAddress ?? ''}|${t.endpoint}|${model}|${kind}`;
     const o = this.shapes.observe(key, hash, shape, c.shapes.baseline);
     if (o.known || o.baseline) return;
+    if (o.overflow) {
+      // not learned, so it would repeat on every record: a finding, never a repeated event
+      addFinding(
+        r.findings,
+        { path: '$', kind: 'shape', level: 'drift', note: 'shape_store_full' },
+        this.config.max_findings,
+      );
+      return;
+    }
     if (o.diff) {
       r.findings.shapeDiff = o.diff;
       this.newShapes.add(1, { processor: this.settings.id, kind });

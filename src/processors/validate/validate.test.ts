@@ -183,4 +183,35 @@ describe('validate processor', () => {
     expect(problems[0].path).to.deep.equal(['contract']);
     expect(problems[0].message).to.include('not found');
   });
+
+  it('streams summarised without chunks are still judged as a whole', () => {
+    const mk = (fill: (r: CallRecord) => void) => {
+      const r = ok200();
+      r.request.stream = true;
+      r.request.includeUsage = true;
+      r.response.body = undefined;
+      r.response.parse = 'sse';
+      r.response.stream = {
+        events: 5,
+        dataChunks: 4,
+        comments: 0,
+        sawDone: true,
+        anomalies: [],
+        contentChars: 5,
+      };
+      r.response.finishReasons = ['stop'];
+      r.response.usage = { promptTokens: 10, completionTokens: 2, totalTokens: 12, origin: 'final_chunk' };
+      fill(r);
+      return r;
+    };
+    const good = mk(() => undefined);
+    const noFinish = mk((r) => (r.response.finishReasons = []));
+    const empty = mk((r) => (r.response.stream!.contentChars = 0));
+    const noUsage = mk((r) => (r.response.usage = undefined));
+    v.process([good, noFinish, empty, noUsage]);
+    expect(good.findings.verdict).to.equal('ok');
+    expect(notes(noFinish)).to.include('violation:choices[0].finish_reason:stream_no_finish');
+    expect(notes(empty)).to.include('violation:choices[0].delta.content:empty_content');
+    expect(notes(noUsage)).to.include('violation:usage:usage_missing');
+  });
 });
