@@ -17,13 +17,18 @@ export class Instruments {
     for (const def of ALL_METRICS) {
       if (!families.has(def.family)) continue;
       const opts = { unit: def.unit, description: def.description };
-      if (def.kind === 'counter') this.byName.set(def.name, { kind: 'counter', def, i: meter.createCounter(def.name, opts) });
-      else if (def.kind === 'gauge') this.byName.set(def.name, { kind: 'gauge', def, i: meter.createGauge(def.name, opts) });
+      if (def.kind === 'counter')
+        this.byName.set(def.name, { kind: 'counter', def, i: meter.createCounter(def.name, opts) });
+      else if (def.kind === 'gauge')
+        this.byName.set(def.name, { kind: 'gauge', def, i: meter.createGauge(def.name, opts) });
       else
         this.byName.set(def.name, {
           kind: 'histogram',
           def,
-          i: meter.createHistogram(def.name, { ...opts, advice: { explicitBucketBoundaries: [...(def.buckets ?? [])] } }),
+          i: meter.createHistogram(def.name, {
+            ...opts,
+            advice: { explicitBucketBoundaries: [...(def.buckets ?? [])] },
+          }),
         });
     }
   }

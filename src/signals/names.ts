@@ -82,7 +82,9 @@ const GENAI_ATTRS = [
 ] as const;
 
 /** Milliseconds buckets for the contract latency histograms: 5 ms .. 2 min. */
-export const MS_BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000, 30000, 60000, 120000];
+export const MS_BUCKETS = [
+  5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000, 30000, 60000, 120000,
+];
 /** GenAI conventions' advice for duration histograms (seconds). */
 export const GENAI_SECONDS_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
@@ -115,7 +117,11 @@ export const CONTRACT = {
     '{request}',
     'Requests that broke the request contract before they were sent.',
   ),
-  requestStreamEnabled: counter('llm.request.stream_enabled', '{request}', 'Requests that asked for streaming.'),
+  requestStreamEnabled: counter(
+    'llm.request.stream_enabled',
+    '{request}',
+    'Requests that asked for streaming.',
+  ),
   requestTimeoutBudget: {
     name: 'llm.request.timeout_budget',
     kind: 'gauge',
@@ -124,7 +130,11 @@ export const CONTRACT = {
     attributes: BASE,
     family: 'contract',
   } as MetricDef,
-  responseSchemaValid: counter('llm.response.schema_valid', '{response}', 'Responses that satisfied the contract.'),
+  responseSchemaValid: counter(
+    'llm.response.schema_valid',
+    '{response}',
+    'Responses that satisfied the contract.',
+  ),
   responseSchemaInvalid: counter(
     'llm.response.schema_invalid',
     '{response}',
@@ -140,7 +150,11 @@ export const CONTRACT = {
     '{response}',
     'Responses whose first choice carried no assistant content.',
   ),
-  responseMissingUsage: counter('llm.response.missing_usage', '{response}', 'Responses without a usage object.'),
+  responseMissingUsage: counter(
+    'llm.response.missing_usage',
+    '{response}',
+    'Responses without a usage object.',
+  ),
   responseMissingField: counter(
     'llm.response.missing_field',
     '{response}',
@@ -156,7 +170,9 @@ export const CONTRACT = {
     'Responses with (present=true) or without (present=false) any x-ratelimit-* header.',
     [ATTR.present],
   ),
-  verdict: counter('llm.contract.verdict', '{call}', 'Contract verdicts (ok / drift / violation).', [ATTR.verdict]),
+  verdict: counter('llm.contract.verdict', '{call}', 'Contract verdicts (ok / drift / violation).', [
+    ATTR.verdict,
+  ]),
   driftEvents: counter(
     'llm.drift.events',
     '{event}',
@@ -172,28 +188,41 @@ export const CONTRACT = {
     family: 'contract',
   } as MetricDef,
   latency: msHistogram('llm.latency', 'End-to-end call duration as the client saw it.', [ATTR.promptSize]),
-  timeToFirstByte: msHistogram('llm.time_to_first_byte', 'Time to the first response byte.', [ATTR.promptSize]),
+  timeToFirstByte: msHistogram('llm.time_to_first_byte', 'Time to the first response byte.', [
+    ATTR.promptSize,
+  ]),
   timeToFirstToken: msHistogram('llm.time_to_first_token', 'Time to the first content token (streaming).', [
     ATTR.promptSize,
   ]),
-  completionDuration: msHistogram('llm.completion_duration', 'Time from the first byte to the end of the response.', [
-    ATTR.promptSize,
-  ]),
+  completionDuration: msHistogram(
+    'llm.completion_duration',
+    'Time from the first byte to the end of the response.',
+    [ATTR.promptSize],
+  ),
   phaseDuration: msHistogram(
     'llm.phase.duration',
     'Connection phases: phase=dns|connect|tls (probes), phase=upstream (gateway logs).',
     [ATTR.phase],
   ),
-  clientTimeout: counter('llm.client_timeout', '{request}', 'Calls the client gave up on (its own deadline).'),
-  usagePromptTokens: counter('llm.usage.prompt_tokens', '{token}', 'Prompt tokens reported in usage.'),
-  usageCompletionTokens: counter('llm.usage.completion_tokens', '{token}', 'Completion tokens reported in usage.'),
-  usageTotalTokens: counter('llm.usage.total_tokens', '{token}', 'Total tokens reported in usage.'),
-  error: counter(
-    'llm.error',
-    '{error}',
-    'Errors by class, with status code, owner and retry decision.',
-    [ATTR.errorClass, ATTR.subReason, ATTR.statusCode, ATTR.owner, ATTR.retryable],
+  clientTimeout: counter(
+    'llm.client_timeout',
+    '{request}',
+    'Calls the client gave up on (its own deadline).',
   ),
+  usagePromptTokens: counter('llm.usage.prompt_tokens', '{token}', 'Prompt tokens reported in usage.'),
+  usageCompletionTokens: counter(
+    'llm.usage.completion_tokens',
+    '{token}',
+    'Completion tokens reported in usage.',
+  ),
+  usageTotalTokens: counter('llm.usage.total_tokens', '{token}', 'Total tokens reported in usage.'),
+  error: counter('llm.error', '{error}', 'Errors by class, with status code, owner and retry decision.', [
+    ATTR.errorClass,
+    ATTR.subReason,
+    ATTR.statusCode,
+    ATTR.owner,
+    ATTR.retryable,
+  ]),
   retrySuccessAfterFailure: counter(
     'llm.retry.success_after_failure',
     '{request}',
@@ -203,11 +232,14 @@ export const CONTRACT = {
     name: 'llm.probe.success',
     kind: 'gauge',
     unit: '',
-    description: 'Last probe result: 1 when the call succeeded without a violation, else 0 (like probe_success).',
+    description:
+      'Last probe result: 1 when the call succeeded without a violation, else 0 (like probe_success).',
     attributes: BASE,
     family: 'contract',
   } as MetricDef,
-  probeAnswerMatched: counter('llm.probe.answer_matched', '{probe}', 'Soft answer check of probes.', [ATTR.matched]),
+  probeAnswerMatched: counter('llm.probe.answer_matched', '{probe}', 'Soft answer check of probes.', [
+    ATTR.matched,
+  ]),
   tlsCertificateExpiry: {
     name: 'llm.tls.certificate.expiry',
     kind: 'gauge',
@@ -282,13 +314,17 @@ export const GENAI_METRICS = {
   } as MetricDef,
 } as const;
 
-export const ALL_METRICS: readonly MetricDef[] = [...Object.values(CONTRACT), ...Object.values(GENAI_METRICS)];
+export const ALL_METRICS: readonly MetricDef[] = [
+  ...Object.values(CONTRACT),
+  ...Object.values(GENAI_METRICS),
+];
 
 /** Span names, kinds and attributes (GenAI: `{operation} {model}`, kind CLIENT). */
 export const SPAN = {
   /** Span name when the model is unknown. */
   nameWithoutModel: GENAI_OPERATION_CHAT,
-  name: (model: string | undefined): string => (model ? `${GENAI_OPERATION_CHAT} ${model}` : GENAI_OPERATION_CHAT),
+  name: (model: string | undefined): string =>
+    model ? `${GENAI_OPERATION_CHAT} ${model}` : GENAI_OPERATION_CHAT,
   tracer: 'driftwatch',
 } as const;
 

@@ -11,7 +11,12 @@ import { LOG_ATTR, LOG_EVENTS } from './names.js';
 
 /** True when a record produces a log record. */
 export function wantsLog(r: CallRecord): boolean {
-  return r.event !== undefined || r.findings.verdict === 'drift' || r.findings.verdict === 'violation' || !!r.findings.shapeDiff;
+  return (
+    r.event !== undefined ||
+    r.findings.verdict === 'drift' ||
+    r.findings.verdict === 'violation' ||
+    !!r.findings.shapeDiff
+  );
 }
 
 function recordContext(r: CallRecord) {
@@ -23,7 +28,10 @@ function recordContext(r: CallRecord) {
 export function emitLog(logger: Logger, r: CallRecord): void {
   const ts = millisToHrTime(r.startTimeMs);
   if (r.event) {
-    const attrs: Attributes = { [LOG_ATTR.eventName]: LOG_EVENTS.watchPrefix + r.event.name, [LOG_ATTR.receiver]: r.receiver };
+    const attrs: Attributes = {
+      [LOG_ATTR.eventName]: LOG_EVENTS.watchPrefix + r.event.name,
+      [LOG_ATTR.receiver]: r.receiver,
+    };
     for (const [k, v] of Object.entries(r.event.attributes)) attrs[`driftwatch.event.${k}`] = v;
     logger.emit({
       timestamp: ts,
@@ -53,7 +61,10 @@ export function emitLog(logger: Logger, r: CallRecord): void {
   set(LOG_ATTR.owner, f.owner);
   set(LOG_ATTR.firstAction, f.firstAction);
   set(LOG_ATTR.shapeHash, f.shapeHash);
-  set(LOG_ATTR.findings, f.items.slice(0, 64).map((i) => `${i.level}:${i.kind}:${i.path}`));
+  set(
+    LOG_ATTR.findings,
+    f.items.slice(0, 64).map((i) => `${i.level}:${i.kind}:${i.path}`),
+  );
   set(LOG_ATTR.shapeAdded, f.shapeDiff?.added.slice(0, 64));
   set(LOG_ATTR.shapeRemoved, f.shapeDiff?.removed.slice(0, 64));
   set(LOG_ATTR.shapeChanged, f.shapeDiff?.changed.slice(0, 64));

@@ -74,7 +74,11 @@ export function recordEvent(inst: Instruments, r: CallRecord): void {
   inst.add(C.watchEvents, 1, { ...a, [ATTR.event]: ev.name });
   if (ev.name === 'probe.budget_exhausted') {
     const probe = ev.attributes.probe ?? r.request.probe;
-    inst.add(C.probeBudgetExhausted, 1, withAttr(a, ATTR.probe, typeof probe === 'string' ? probe : undefined));
+    inst.add(
+      C.probeBudgetExhausted,
+      1,
+      withAttr(a, ATTR.probe, typeof probe === 'string' ? probe : undefined),
+    );
   } else if (ev.name === 'docs.changed') inst.add(C.docsChanged, 1, a);
 }
 
@@ -94,12 +98,14 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
 
   if (f.responseSchemaValid === true) inst.add(C.responseSchemaValid, 1, base);
   if (f.responseSchemaValid === false) inst.add(C.responseSchemaInvalid, 1, base);
-  if (has(f.items, ['missing', 'type', 'value', 'shape'], CHOICES_PATH)) inst.add(C.responseMissingChoices, 1, base);
+  if (has(f.items, ['missing', 'type', 'value', 'shape'], CHOICES_PATH))
+    inst.add(C.responseMissingChoices, 1, base);
   if (has(f.items, ['missing', 'value', 'type'], CONTENT_PATH)) inst.add(C.responseEmptyContent, 1, base);
   if (has(f.items, ['missing', 'usage'], USAGE_PATH)) inst.add(C.responseMissingUsage, 1, base);
   const missingPaths = new Set(f.items.filter((i) => i.kind === 'missing').map((i) => i.path));
   for (const p of missingPaths) inst.add(C.responseMissingField, 1, { ...base, [ATTR.path]: p });
-  for (const fr of new Set(rs.finishReasons ?? [])) inst.add(C.responseFinishReason, 1, { ...base, [ATTR.finishReason]: fr });
+  for (const fr of new Set(rs.finishReasons ?? []))
+    inst.add(C.responseFinishReason, 1, { ...base, [ATTR.finishReason]: fr });
   if (rs.status !== undefined) {
     const present = Object.keys(rs.headers).some((h) => h.toLowerCase().startsWith('x-ratelimit-'));
     inst.add(C.responseRateLimitHeaders, 1, { ...base, [ATTR.present]: String(present) });
@@ -141,15 +147,18 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
     inst.add(C.error, 1, a);
   }
   const recovered =
-    r.retry?.succeededAfterFailure === true || (r.upstream?.retried === true && r.upstream.lastAttemptOk === true);
+    r.retry?.succeededAfterFailure === true ||
+    (r.upstream?.retried === true && r.upstream.lastAttemptOk === true);
   if (recovered) inst.add(C.retrySuccessAfterFailure, 1, base);
 
   if (r.source === 'probe') {
     inst.add(C.probeSuccess, callSucceeded(r) ? 1 : 0, base);
-    if (f.answerMatched !== undefined) inst.add(C.probeAnswerMatched, 1, { ...base, [ATTR.matched]: String(f.answerMatched) });
+    if (f.answerMatched !== undefined)
+      inst.add(C.probeAnswerMatched, 1, { ...base, [ATTR.matched]: String(f.answerMatched) });
   }
   if (r.tls && isNum(r.tls.certDaysLeft)) inst.add(C.tlsCertificateExpiry, r.tls.certDaysLeft, base);
-  else if (r.tls && typeof r.tls.certDaysLeft === 'number') inst.add(C.tlsCertificateExpiry, r.tls.certDaysLeft, base);
+  else if (r.tls && typeof r.tls.certDaysLeft === 'number')
+    inst.add(C.tlsCertificateExpiry, r.tls.certDaysLeft, base);
 
   recordGenAi(inst, r);
 }
@@ -161,7 +170,8 @@ function recordGenAi(inst: Instruments, r: CallRecord): void {
   const u = r.response.usage;
   if (u) {
     if (isNum(u.promptTokens)) inst.add(G.tokenUsage, u.promptTokens, { ...a, [GENAI.tokenType]: 'input' });
-    if (isNum(u.completionTokens)) inst.add(G.tokenUsage, u.completionTokens, { ...a, [GENAI.tokenType]: 'output' });
+    if (isNum(u.completionTokens))
+      inst.add(G.tokenUsage, u.completionTokens, { ...a, [GENAI.tokenType]: 'output' });
   }
   if (r.request.stream === true) {
     const first = t.firstEventMs ?? t.firstTokenMs;

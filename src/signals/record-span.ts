@@ -27,7 +27,10 @@ export class RecordIdGenerator {
 
 function randomHex(bytes: number): string {
   let s = '';
-  for (let i = 0; i < bytes; i++) s += Math.floor(Math.random() * 256).toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes; i++)
+    s += Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0');
   return /^0+$/.test(s) ? randomHex(bytes) : s;
 }
 
@@ -76,7 +79,10 @@ export function spanAttributes(r: CallRecord): Attributes {
   set(SPAN_ATTR.transportError, r.transportError?.code);
   set(
     SPAN_ATTR.findings,
-    f.items.filter((i) => i.level !== 'info').slice(0, 32).map((i) => `${i.level}:${i.kind}:${i.path}`),
+    f.items
+      .filter((i) => i.level !== 'info')
+      .slice(0, 32)
+      .map((i) => `${i.level}:${i.kind}:${i.path}`),
   );
   return a;
 }
@@ -105,10 +111,14 @@ export function emitSpan(tracer: Tracer, ids: RecordIdGenerator, r: CallRecord):
     ROOT_CONTEXT,
   );
   ids.nextTraceId = ids.nextSpanId = undefined;
-  for (const [name, offset] of phaseEvents(r)) span.addEvent(name, millisToHrTime(start + Math.max(0, offset)));
+  for (const [name, offset] of phaseEvents(r))
+    span.addEvent(name, millisToHrTime(start + Math.max(0, offset)));
   const f = r.findings;
   if (f.verdict === 'violation' || f.errorClass || r.transportError) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: f.errorClass ?? f.verdict ?? r.transportError?.code });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: f.errorClass ?? f.verdict ?? r.transportError?.code,
+    });
   }
   span.end(millisToHrTime(start + Math.max(0, r.timings.totalMs ?? 0)));
 }
