@@ -3,6 +3,7 @@
 // protobufjs-generated OTLP types shipped by @opentelemetry/otlp-transformer 0.57 (dev
 // dependency `otlp-proto-057`), JSON as proto3 JSON, and can be scripted to misbehave
 // (429 + Retry-After, 503, 400, 413, connection reset, hang, partial success) for fault tests.
+/* eslint-disable @typescript-eslint/no-explicit-any -- decoded OTLP requests are untyped protobufjs output */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,7 +11,6 @@ import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const root: any = require('otlp-proto-057/build/src/generated/root.js');
 const svc = root.opentelemetry.proto.collector;
 
@@ -28,7 +28,6 @@ export interface ReceivedRequest {
   /** Decompressed raw body (to look for secrets byte by byte). */
   raw: Buffer;
   /** Decoded request as a plain object (proto3 JSON-like: ids as hex, enums as numbers). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   at: number;
 }
@@ -149,21 +148,15 @@ export class OtlpTestReceiver {
   of(signal: ReceivedRequest['signal']): ReceivedRequest[] {
     return this.requests.filter((r) => r.signal === signal);
   }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   spans(): any[] {
     return this.of('traces').flatMap((r) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       (r.body.resourceSpans ?? []).flatMap((rs: any) =>
         (rs.scopeSpans ?? []).flatMap((ss: any) => ss.spans ?? []),
       ),
     );
   }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   logRecords(): any[] {
     return this.of('logs').flatMap((r) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       (r.body.resourceLogs ?? []).flatMap((rl: any) =>
         (rl.scopeLogs ?? []).flatMap((sl: any) => sl.logRecords ?? []),
       ),
@@ -180,7 +173,6 @@ export class OtlpTestReceiver {
 }
 
 /** Attribute list → plain object. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function attrs(list: any[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const kv of list ?? []) {
@@ -190,7 +182,6 @@ export function attrs(list: any[] | undefined): Record<string, unknown> {
       v.boolValue ??
       (v.intValue !== undefined ? Number(v.intValue) : undefined) ??
       v.doubleValue ??
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
       (v.arrayValue
         ? (v.arrayValue.values ?? []).map((x: any) => x.stringValue ?? x.intValue ?? x.boolValue)
         : undefined);

@@ -60,7 +60,7 @@ describe('otlp_http exporter', () => {
   runComplianceSuite([otlpHttpExporterFactory as never], otlpHttpComplianceOverrides);
 
   let rx: OtlpTestReceiver;
-  let stop: Array<() => Promise<void>> = [];
+  const stop: Array<() => Promise<void>> = [];
   beforeEach(async () => {
     rx = new OtlpTestReceiver();
     await rx.start();
@@ -85,7 +85,7 @@ describe('otlp_http exporter', () => {
     expect(spans).to.have.length(3);
     for (const s of spans) expect(s.name).to.equal('chat gpt-4o-mini');
     const vs = spans.find((s) => s.traceId === TRACE_ID);
-    expect(vs, 'span with the record trace id').to.exist;
+    expect(vs, 'span with the record trace id').to.not.equal(undefined);
     expect(vs.kind).to.equal(3); // CLIENT
     expect(vs.status.code).to.equal(2); // ERROR
     expect(vs.events.map((e: { name: string }) => e.name)).to.deep.equal([
