@@ -2,14 +2,8 @@
 // otlp_http against a real loopback OTLP/HTTP receiver (protobufjs-decoded): span names, phase
 // events, attributes, logs, metrics, protocols, env resolution and the export guard.
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { newContext } from '../../component/consumer.js';
-import { observeExporter } from '../../pipeline/observed.js';
-import { SelfMetrics } from '../../telemetry/self-metrics.js';
 import { runComplianceSuite } from '../../testing/compliance.js';
-import { nopHost, testSettings } from '../../testing/nop-host.js';
+import { nopHost } from '../../testing/nop-host.js';
 import { attrs, OtlpTestReceiver } from '../../testing/otlp-receiver.js';
 import {
   driftRecord,
@@ -19,38 +13,9 @@ import {
   violationRecord,
 } from '../../testing/signal-records.js';
 import type { OtlpHttpConfig } from './config.js';
+import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import { resolveTransport } from './endpoint.js';
 import { otlpHttpComplianceOverrides, otlpHttpExporterFactory } from './index.js';
-import type { OtlpHttpExporter } from './otlp-http-exporter.js';
-
-export function fastConfig(endpoint: string, over: Partial<OtlpHttpConfig> = {}): OtlpHttpConfig {
-  const d = otlpHttpExporterFactory.createDefaultConfig();
-  return {
-    ...d,
-    endpoint,
-    timeout: '2s',
-    retry_on_failure: {
-      ...d.retry_on_failure,
-      initial_interval: '20ms',
-      max_interval: '50ms',
-      max_elapsed_time: '3s',
-    },
-    metrics: { ...d.metrics, export_interval: '1h' },
-    ...over,
-  };
-}
-
-export function makeExporter(cfg: OtlpHttpConfig, opts: { dataDir?: string; sensitive?: string[] } = {}) {
-  const metrics = new SelfMetrics();
-  const settings = testSettings('exporter', 'otlp_http/test', { metrics, ...opts });
-  const exporter = otlpHttpExporterFactory.create(settings, cfg) as OtlpHttpExporter;
-  const observed = observeExporter(exporter, settings.telemetry);
-  return {
-    exporter,
-    metrics,
-    consume: (b: Parameters<typeof observed.consume>[0]) => observed.consume(b, newContext()),
-  };
-}
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SECRET = 'sk-live-0123456789abcdef';
@@ -251,8 +216,3 @@ describe('otlp_http endpoint resolution', () => {
     expect(resolveTransport(d, {}).protocol).to.equal('http/protobuf');
   });
 });
-
-export function tempDir(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'dw-otlp-'));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
