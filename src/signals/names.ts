@@ -396,16 +396,20 @@ const UNIT_WORDS: Record<string, string> = {
 };
 
 /**
- * The Prometheus name a metric becomes (the OTLP→Prometheus translation VictoriaMetrics and
- * Prometheus apply with Prometheus naming): dots to underscores, the unit word appended unless
- * the name already holds it, `_total` for counters. Annotations like `{request}` are dropped.
+ * The Prometheus name a metric becomes (the OTLP→Prometheus translation VictoriaMetrics'
+ * `-opentelemetry.usePrometheusNaming` and Prometheus' otlptranslator apply): split on
+ * non-alphanumerics; counters lose any `total` token; the unit word is appended unless a token
+ * already is that word; counters end in `_total`. Annotations like `{request}` are dropped.
+ * So `llm.usage.total_tokens` is stored as `llm_usage_tokens_total` (checked against a real
+ * VictoriaMetrics in the exporter tests).
  */
 export function prometheusName(def: MetricDef): string {
-  let base = def.name.replace(/[^a-zA-Z0-9_]/g, '_');
+  let tokens = def.name.split(/[^a-zA-Z0-9]+/).filter(Boolean);
+  if (def.kind === 'counter') tokens = tokens.filter((t) => t !== 'total');
   const word = UNIT_WORDS[def.unit];
-  if (word && !base.split('_').includes(word)) base += `_${word}`;
-  if (def.kind === 'counter') base += '_total';
-  return base;
+  if (word && !tokens.includes(word)) tokens.push(word);
+  if (def.kind === 'counter') tokens.push('total');
+  return tokens.join('_');
 }
 
 /** Prometheus label name for an attribute key. */
