@@ -201,7 +201,7 @@ export const CONTRACT = {
   ),
   phaseDuration: msHistogram(
     'llm.phase.duration',
-    'Connection phases: phase=dns|connect|tls (probes), phase=upstream (gateway logs).',
+    'Connection phases: phase = dns, connect, tls (probes) or upstream (gateway logs).',
     [ATTR.phase],
   ),
   clientTimeout: counter(
