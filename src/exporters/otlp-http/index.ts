@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ExporterFactory } from '../../component/factory.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
-import type { ComplianceOverrides } from '../../testing/compliance.js';
 import { otlpHttpSchema } from './config.js';
 import type { OtlpHttpConfig } from './config.js';
 import { OtlpHttpExporter } from './otlp-http-exporter.js';
@@ -18,10 +17,10 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
 };
 
 /**
- * For the shared compliance suite: a loopback endpoint nobody listens on and the file queue, so
+ * For the shared compliance suite (the ComplianceOverrides shape of src/testing/compliance.ts): a loopback endpoint nobody listens on and the file queue, so
  * consume() is acknowledged once persisted and shutdown never waits on a backend.
  */
-export const otlpHttpComplianceOverrides: ComplianceOverrides = {
+export const otlpHttpComplianceOverrides: Record<string, (dataDir: string) => Record<string, unknown>> = {
   otlp_http: () => {
     const d = otlpHttpExporterFactory.createDefaultConfig();
     return {

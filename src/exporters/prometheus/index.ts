@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ExporterFactory } from '../../component/factory.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
-import type { ComplianceOverrides } from '../../testing/compliance.js';
 import { prometheusSchema } from './config.js';
 import type { PrometheusConfig } from './config.js';
 import { PrometheusExporter } from './prometheus-exporter.js';
@@ -17,7 +16,7 @@ export const prometheusExporterFactory: ExporterFactory<PrometheusConfig> = {
   create: (settings, config) => new PrometheusExporter(settings, config),
 };
 
-/** For the shared compliance suite: listen on a free loopback port. */
-export const prometheusComplianceOverrides: ComplianceOverrides = {
+/** For the shared compliance suite (ComplianceOverrides shape): listen on a free loopback port. */
+export const prometheusComplianceOverrides: Record<string, (dataDir: string) => Record<string, unknown>> = {
   prometheus: () => ({ endpoint: '127.0.0.1:0' }),
 };
