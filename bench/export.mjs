@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+/* global process, console */
 // Export benchmark: how much CPU the signals cost. For a low- and a high-cardinality record mix:
 // recording throughput (records/s into the SDK instruments), then per metrics export the series
 // (data points) sent, CPU time to collect + serialize (protobuf) + gzip, and the payload size;
