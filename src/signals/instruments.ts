@@ -9,9 +9,14 @@ export type Instrument =
   | { kind: 'histogram'; def: MetricDef; i: Histogram }
   | { kind: 'gauge'; def: MetricDef; i: Gauge };
 
-/** Records values by metric name; a disabled family records nothing. */
+/**
+ * Records values by metric name; a disabled family records nothing. Counter and gauge values are
+ * pre-aggregated per batch by a cheap key (the SDK hashes attributes by sorting and serialising
+ * them on every call, which dominated the profile), then handed to the SDK once per series.
+ */
 export class Instruments {
   private readonly byName = new Map<string, Instrument>();
+  private readonly pending = new Map<string, { inst: Instrument; value: number; attrs: Attributes }>();
 
   constructor(meter: Meter, families: ReadonlySet<Family>) {
     for (const def of ALL_METRICS) {
@@ -36,10 +41,25 @@ export class Instruments {
   add(def: MetricDef, value: number, attrs: Attributes): void {
     const inst = this.byName.get(def.name);
     if (!inst || !Number.isFinite(value)) return;
-    if (inst.kind === 'counter') {
-      if (value >= 0) inst.i.add(value, attrs);
-    } else if (inst.kind === 'histogram') {
+    if (inst.kind === 'histogram') {
       if (value >= 0) inst.i.record(value, attrs);
-    } else inst.i.record(value, attrs);
+      return;
+    }
+    if (inst.kind === 'counter' && value < 0) return;
+    let key = def.name;
+    for (const k in attrs) key += `\u0000${k}\u0001${String(attrs[k])}`;
+    const p = this.pending.get(key);
+    if (!p) this.pending.set(key, { inst, value, attrs });
+    else if (inst.kind === 'counter') p.value += value;
+    else p.value = value; // gauge: last value wins
+  }
+
+  /** Hands the batch's pre-aggregated counter and gauge values to the SDK. */
+  flush(): void {
+    for (const { inst, value, attrs } of this.pending.values()) {
+      if (inst.kind === 'counter') inst.i.add(value, attrs);
+      else if (inst.kind === 'gauge') inst.i.record(value, attrs);
+    }
+    this.pending.clear();
   }
 }

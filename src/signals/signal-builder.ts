@@ -93,6 +93,7 @@ export class SignalBuilder {
       if (this.opts.traces && !r.event && this.sampled(r)) emitSpan(tracer, this.ids, r);
       if (this.opts.logs && wantsLog(r)) emitLog(logger, r);
     }
+    this.instruments.flush();
     return { spans: this.spans.take(), logs: this.logs.take() };
   }
 
