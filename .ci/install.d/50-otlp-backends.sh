@@ -7,10 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 dest="$PWD/.cache/otlp-backends"
+# openssl makes the test PKI of the otlp_http TLS suite (present on Debian images; install if not).
+command -v openssl >/dev/null || { apt-get update -qq && apt-get install -y -qq openssl; }
 vm="$dest/usr/bin/victoria-metrics"
 prom="$dest/usr/bin/prometheus"
 if [ -x "$vm" ] && [ -x "$prom" ]; then
-  echo "otlp backends already present: $("$vm" -version 2>&1 | head -1); $("$prom" --version 2>&1 | head -1)"
+  echo "otlp backends already present: victoria-metrics $(cat "$dest/VERSION-victoria-metrics" 2>/dev/null); $("$prom" --version 2>&1 | head -1)"
   exit 0
 fi
 apt_dir="$PWD/.cache/apt-unstable"
@@ -37,5 +39,7 @@ apt-cache "${apt_opts[@]}" policy victoria-metrics prometheus | sed -n '1,12p'
 for deb in "$apt_dir"/debs/*.deb; do
   dpkg-deb -x "$deb" "$dest"
 done
-"$vm" -version 2>&1 | head -1
+# the Debian build prints no version: record the package's instead
+dpkg-deb -f "$apt_dir"/debs/victoria-metrics_*.deb Version >"$dest/VERSION-victoria-metrics"
+echo "victoria-metrics $(cat "$dest/VERSION-victoria-metrics")"
 "$prom" --version 2>&1 | head -1

@@ -138,6 +138,26 @@ describe('otlp_http exporter', () => {
     expect(res['service.instance.id']).to.be.a('string');
   });
 
+  it('delta temporality sends only what changed since the last export', async () => {
+    const d = fastConfig(rx.url, { traces: { enabled: false, access_log_sampling: 0 } });
+    const { exporter, consume } = await started({ ...d, metrics: { ...d.metrics, temporality: 'delta' } });
+    await consume([probeRecord(), probeRecord()]);
+    await exporter.exportMetrics();
+    await consume([probeRecord()]);
+    await exporter.exportMetrics();
+    const requestSums = rx.of('metrics').map((r) => {
+      const m = r.body.resourceMetrics[0].scopeMetrics[0].metrics.find(
+        (x: { name: string }) => x.name === 'llm.request',
+      );
+      expect(m.sum.aggregationTemporality).to.equal(1); // DELTA
+      return m.sum.dataPoints.reduce(
+        (s: number, dp: { asDouble?: number; asInt?: string }) => s + Number(dp.asDouble ?? dp.asInt),
+        0,
+      );
+    });
+    expect(requestSums).to.deep.equal([2, 1]);
+  });
+
   it('speaks http/json and honours compression: none', async () => {
     const { consume } = await started(fastConfig(rx.url, { protocol: 'http/json', compression: 'none' }));
     await consume([violationRecord({ traceId: TRACE_ID })]);
