@@ -189,6 +189,7 @@ export class OtlpHttpExporter implements ExporterComponent {
       for (const w of this.wakeFileWorkers.splice(0)) w();
       return Promise.resolve();
     }
+    if (!this.config.sending_queue.enabled) return this.deliver(r); // no queue: send in the caller's turn
     const p = this.memQueue.offer(r);
     if (!p) {
       this.settings.telemetry.dropped(r.items, 'queue_full', false);
