@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Instruments for every MetricDef, created once per exporter on its own MeterProvider.
 import type { Attributes, Counter, Gauge, Histogram, Meter } from '@opentelemetry/api';
+import type { HistogramStore } from './histogram-store.js';
 import { ALL_METRICS } from './names.js';
 import type { Family, MetricDef } from './names.js';
 
@@ -18,9 +19,17 @@ export class Instruments {
   private readonly byName = new Map<string, Instrument>();
   private readonly pending = new Map<string, { inst: Instrument; value: number; attrs: Attributes }>();
 
-  constructor(meter: Meter, families: ReadonlySet<Family>) {
+  constructor(
+    meter: Meter,
+    families: ReadonlySet<Family>,
+    private readonly histograms: HistogramStore,
+  ) {
     for (const def of ALL_METRICS) {
       if (!families.has(def.family)) continue;
+      if (def.kind === 'histogram') {
+        histograms.register(def);
+        continue;
+      }
       const opts = { unit: def.unit, description: def.description };
       if (def.kind === 'counter')
         this.byName.set(def.name, { kind: 'counter', def, i: meter.createCounter(def.name, opts) });
@@ -39,12 +48,9 @@ export class Instruments {
   }
 
   add(def: MetricDef, value: number, attrs: Attributes): void {
+    if (def.kind === 'histogram') return this.histograms.record(def.name, value, attrs);
     const inst = this.byName.get(def.name);
     if (!inst || !Number.isFinite(value)) return;
-    if (inst.kind === 'histogram') {
-      if (value >= 0) inst.i.record(value, attrs);
-      return;
-    }
     if (inst.kind === 'counter' && value < 0) return;
     let key = def.name;
     for (const k in attrs) key += `\u0000${k}\u0001${String(attrs[k])}`;

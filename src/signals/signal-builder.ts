@@ -11,6 +11,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { CallRecord } from '../model/call-record.js';
+import { HistogramStore } from './histogram-store.js';
 import { Instruments } from './instruments.js';
 import type { Family } from './names.js';
 import { SPAN } from './names.js';
@@ -55,13 +56,15 @@ export class SignalBuilder {
   private readonly loggerProvider: LoggerProvider;
 
   constructor(private readonly opts: SignalOptions) {
+    const histograms = new HistogramStore(opts.temporality);
     this.reader = new PullReader({
+      metricProducers: [histograms],
       aggregationTemporalitySelector: () =>
         opts.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
     });
     this.meterProvider = new MeterProvider({ resource: opts.resource, readers: [this.reader] });
     const meter: Meter = this.meterProvider.getMeter('driftwatch');
-    this.instruments = new Instruments(meter, opts.families);
+    this.instruments = new Instruments(meter, opts.families, histograms);
     const spans = this.spans;
     const processor: SpanProcessor = {
       onStart: () => {},

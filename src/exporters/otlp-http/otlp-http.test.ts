@@ -113,7 +113,9 @@ describe('otlp_http exporter', () => {
     await consume([probeRecord(), probeRecord(), violationRecord(), rateLimitedRecord()]);
     expect(await exporter.exportMetrics()).to.equal(true);
     const req = rx.of('metrics')[0];
-    const metrics = req.body.resourceMetrics[0].scopeMetrics[0].metrics as Array<{
+    const metrics = req.body.resourceMetrics[0].scopeMetrics.flatMap(
+      (sm: { metrics: unknown[] }) => sm.metrics,
+    ) as Array<{
       name: string;
       sum?: { dataPoints: Array<{ asDouble?: number; asInt?: string; attributes: unknown[] }> };
     }>;
@@ -146,9 +148,9 @@ describe('otlp_http exporter', () => {
     await consume([probeRecord()]);
     await exporter.exportMetrics();
     const requestSums = rx.of('metrics').map((r) => {
-      const m = r.body.resourceMetrics[0].scopeMetrics[0].metrics.find(
-        (x: { name: string }) => x.name === 'llm.request',
-      );
+      const m = r.body.resourceMetrics[0].scopeMetrics
+        .flatMap((sm: { metrics: unknown[] }) => sm.metrics)
+        .find((x: { name: string }) => x.name === 'llm.request');
       expect(m.sum.aggregationTemporality).to.equal(1); // DELTA
       return m.sum.dataPoints.reduce(
         (s: number, dp: { asDouble?: number; asInt?: string }) => s + Number(dp.asDouble ?? dp.asInt),
