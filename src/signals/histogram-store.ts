@@ -11,6 +11,7 @@ import { hrTime } from '@opentelemetry/core';
 import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metrics';
 import type { CollectionResult, HistogramMetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
+import type { AttrSet } from './attr-set.js';
 import type { MetricDef } from './names.js';
 
 interface Series {
@@ -49,11 +50,11 @@ export class HistogramStore implements MetricProducer {
     return this.families.has(name);
   }
 
-  record(name: string, value: number, attrs: Attributes): void {
+  record(name: string, value: number, set: AttrSet): void {
     const f = this.families.get(name);
     if (!f || !(value >= 0) || !Number.isFinite(value)) return;
-    let key = '';
-    for (const k in attrs) key += `${k}\u0001${String(attrs[k])}\u0000`;
+    let key = set.key;
+    let attrs = set.attrs;
     let s = f.series.get(key);
     if (!s) {
       if (f.series.size >= MAX_SERIES_PER_METRIC) {

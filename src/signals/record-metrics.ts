@@ -3,6 +3,7 @@
 // a fake zero). Attributes are low-cardinality only (DESIGN.md §4).
 import type { Attributes } from '@opentelemetry/api';
 import type { CallRecord, Finding } from '../model/call-record.js';
+import { AttrSet } from './attr-set.js';
 import type { Instruments } from './instruments.js';
 import { ATTR, CONTRACT as C, GENAI, GENAI_METRICS as G, GENAI_OPERATION_CHAT } from './names.js';
 
@@ -10,7 +11,7 @@ const CONTENT_PATH = /^choices(\[0\])?\.(message|delta)\.content$/;
 const CHOICES_PATH = /^choices(\[0\])?$/;
 const USAGE_PATH = /^usage$/;
 
-function baseAttrs(r: CallRecord): Attributes {
+function baseAttrs(r: CallRecord): AttrSet {
   const a: Attributes = {
     [ATTR.provider]: r.target.provider,
     [ATTR.endpoint]: r.target.endpoint,
@@ -18,10 +19,10 @@ function baseAttrs(r: CallRecord): Attributes {
   };
   if (r.request.model) a[ATTR.model] = r.request.model;
   if (r.request.probe) a[ATTR.probe] = r.request.probe;
-  return a;
+  return AttrSet.of(a);
 }
 
-function genaiAttrs(r: CallRecord): Attributes {
+function genaiAttrs(r: CallRecord): AttrSet {
   const a: Attributes = {
     [GENAI.operationName]: GENAI_OPERATION_CHAT,
     [GENAI.providerName]: r.target.provider,
@@ -32,7 +33,7 @@ function genaiAttrs(r: CallRecord): Attributes {
   if (r.target.serverPort !== undefined) a[GENAI.serverPort] = r.target.serverPort;
   const err = errorType(r);
   if (err) a[GENAI.errorType] = err;
-  return a;
+  return AttrSet.of(a);
 }
 
 /** `error.type` per the conventions: our error class, else the status code, else a transport code. */
@@ -51,10 +52,6 @@ function isNum(v: number | null | undefined): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
 
-function withAttr(base: Attributes, key: string, value: string | number | boolean | undefined): Attributes {
-  return value === undefined ? base : { ...base, [key]: value };
-}
-
 /** True when the call worked: 2xx, no transport error, no error class, no violation. */
 export function callSucceeded(r: CallRecord): boolean {
   const s = r.response.status;
@@ -70,15 +67,11 @@ export function callSucceeded(r: CallRecord): boolean {
 
 export function recordEvent(inst: Instruments, r: CallRecord): void {
   const ev = r.event!;
-  const a: Attributes = { [ATTR.receiver]: r.receiver };
-  inst.add(C.watchEvents, 1, { ...a, [ATTR.event]: ev.name });
+  const a = AttrSet.of({ [ATTR.receiver]: r.receiver });
+  inst.add(C.watchEvents, 1, a.with(ATTR.event, ev.name));
   if (ev.name === 'probe.budget_exhausted') {
     const probe = ev.attributes.probe ?? r.request.probe;
-    inst.add(
-      C.probeBudgetExhausted,
-      1,
-      withAttr(a, ATTR.probe, typeof probe === 'string' ? probe : undefined),
-    );
+    inst.add(C.probeBudgetExhausted, 1, a.with(ATTR.probe, typeof probe === 'string' ? probe : undefined));
   } else if (ev.name === 'docs.changed') inst.add(C.docsChanged, 1, a);
 }
 
@@ -89,7 +82,7 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   const t = r.timings;
   const rq = r.request;
   const rs = r.response;
-  const sized = withAttr(base, ATTR.promptSize, rq.promptSize);
+  const sized = base.with(ATTR.promptSize, rq.promptSize);
 
   inst.add(C.request, 1, base);
   if (f.requestSchemaValid === false) inst.add(C.requestSchemaInvalid, 1, base);
@@ -103,20 +96,20 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (has(f.items, ['missing', 'value', 'type'], CONTENT_PATH)) inst.add(C.responseEmptyContent, 1, base);
   if (has(f.items, ['missing', 'usage'], USAGE_PATH)) inst.add(C.responseMissingUsage, 1, base);
   const missingPaths = new Set(f.items.filter((i) => i.kind === 'missing').map((i) => i.path));
-  for (const p of missingPaths) inst.add(C.responseMissingField, 1, { ...base, [ATTR.path]: p });
+  for (const p of missingPaths) inst.add(C.responseMissingField, 1, base.with(ATTR.path, p));
   for (const fr of new Set(rs.finishReasons ?? []))
-    inst.add(C.responseFinishReason, 1, { ...base, [ATTR.finishReason]: fr });
+    inst.add(C.responseFinishReason, 1, base.with(ATTR.finishReason, fr));
   if (rs.status !== undefined) {
     const present = Object.keys(rs.headers).some((h) => h.toLowerCase().startsWith('x-ratelimit-'));
-    inst.add(C.responseRateLimitHeaders, 1, { ...base, [ATTR.present]: String(present) });
+    inst.add(C.responseRateLimitHeaders, 1, base.with(ATTR.present, String(present)));
   }
-  if (f.verdict) inst.add(C.verdict, 1, { ...base, [ATTR.verdict]: f.verdict });
-  if (f.shapeDiff) inst.add(C.driftEvents, 1, { ...base, [ATTR.driftKind]: 'new_shape' });
-  else if (f.verdict === 'drift') inst.add(C.driftEvents, 1, { ...base, [ATTR.driftKind]: 'finding' });
+  if (f.verdict) inst.add(C.verdict, 1, base.with(ATTR.verdict, f.verdict));
+  if (f.shapeDiff) inst.add(C.driftEvents, 1, base.with(ATTR.driftKind, 'new_shape'));
+  else if (f.verdict === 'drift') inst.add(C.driftEvents, 1, base.with(ATTR.driftKind, 'finding'));
   if (isNum(f.contractReviewAgeDays)) {
     const a: Attributes = { [ATTR.provider]: r.target.provider, [ATTR.endpoint]: r.target.endpoint };
     if (r.target.contract) a[ATTR.contract] = r.target.contract;
-    inst.add(C.contractReviewAge, f.contractReviewAgeDays, a);
+    inst.add(C.contractReviewAge, f.contractReviewAgeDays, AttrSet.of(a));
   }
 
   if (isNum(t.totalMs)) inst.add(C.latency, t.totalMs, sized);
@@ -124,10 +117,10 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (isNum(t.firstTokenMs)) inst.add(C.timeToFirstToken, t.firstTokenMs, sized);
   if (isNum(t.totalMs) && isNum(t.ttfbMs) && t.totalMs >= t.ttfbMs)
     inst.add(C.completionDuration, t.totalMs - t.ttfbMs, sized);
-  if (isNum(t.dnsMs)) inst.add(C.phaseDuration, t.dnsMs, { ...base, [ATTR.phase]: 'dns' });
-  if (isNum(t.connectMs)) inst.add(C.phaseDuration, t.connectMs, { ...base, [ATTR.phase]: 'connect' });
-  if (isNum(t.tlsMs)) inst.add(C.phaseDuration, t.tlsMs, { ...base, [ATTR.phase]: 'tls' });
-  if (isNum(t.upstreamMs)) inst.add(C.phaseDuration, t.upstreamMs, { ...base, [ATTR.phase]: 'upstream' });
+  if (isNum(t.dnsMs)) inst.add(C.phaseDuration, t.dnsMs, base.with(ATTR.phase, 'dns'));
+  if (isNum(t.connectMs)) inst.add(C.phaseDuration, t.connectMs, base.with(ATTR.phase, 'connect'));
+  if (isNum(t.tlsMs)) inst.add(C.phaseDuration, t.tlsMs, base.with(ATTR.phase, 'tls'));
+  if (isNum(t.upstreamMs)) inst.add(C.phaseDuration, t.upstreamMs, base.with(ATTR.phase, 'upstream'));
   if (r.transportError && /timeout/i.test(r.transportError.code)) inst.add(C.clientTimeout, 1, base);
 
   const u = rs.usage;
@@ -138,12 +131,13 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   }
 
   if (f.errorClass) {
-    const a: Attributes = { ...base, [ATTR.errorClass]: f.errorClass };
-    if (f.subReason) a[ATTR.subReason] = f.subReason;
-    if (rs.status !== undefined) a[ATTR.statusCode] = String(rs.status);
-    else if (r.transportError) a[ATTR.statusCode] = r.transportError.code;
-    if (f.owner) a[ATTR.owner] = f.owner;
-    if (f.retryable !== undefined) a[ATTR.retryable] = String(f.retryable);
+    const status = rs.status !== undefined ? String(rs.status) : r.transportError?.code;
+    const a = base
+      .with(ATTR.errorClass, f.errorClass)
+      .with(ATTR.subReason, f.subReason || undefined)
+      .with(ATTR.statusCode, status)
+      .with(ATTR.owner, f.owner || undefined)
+      .with(ATTR.retryable, f.retryable === undefined ? undefined : String(f.retryable));
     inst.add(C.error, 1, a);
   }
   const recovered =
@@ -154,11 +148,10 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (r.source === 'probe') {
     inst.add(C.probeSuccess, callSucceeded(r) ? 1 : 0, base);
     if (f.answerMatched !== undefined)
-      inst.add(C.probeAnswerMatched, 1, { ...base, [ATTR.matched]: String(f.answerMatched) });
+      inst.add(C.probeAnswerMatched, 1, base.with(ATTR.matched, String(f.answerMatched)));
   }
-  if (r.tls && isNum(r.tls.certDaysLeft)) inst.add(C.tlsCertificateExpiry, r.tls.certDaysLeft, base);
-  else if (r.tls && typeof r.tls.certDaysLeft === 'number')
-    inst.add(C.tlsCertificateExpiry, r.tls.certDaysLeft, base);
+  const days = r.tls?.certDaysLeft;
+  if (typeof days === 'number' && Number.isFinite(days)) inst.add(C.tlsCertificateExpiry, days, base); // may be negative
 
   recordGenAi(inst, r);
 }
@@ -169,9 +162,9 @@ function recordGenAi(inst: Instruments, r: CallRecord): void {
   if (isNum(t.totalMs)) inst.add(G.operationDuration, t.totalMs / 1000, a);
   const u = r.response.usage;
   if (u) {
-    if (isNum(u.promptTokens)) inst.add(G.tokenUsage, u.promptTokens, { ...a, [GENAI.tokenType]: 'input' });
+    if (isNum(u.promptTokens)) inst.add(G.tokenUsage, u.promptTokens, a.with(GENAI.tokenType, 'input'));
     if (isNum(u.completionTokens))
-      inst.add(G.tokenUsage, u.completionTokens, { ...a, [GENAI.tokenType]: 'output' });
+      inst.add(G.tokenUsage, u.completionTokens, a.with(GENAI.tokenType, 'output'));
   }
   if (r.request.stream === true) {
     const first = t.firstEventMs ?? t.firstTokenMs;
