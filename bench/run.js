@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// `npm run bench`: runs every bench/*.mjs in turn (each prints its own numbers). Bench files
-// import the compiled code from ../dist, so `npm run bench` builds first.
+// `npm run bench`: runs every bench/*.mjs in sequence, each in its own process. Helper modules
+// start with `_` and are not run. `node bench/run.js access-log` runs only matching files.
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
-const dir = dirname(fileURLToPath(import.meta.url));
-const only = process.argv[2];
-for (const f of readdirSync(dir).sort()) {
-  if (!f.endsWith('.mjs') || (only && !f.includes(only))) continue;
-  console.log(`\n# ${f}`);
-  const mod = await import(pathToFileURL(join(dir, f)).href);
-  if (typeof mod.default === 'function') await mod.default();
+const here = dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2);
+let failed = 0;
+for (const f of readdirSync(here).filter((n) => n.endsWith('.mjs') && !n.startsWith('_')).sort()) {
+  if (only.length > 0 && !only.some((o) => f.includes(o))) continue;
+  console.log(`\n== bench/${f}`);
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, f)], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
 }
+process.exit(failed > 0 ? 1 : 0);

@@ -70,3 +70,6 @@ export default async function run() {
     console.log(`validate+classify+redact  ${kind.padEnd(10)} ${String(Math.round(n / (ms / 1000))).padStart(9)} records/s  (${n} records in ${ms.toFixed(0)} ms)${extra}`);
   }
 }
+
+// Run when executed directly (bench/run.js starts each benchmark in its own process).
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) await run();

@@ -2,6 +2,8 @@
 // The built-in components. One line per factory; the registry is the only place that knows them all.
 import type { AnyFactory } from './component/factory.js';
 import { debugExporterFactory } from './exporters/debug/index.js';
+import { otlpHttpExporterFactory } from './exporters/otlp-http/index.js';
+import { prometheusExporterFactory } from './exporters/prometheus/index.js';
 import { healthCheckFactory } from './extensions/health-check/index.js';
 import { Registry } from './pipeline/registry.js';
 import { batchProcessorFactory } from './processors/batch/index.js';
@@ -25,6 +27,8 @@ export const builtinFactories: readonly AnyFactory[] = [
   // exporters
   debugExporterFactory as AnyFactory,
   statusExporterFactory as AnyFactory,
+  otlpHttpExporterFactory as AnyFactory,
+  prometheusExporterFactory as AnyFactory,
   // extensions
   healthCheckFactory as AnyFactory,
 ];

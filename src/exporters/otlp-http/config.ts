@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// otlp_http exporter options (Collector otlphttp exporter + exporterhelper shapes). Empty strings
+// mean "from the standard OTEL_EXPORTER_OTLP_* environment variable, else the spec default".
+import type { JsonSchema } from '../../component/factory.js';
+import { durationSchema } from '../../util/duration.js';
+
+export interface RetryConfig {
+  enabled: boolean;
+  initial_interval: string | number;
+  max_interval: string | number;
+  multiplier: number;
+  randomization_factor: number;
+  max_elapsed_time: string | number;
+}
+
+export interface OtlpHttpConfig {
+  endpoint: string;
+  traces_endpoint: string;
+  metrics_endpoint: string;
+  logs_endpoint: string;
+  protocol: '' | 'http/protobuf' | 'http/json';
+  compression: '' | 'gzip' | 'none';
+  headers: Record<string, string>;
+  timeout: string | number;
+  tls: { ca_file: string; cert_file: string; key_file: string };
+  retry_on_failure: RetryConfig;
+  sending_queue: {
+    enabled: boolean;
+    num_consumers: number;
+    queue_size: number;
+    storage: 'memory' | 'file';
+    max_bytes: number;
+  };
+  metrics: {
+    enabled: boolean;
+    export_interval: string | number;
+    temporality: 'cumulative' | 'delta';
+    contract: boolean;
+    genai: boolean;
+  };
+  traces: { enabled: boolean; access_log_sampling: number };
+  logs: { enabled: boolean };
+  resource_attributes: Record<string, string>;
+}
+
+const str = (description: string): JsonSchema => ({ type: 'string', default: '', description });
+
+export const retrySchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    enabled: { type: 'boolean', default: true },
+    initial_interval: durationSchema('5s', 'First backoff delay.'),
+    max_interval: durationSchema('30s', 'Largest backoff delay.'),
+    multiplier: { type: 'number', minimum: 1, default: 1.5 },
+    randomization_factor: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+    max_elapsed_time: durationSchema('300s', 'Time budget for one request including retries (0 = forever).'),
+  },
+};
+
+export const otlpHttpSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    endpoint: str(
+      'Base URL; /v1/{traces,metrics,logs} is appended. Default OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4318.',
+    ),
+    traces_endpoint: str('Full traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).'),
+    metrics_endpoint: str('Full metrics URL (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT).'),
+    logs_endpoint: str('Full logs URL (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT).'),
+    protocol: { enum: ['', 'http/protobuf', 'http/json'], default: '' },
+    compression: { enum: ['', 'gzip', 'none'], default: '' },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+    timeout: {
+      ...durationSchema('', 'Per-request timeout (OTEL_EXPORTER_OTLP_TIMEOUT, else 10s).'),
+      pattern: '^(\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)?\\s*)?$',
+    },
+    tls: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        ca_file: str('PEM CA bundle (OTEL_EXPORTER_OTLP_CERTIFICATE).'),
+        cert_file: str('Client certificate (OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE).'),
+        key_file: str('Client key (OTEL_EXPORTER_OTLP_CLIENT_KEY).'),
+      },
+    },
+    retry_on_failure: retrySchema,
+    sending_queue: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        num_consumers: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
+        queue_size: { type: 'integer', minimum: 1, default: 1000, description: 'Requests held in memory.' },
+        storage: {
+          enum: ['memory', 'file'],
+          default: 'memory',
+          description: 'file: traces and logs survive a crash.',
+        },
+        max_bytes: {
+          type: 'integer',
+          minimum: 1024,
+          default: 67108864,
+          description: 'Bound of the file queue.',
+        },
+      },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        export_interval: durationSchema('10s', 'How often aggregated metrics are sent.'),
+        temporality: { enum: ['cumulative', 'delta'], default: 'cumulative' },
+        contract: { type: 'boolean', default: true, description: 'The reliability-guide family (llm.*).' },
+        genai: { type: 'boolean', default: true, description: 'The GenAI conventions family (gen_ai.*).' },
+      },
+    },
+    traces: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        access_log_sampling: { type: 'number', minimum: 0, maximum: 1, default: 0.01 },
+      },
+    },
+    logs: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { enabled: { type: 'boolean', default: true } },
+    },
+    resource_attributes: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+  },
+};

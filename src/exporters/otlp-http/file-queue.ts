@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// Persistent (file) queue for traces and logs: one file per request in the component's data
+// directory, written to a temp name, fsync'd, then renamed, so a crash leaves either the whole
+// entry or an ignored temp file. Each entry carries a header with length and CRC-32: a torn or
+// corrupt entry is detected on start, moved aside and counted, never sent. Bounded in bytes.
+// At-least-once: an entry is deleted only after it was delivered (or refused for good).
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Signal } from './endpoint.js';
+
+const MAGIC = 0x44575131; // "DWQ1"
+const HEADER = 24;
+const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
+
+export interface FileEntry {
+  name: string;
+  signal: Signal;
+  json: boolean;
+  items: number;
+  bytes: number;
+}
+
+export function encodeEntry(signal: Signal, json: boolean, items: number, payload: Uint8Array): Buffer {
+  const h = Buffer.alloc(HEADER);
+  h.writeUInt32BE(MAGIC, 0);
+  h.writeUInt8(SIGNALS.indexOf(signal), 4);
+  h.writeUInt8(json ? 1 : 0, 5);
+  h.writeUInt32BE(items, 8);
+  h.writeUInt32BE(payload.byteLength, 12);
+  h.writeUInt32BE(crc32(payload), 16);
+  return Buffer.concat([h, payload]);
+}
+
+/** Decodes and checks an entry; undefined when torn or corrupt. */
+export function decodeEntry(
+  buf: Buffer,
+): { signal: Signal; json: boolean; items: number; payload: Buffer } | undefined {
+  if (buf.length < HEADER || buf.readUInt32BE(0) !== MAGIC) return undefined;
+  const signal = SIGNALS[buf.readUInt8(4)];
+  const len = buf.readUInt32BE(12);
+  if (!signal || buf.length !== HEADER + len) return undefined;
+  const payload = buf.subarray(HEADER);
+  if (crc32(payload) !== buf.readUInt32BE(16)) return undefined;
+  return { signal, json: buf.readUInt8(5) === 1, items: buf.readUInt32BE(8), payload };
+}
+
+export class FileQueue {
+  private readonly ready: FileEntry[] = [];
+  private bytes = 0;
+  private seq = 0;
+
+  constructor(
+    private readonly dir: string,
+    readonly maxBytes: number,
+  ) {}
+
+  get size(): number {
+    return this.ready.length;
+  }
+  get usedBytes(): number {
+    return this.bytes;
+  }
+
+  /** Loads what a previous run left; returns how many entries were corrupt (moved to corrupt/). */
+  open(): { recovered: number; corrupt: number; corruptItems: number } {
+    mkdirSync(this.dir, { recursive: true });
+    let corrupt = 0;
+    let recovered = 0;
+    const names = readdirSync(this.dir).sort();
+    for (const name of names) {
+      const path = join(this.dir, name);
+      if (name.startsWith('tmp-')) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      if (!name.endsWith('.otlp')) continue;
+      const n = Number(name.slice(0, -5));
+      if (Number.isFinite(n)) this.seq = Math.max(this.seq, n);
+      const e = decodeEntry(readFileSync(path));
+      if (!e) {
+        mkdirSync(join(this.dir, 'corrupt'), { recursive: true });
+        renameSync(path, join(this.dir, 'corrupt', name));
+        corrupt++;
+        continue;
+      }
+      const bytes = statSync(path).size;
+      this.ready.push({ name, signal: e.signal, json: e.json, items: e.items, bytes });
+      this.bytes += bytes;
+      recovered++;
+    }
+    return { recovered, corrupt, corruptItems: 0 };
+  }
+
+  /** Persists one request; false when it would exceed the byte bound (the caller drops it). */
+  put(signal: Signal, json: boolean, items: number, payload: Uint8Array): boolean {
+    const buf = encodeEntry(signal, json, items, payload);
+    if (this.bytes + buf.length > this.maxBytes) return false;
+    const name = `${String(++this.seq).padStart(16, '0')}.otlp`;
+    const tmp = join(this.dir, `tmp-${name}`);
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, buf);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, join(this.dir, name));
+    this.ready.push({ name, signal, json, items, bytes: buf.length });
+    this.bytes += buf.length;
+    return true;
+  }
+
+  /** Takes the oldest entry for sending (it stays on disk until done()). */
+  take(): FileEntry | undefined {
+    return this.ready.shift();
+  }
+
+  read(e: FileEntry): Buffer | undefined {
+    try {
+      return decodeEntry(readFileSync(join(this.dir, e.name)))?.payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The entry was delivered or refused for good: delete it. */
+  done(e: FileEntry): void {
+    rmSync(join(this.dir, e.name), { force: true });
+    this.bytes -= e.bytes;
+  }
+
+  /** The entry could not be sent now (shutdown): keep it for the next run or the next turn. */
+  putBack(e: FileEntry): void {
+    this.ready.unshift(e);
+  }
+}

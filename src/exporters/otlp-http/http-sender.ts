@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// One OTLP/HTTP POST and its classification per the OTLP spec: 2xx ok (partial success counted,
+// never retried); 429/502/503/504 and connection failures retryable (Retry-After as a floor);
+// every other status permanent.
+import { gzipSync } from 'node:zlib';
+import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import {
+  JsonLogsSerializer,
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
+import {
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
+import type { Signal, Transport } from './endpoint.js';
+
+export type Outcome =
+  | { ok: true; status: number; rejected: number; message?: string }
+  | { ok: false; retryable: boolean; reason: string; status?: number; retryAfterMs?: number };
+
+const RETRYABLE = new Set([429, 502, 503, 504]);
+const MAX_RESPONSE = 4 * 1024 * 1024;
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms from now; undefined when absent or unparsable. */
+export function parseRetryAfter(v: string | string[] | undefined, now = Date.now()): number | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (!s) return undefined;
+  if (/^\s*\d+\s*$/.test(s)) return Number(s) * 1000;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+const deserializers = {
+  'http/protobuf': {
+    traces: ProtobufTraceSerializer,
+    metrics: ProtobufMetricsSerializer,
+    logs: ProtobufLogsSerializer,
+  },
+  'http/json': { traces: JsonTraceSerializer, metrics: JsonMetricsSerializer, logs: JsonLogsSerializer },
+} as const;
+
+function rejectedCount(signal: Signal, body: unknown): { rejected: number; message?: string } {
+  const ps = (body as { partialSuccess?: Record<string, unknown> } | undefined)?.partialSuccess;
+  if (!ps) return { rejected: 0 };
+  const key =
+    signal === 'traces'
+      ? 'rejectedSpans'
+      : signal === 'metrics'
+        ? 'rejectedDataPoints'
+        : 'rejectedLogRecords';
+  const n = Number(ps[key] ?? 0);
+  const message =
+    typeof ps.errorMessage === 'string' && ps.errorMessage ? ps.errorMessage.slice(0, 200) : undefined;
+  return { rejected: Number.isFinite(n) ? n : 0, message };
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<Buffer | undefined> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of body) {
+    n += (chunk as Buffer).length;
+    if (n > cap) {
+      body.destroy();
+      return undefined;
+    }
+    parts.push(chunk as Buffer);
+  }
+  return Buffer.concat(parts);
+}
+
+export class HttpSender {
+  readonly dispatcher: Agent;
+
+  constructor(private readonly t: Transport) {
+    this.dispatcher = new Agent({
+      connect: { ca: t.tls.ca, cert: t.tls.cert, key: t.tls.key, timeout: t.timeoutMs },
+      headersTimeout: t.timeoutMs,
+      bodyTimeout: t.timeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+  }
+
+  async post(
+    signal: Signal,
+    payload: Uint8Array,
+    protocol: Transport['protocol'] = this.t.protocol,
+    abort?: AbortSignal,
+  ): Promise<Outcome> {
+    const body = this.t.gzip ? gzipSync(payload) : payload;
+    const contentType = protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
+    const headers: Record<string, string> = { ...this.t.headers, 'content-type': contentType };
+    if (this.t.gzip) headers['content-encoding'] = 'gzip';
+    const timeout = AbortSignal.timeout(this.t.timeoutMs);
+    const signalAll = abort ? AbortSignal.any([abort, timeout]) : timeout;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.t.urls[signal], {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.dispatcher,
+        signal: signalAll,
+      });
+    } catch (err) {
+      const e = err as { code?: string; name?: string };
+      const reason = timeout.aborted
+        ? 'timeout'
+        : abort?.aborted
+          ? 'shutdown'
+          : (e.code ?? e.name ?? 'connection_failed');
+      return { ok: false, retryable: reason !== 'shutdown', reason };
+    }
+    const status = res.statusCode;
+    try {
+      if (status >= 200 && status < 300) {
+        const raw = await readCapped(res.body, MAX_RESPONSE);
+        if (raw === undefined) return { ok: false, retryable: false, reason: 'response_too_large', status };
+        if (raw.length === 0) return { ok: true, status, rejected: 0 };
+        const ct = String(res.headers['content-type'] ?? '');
+        try {
+          const parsed = ct.includes('json')
+            ? (JSON.parse(raw.toString('utf8')) as unknown)
+            : deserializers['http/protobuf'][signal].deserializeResponse(raw);
+          return { ok: true, status, ...rejectedCount(signal, parsed) };
+        } catch {
+          return { ok: true, status, rejected: 0, message: 'unparsable response body' };
+        }
+      }
+      await readCapped(res.body, 64 * 1024).catch(() => undefined);
+      if (RETRYABLE.has(status))
+        return {
+          ok: false,
+          retryable: true,
+          status,
+          reason: `http_${status}`,
+          retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+        };
+      return { ok: false, retryable: false, status, reason: `http_${status}` };
+    } catch (err) {
+      const e = err as { code?: string; name?: string };
+      return {
+        ok: false,
+        retryable: true,
+        status,
+        reason: timeout.aborted ? 'timeout' : (e.code ?? 'body_failed'),
+      };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { ExporterFactory } from '../../component/factory.js';
+import { defaultsFromSchema } from '../../config/component-schema.js';
+import { otlpHttpSchema } from './config.js';
+import type { OtlpHttpConfig } from './config.js';
+import { OtlpHttpExporter } from './otlp-http-exporter.js';
+
+export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
+  type: 'otlp_http',
+  kind: 'exporter',
+  stability: 'alpha',
+  description:
+    'Sends contract metrics, GenAI metrics, one span per call and drift/violation logs over OTLP/HTTP, with the spec retry rules and an optional persistent queue.',
+  configSchema: otlpHttpSchema,
+  createDefaultConfig: () => defaultsFromSchema<OtlpHttpConfig>(otlpHttpSchema),
+  create: (settings, config) => new OtlpHttpExporter(settings, config),
+};
+
+/**
+ * For the shared compliance suite (the ComplianceOverrides shape of src/testing/compliance.ts): a loopback endpoint nobody listens on and the file queue, so
+ * consume() is acknowledged once persisted and shutdown never waits on a backend.
+ */
+export const otlpHttpComplianceOverrides: Record<string, (dataDir: string) => Record<string, unknown>> = {
+  otlp_http: () => {
+    const d = otlpHttpExporterFactory.createDefaultConfig();
+    return {
+      endpoint: 'http://127.0.0.1:9',
+      sending_queue: { ...d.sending_queue, storage: 'file' },
+      retry_on_failure: {
+        ...d.retry_on_failure,
+        initial_interval: '50ms',
+        max_interval: '100ms',
+        max_elapsed_time: '1s',
+      },
+    };
+  },
+};

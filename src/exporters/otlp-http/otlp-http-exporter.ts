@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: Apache-2.0
+// otlp_http: records → metrics (aggregated in-process, exported every interval), spans and logs
+// (one request per batch and signal) → OTLP/HTTP with the spec's retry rules, a bounded sending
+// queue and an optional persistent queue. consume() resolves once the batch's spans and logs are
+// sent (memory queue) or persisted (file queue); metrics count as accepted once aggregated.
+import { join } from 'node:path';
+import {
+  JsonLogsSerializer,
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { ConsumeContext } from '../../component/consumer.js';
+import type { ExporterComponent } from '../../component/factory.js';
+import type { CallRecord } from '../../model/call-record.js';
+import { buildResource } from '../../signals/resource.js';
+import { SignalBuilder } from '../../signals/signal-builder.js';
+import type { Family } from '../../signals/names.js';
+import { RateLimitedLog } from '../../telemetry/logger.js';
+import type { Counter } from '../../telemetry/self-metrics.js';
+import { parseDurationMs } from '../../util/duration.js';
+import { ExportGuard } from '../../util/export-guard.js';
+import type { OtlpHttpConfig } from './config.js';
+import { resolveTransport } from './endpoint.js';
+import type { Signal, Transport } from './endpoint.js';
+import { FileQueue } from './file-queue.js';
+import type { FileEntry } from './file-queue.js';
+import { HttpSender } from './http-sender.js';
+import type { Outcome } from './http-sender.js';
+import { retryPolicy, sendWithRetry } from './retry.js';
+import type { FinalOutcome, RetryPolicy } from './retry.js';
+import { SendingQueue } from './sending-queue.js';
+
+interface Request {
+  signal: Signal;
+  payload: Uint8Array;
+  items: number;
+}
+
+export class QueueFullError extends Error {
+  readonly code = 'EXPORTER_QUEUE_FULL';
+  constructor(id: string) {
+    super(`${id}: sending queue is full, dropping the newest data`);
+  }
+}
+
+function countDataPoints(rm: ResourceMetrics): number {
+  let n = 0;
+  for (const sm of rm.scopeMetrics) for (const m of sm.metrics) n += m.dataPoints.length;
+  return n;
+}
+
+export class OtlpHttpExporter implements ExporterComponent {
+  readonly mutatesData = false;
+  readonly transport: Transport;
+  private readonly builder: SignalBuilder;
+  private readonly sender: HttpSender;
+  private readonly policy: RetryPolicy;
+  private readonly guard: ExportGuard;
+  private readonly errors: RateLimitedLog;
+  private readonly memQueue: SendingQueue<Request>;
+  private fileQueue?: FileQueue;
+  private readonly abort = new AbortController();
+  private readonly sentItems: Counter;
+  private readonly failedItems: Counter;
+  private timer?: NodeJS.Timeout;
+  private metricsBusy?: Promise<void>;
+  private fileWorkers: Promise<void>[] = [];
+  private wakeFileWorkers: Array<() => void> = [];
+  private stopped = false;
+  private started = false;
+  private partialLogged = false;
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly config: OtlpHttpConfig,
+  ) {
+    this.transport = resolveTransport(config);
+    this.sender = new HttpSender(this.transport);
+    this.policy = retryPolicy(config.retry_on_failure);
+    this.guard = new ExportGuard(settings.sensitive);
+    this.errors = new RateLimitedLog(settings.logger);
+    const families = new Set<Family>();
+    if (config.metrics.contract) families.add('contract');
+    if (config.metrics.genai) families.add('genai');
+    this.builder = new SignalBuilder({
+      resource: buildResource(config.resource_attributes),
+      families,
+      temporality: config.metrics.temporality,
+      accessLogSampling: config.traces.access_log_sampling,
+      traces: config.traces.enabled,
+      logs: config.logs.enabled,
+      metrics: config.metrics.enabled,
+    });
+    const m = settings.telemetry.metrics;
+    this.sentItems = m.counter(
+      'driftwatch_exporter_sent_items_total',
+      'Spans, metric points and log records delivered, by signal.',
+    );
+    this.failedItems = m.counter(
+      'driftwatch_exporter_send_failed_items_total',
+      'Spans, metric points and log records that could not be delivered, by signal.',
+    );
+    const q = config.sending_queue;
+    this.memQueue = new SendingQueue<Request>(
+      q.enabled ? q.queue_size : 1,
+      q.enabled ? q.num_consumers : 1,
+      (r) => this.deliver(r),
+      (size) => settings.telemetry.queue(size, q.queue_size),
+    );
+  }
+
+  private labels(signal: Signal): Record<string, string> {
+    return { exporter: this.settings.id, signal };
+  }
+
+  async start(_host: Host): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (this.config.sending_queue.enabled && this.config.sending_queue.storage === 'file') {
+      this.fileQueue = new FileQueue(
+        join(this.settings.dataDir, 'queue'),
+        this.config.sending_queue.max_bytes,
+      );
+      const { recovered, corrupt } = this.fileQueue.open();
+      if (corrupt > 0) {
+        this.settings.telemetry.dropped(corrupt, 'queue_corrupt', false);
+        this.settings.logger.warn(
+          { corrupt },
+          'persistent queue: corrupt entries moved aside (torn write detected)',
+        );
+      }
+      if (recovered > 0)
+        this.settings.logger.info({ recovered }, 'persistent queue: resending entries from the previous run');
+      for (let i = 0; i < this.config.sending_queue.num_consumers; i++)
+        this.fileWorkers.push(this.fileWorker());
+    }
+    if (this.config.metrics.enabled) {
+      const every = parseDurationMs(this.config.metrics.export_interval) ?? 10_000;
+      this.timer = setInterval(() => this.tickMetrics(), every);
+      this.timer.unref();
+    }
+  }
+
+  async consume(batch: CallRecord[], _ctx: ConsumeContext): Promise<void> {
+    if (this.stopped) throw new Error(`${this.settings.id} is shut down`);
+    if (batch.length === 0) return;
+    const { spans, logs } = this.builder.build(batch);
+    const waits: Promise<void>[] = [];
+    const json = this.transport.protocol === 'http/json';
+    if (spans.length > 0) {
+      const payload = (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans);
+      if (payload) waits.push(this.enqueue({ signal: 'traces', payload, items: spans.length }));
+    }
+    if (logs.length > 0) {
+      const payload = (json ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest(logs);
+      if (payload) waits.push(this.enqueue({ signal: 'logs', payload, items: logs.length }));
+    }
+    const results = await Promise.allSettled(waits);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Checks the payload against the export guard: a match is dropped and counted, never sent. */
+  private guarded(r: Request): boolean {
+    if (this.guard.allows(r.payload)) return true;
+    this.settings.telemetry.dropped(r.items, 'sensitive_value', false);
+    this.errors.error(
+      'guard',
+      { signal: r.signal, items: r.items },
+      'export guard: payload held a configured secret or probe prompt; dropped',
+    );
+    return false;
+  }
+
+  private enqueue(r: Request): Promise<void> {
+    if (!this.guarded(r)) return Promise.resolve();
+    if (this.fileQueue) {
+      if (!this.fileQueue.put(r.signal, this.transport.protocol === 'http/json', r.items, r.payload)) {
+        this.settings.telemetry.dropped(r.items, 'queue_full', false);
+        this.settings.telemetry.enqueueFailed(r.items);
+        return Promise.reject(new QueueFullError(this.settings.id));
+      }
+      this.settings.telemetry.queue(this.fileQueue.size, this.config.sending_queue.queue_size);
+      for (const w of this.wakeFileWorkers.splice(0)) w();
+      return Promise.resolve();
+    }
+    if (!this.config.sending_queue.enabled) return this.deliver(r); // no queue: send in the caller's turn
+    const p = this.memQueue.offer(r);
+    if (!p) {
+      this.settings.telemetry.dropped(r.items, 'queue_full', false);
+      this.settings.telemetry.enqueueFailed(r.items);
+      return Promise.reject(new QueueFullError(this.settings.id));
+    }
+    return p;
+  }
+
+  private send(signal: Signal, payload: Uint8Array, json?: boolean): Promise<FinalOutcome> {
+    const protocol = json === undefined ? this.transport.protocol : json ? 'http/json' : 'http/protobuf';
+    return sendWithRetry(() => this.sender.post(signal, payload, protocol, this.abort.signal), this.policy, {
+      abort: this.abort.signal,
+      onRetry: (delayMs, o: Outcome) =>
+        this.settings.logger.info(
+          { signal, reason: o.ok ? undefined : o.reason, delay_ms: Math.round(delayMs) },
+          'Exporting failed. Will retry the request after interval.',
+        ),
+    });
+  }
+
+  /** Accounts for a final outcome; returns true when the data is done with (delivered or refused for good). */
+  private account(signal: Signal, items: number, o: FinalOutcome): boolean {
+    if (o.ok) {
+      const accepted = Math.max(0, items - o.rejected);
+      this.sentItems.add(accepted, this.labels(signal));
+      if (o.rejected > 0 || o.message) {
+        this.settings.telemetry.dropped(o.rejected, 'partial_success', false);
+        if (!this.partialLogged) {
+          this.partialLogged = true;
+          this.settings.logger.warn(
+            { signal, rejected: o.rejected, message: o.message },
+            'Partial success response',
+          );
+        }
+      }
+      return true;
+    }
+    if (o.reason === 'shutdown') return false;
+    this.failedItems.add(items, this.labels(signal));
+    this.settings.telemetry.error(
+      o.reason === 'timeout' ? 'timed_out' : o.status ? 'request_failed' : 'connection_failed',
+      'sending',
+    );
+    this.errors.error(
+      `send-${signal}`,
+      { signal, items, status: o.status, reason: o.reason, attempts: o.attempts },
+      o.exhausted
+        ? 'Exporting failed. No more retries left. Dropping data.'
+        : 'Exporting failed. Dropping data (not retryable).',
+    );
+    this.settings.telemetry.dropped(items, o.retryable ? 'retries_exhausted' : 'permanent_error', false);
+    return true;
+  }
+
+  /** Memory queue consumer: resolves when sent, rejects when the data was lost. */
+  private async deliver(r: Request): Promise<void> {
+    const o = await this.send(r.signal, r.payload);
+    this.account(r.signal, r.items, o);
+    if (!o.ok) throw new Error(`${this.settings.id}: ${r.signal} export failed (${o.reason})`);
+  }
+
+  private async fileWorker(): Promise<void> {
+    const q = this.fileQueue!;
+    while (!this.abort.signal.aborted) {
+      const e: FileEntry | undefined = q.take();
+      if (!e) {
+        await new Promise<void>((resolve) => this.wakeFileWorkers.push(resolve));
+        continue;
+      }
+      const payload = q.read(e);
+      if (!payload) {
+        q.done(e);
+        this.settings.telemetry.dropped(e.items, 'queue_corrupt', false);
+        continue;
+      }
+      const o = await this.send(e.signal, payload, e.json);
+      if (this.account(e.signal, e.items, o)) q.done(e);
+      else q.putBack(e);
+      this.settings.telemetry.queue(q.size, this.config.sending_queue.queue_size);
+    }
+  }
+
+  private tickMetrics(): void {
+    if (this.metricsBusy) return; // skip a tick while the previous export runs
+    this.metricsBusy = this.exportMetrics()
+      .then(
+        () => undefined,
+        (err: unknown) => this.errors.error('metrics', { err: String(err) }, 'metrics export failed'),
+      )
+      .finally(() => (this.metricsBusy = undefined));
+  }
+
+  /** Collects and sends the aggregated metrics once (also used at shutdown and by testExport). */
+  async exportMetrics(): Promise<boolean> {
+    const rm = await this.builder.collectMetrics();
+    const points = countDataPoints(rm);
+    if (points === 0) return true;
+    const json = this.transport.protocol === 'http/json';
+    const payload = (json ? JsonMetricsSerializer : ProtobufMetricsSerializer).serializeRequest(rm);
+    if (!payload) return false;
+    if (!this.guarded({ signal: 'metrics', payload, items: points })) return false;
+    const o = await this.send('metrics', payload);
+    this.account('metrics', points, o);
+    return o.ok;
+  }
+
+  async testExport(): Promise<void> {
+    const o = await this.sender.post('metrics', new Uint8Array(0));
+    if (!o.ok) throw new Error(`${this.settings.id}: test export failed (${o.reason})`);
+  }
+
+  async shutdown(opts: ShutdownOptions): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    const until = (p: Promise<unknown>): Promise<unknown> =>
+      Promise.race([p, new Promise((r) => setTimeout(r, Math.max(0, opts.deadline - Date.now())).unref())]);
+    if (this.started) {
+      await until(
+        (this.metricsBusy ?? Promise.resolve())
+          .then(() => (this.config.metrics.enabled ? this.exportMetrics() : true))
+          .catch(() => false),
+      );
+      await this.memQueue.drain(opts.deadline);
+    }
+    this.abort.abort();
+    const lost = this.memQueue.rejectPending(new Error(`${this.settings.id} shut down before sending`));
+    if (lost > 0) this.settings.telemetry.dropped(lost, 'shutdown', false);
+    for (const w of this.wakeFileWorkers.splice(0)) w();
+    await until(Promise.allSettled(this.fileWorkers));
+    await this.sender.close();
+    await this.builder.shutdown();
+  }
+}

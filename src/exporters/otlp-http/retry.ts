@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// Exponential backoff with jitter inside a time budget (exporterhelper retry_on_failure):
+// interval starts at initial_interval, grows ×multiplier up to max_interval, each delay is
+// randomized ±randomization_factor; Retry-After is a floor; giving up when the next attempt
+// would land past max_elapsed_time.
+import { parseDurationMs } from '../../util/duration.js';
+import type { RetryConfig } from './config.js';
+import type { Outcome } from './http-sender.js';
+
+export interface RetryPolicy {
+  enabled: boolean;
+  initialMs: number;
+  maxMs: number;
+  multiplier: number;
+  jitter: number;
+  budgetMs: number;
+}
+
+export function retryPolicy(c: RetryConfig): RetryPolicy {
+  return {
+    enabled: c.enabled,
+    initialMs: parseDurationMs(c.initial_interval) ?? 5000,
+    maxMs: parseDurationMs(c.max_interval) ?? 30_000,
+    multiplier: c.multiplier,
+    jitter: c.randomization_factor,
+    budgetMs: parseDurationMs(c.max_elapsed_time) ?? 300_000,
+  };
+}
+
+export type FinalOutcome = Outcome & { attempts: number; exhausted?: boolean };
+
+function sleep(ms: number, abort?: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (abort?.aborted) return resolve(false);
+    const t = setTimeout(() => {
+      abort?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    t.unref();
+    const onAbort = (): void => {
+      clearTimeout(t);
+      resolve(false);
+    };
+    abort?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export async function sendWithRetry(
+  attempt: () => Promise<Outcome>,
+  p: RetryPolicy,
+  opts: { abort?: AbortSignal; onRetry?: (delayMs: number, o: Outcome) => void; random?: () => number } = {},
+): Promise<FinalOutcome> {
+  const start = Date.now();
+  const random = opts.random ?? Math.random;
+  let interval = p.initialMs;
+  for (let attempts = 1; ; attempts++) {
+    const o = await attempt();
+    if (o.ok || !o.retryable || !p.enabled) return { ...o, attempts };
+    let delay = interval * (1 + p.jitter * (2 * random() - 1));
+    if (o.retryAfterMs !== undefined) delay = Math.max(delay, o.retryAfterMs);
+    interval = Math.min(interval * p.multiplier, p.maxMs);
+    if (p.budgetMs > 0 && Date.now() - start + delay > p.budgetMs) return { ...o, attempts, exhausted: true };
+    opts.onRetry?.(delay, o);
+    if (!(await sleep(delay, opts.abort)))
+      return { ok: false, retryable: true, reason: 'shutdown', attempts };
+  }
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { JsonSchema } from '../../component/factory.js';
+
+export interface PrometheusConfig {
+  /** host:port to listen on; loopback by default (DESIGN.md §6). */
+  endpoint: string;
+  path: string;
+  contract: boolean;
+  genai: boolean;
+}
+
+export const prometheusSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    endpoint: {
+      type: 'string',
+      pattern: '^(\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9_.-]+):[0-9]{1,5}$',
+      default: '127.0.0.1:9464',
+      description: 'host:port of the pull endpoint (port 0 picks a free port).',
+    },
+    path: { type: 'string', pattern: '^/', default: '/metrics' },
+    contract: { type: 'boolean', default: true, description: 'Serve the reliability-guide family (llm_*).' },
+    genai: { type: 'boolean', default: true, description: 'Serve the GenAI conventions family (gen_ai_*).' },
+  },
+};
+
+export function splitHostPort(endpoint: string): { host: string; port: number } {
+  const i = endpoint.lastIndexOf(':');
+  return { host: endpoint.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port: Number(endpoint.slice(i + 1)) };
+}

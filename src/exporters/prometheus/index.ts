@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { ExporterFactory } from '../../component/factory.js';
+import { defaultsFromSchema } from '../../config/component-schema.js';
+import { prometheusSchema } from './config.js';
+import type { PrometheusConfig } from './config.js';
+import { PrometheusExporter } from './prometheus-exporter.js';
+
+export const prometheusExporterFactory: ExporterFactory<PrometheusConfig> = {
+  type: 'prometheus',
+  kind: 'exporter',
+  stability: 'alpha',
+  description:
+    'Serves the contract and GenAI metrics on a Prometheus pull endpoint (default 127.0.0.1:9464/metrics).',
+  configSchema: prometheusSchema,
+  createDefaultConfig: () => defaultsFromSchema<PrometheusConfig>(prometheusSchema),
+  create: (settings, config) => new PrometheusExporter(settings, config),
+};
+
+/** For the shared compliance suite (ComplianceOverrides shape): listen on a free loopback port. */
+export const prometheusComplianceOverrides: Record<string, (dataDir: string) => Record<string, unknown>> = {
+  prometheus: () => ({ endpoint: '127.0.0.1:0' }),
+};

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: Apache-2.0
+// Every metric, span, span event, log and attribute name driftwatch emits, in one module
+// (DESIGN.md §4): the GenAI conventions are still "development" upstream, so a rename must be
+// one edit here. docs/signals.md documents each entry; a test keeps the two in step.
+
+export type InstrumentKind = 'counter' | 'histogram' | 'gauge';
+export type Family = 'contract' | 'genai';
+
+export interface MetricDef {
+  /** OTLP metric name. */
+  readonly name: string;
+  readonly kind: InstrumentKind;
+  /** UCUM unit; `{...}` annotations are dropped by the Prometheus translation. */
+  readonly unit: string;
+  readonly description: string;
+  /** Attribute keys this metric may carry (a key is omitted when the record lacks the value). */
+  readonly attributes: readonly string[];
+  readonly family: Family;
+  /** Explicit bucket boundaries (histograms only). */
+  readonly buckets?: readonly number[];
+}
+
+/** Low-cardinality attributes of the contract family (DESIGN.md §4). */
+export const ATTR = {
+  provider: 'provider',
+  endpoint: 'endpoint',
+  model: 'model',
+  source: 'source',
+  probe: 'probe',
+  promptSize: 'prompt_size',
+  path: 'path',
+  present: 'present',
+  finishReason: 'finish_reason',
+  verdict: 'verdict',
+  driftKind: 'kind',
+  phase: 'phase',
+  errorClass: 'error_class',
+  subReason: 'sub_reason',
+  statusCode: 'status_code',
+  owner: 'owner',
+  retryable: 'retryable',
+  matched: 'matched',
+  contract: 'contract',
+  event: 'event',
+  receiver: 'receiver',
+} as const;
+
+/** GenAI semantic-convention attribute keys (semantic-conventions 1.45 `/incubating`). */
+export const GENAI = {
+  operationName: 'gen_ai.operation.name',
+  providerName: 'gen_ai.provider.name',
+  requestModel: 'gen_ai.request.model',
+  responseModel: 'gen_ai.response.model',
+  responseId: 'gen_ai.response.id',
+  finishReasons: 'gen_ai.response.finish_reasons',
+  requestStream: 'gen_ai.request.stream',
+  requestMaxTokens: 'gen_ai.request.max_tokens',
+  tokenType: 'gen_ai.token.type',
+  usageInput: 'gen_ai.usage.input_tokens',
+  usageOutput: 'gen_ai.usage.output_tokens',
+  usageCacheRead: 'gen_ai.usage.cache_read.input_tokens',
+  usageReasoning: 'gen_ai.usage.reasoning.output_tokens',
+  timeToFirstChunk: 'gen_ai.response.time_to_first_chunk',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
+  errorType: 'error.type',
+  httpStatus: 'http.response.status_code',
+} as const;
+
+/** The one operation driftwatch watches today. */
+export const GENAI_OPERATION_CHAT = 'chat';
+
+const BASE = [ATTR.provider, ATTR.endpoint, ATTR.model, ATTR.source, ATTR.probe] as const;
+const GENAI_ATTRS = [
+  GENAI.operationName,
+  GENAI.providerName,
+  GENAI.requestModel,
+  GENAI.responseModel,
+  GENAI.serverAddress,
+  GENAI.serverPort,
+  GENAI.errorType,
+] as const;
+
+/** Milliseconds buckets for the contract latency histograms: 5 ms .. 2 min. */
+export const MS_BUCKETS = [
+  5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000, 30000, 60000, 120000,
+];
+/** GenAI conventions' advice for duration histograms (seconds). */
+export const GENAI_SECONDS_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+/** GenAI conventions' advice for token usage histograms. */
+export const GENAI_TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+
+function counter(name: string, unit: string, description: string, extra: readonly string[] = []): MetricDef {
+  return { name, kind: 'counter', unit, description, attributes: [...BASE, ...extra], family: 'contract' };
+}
+function msHistogram(name: string, description: string, extra: readonly string[] = []): MetricDef {
+  return {
+    name,
+    kind: 'histogram',
+    unit: 'ms',
+    description,
+    attributes: [...BASE, ...extra],
+    family: 'contract',
+    buckets: MS_BUCKETS,
+  };
+}
+
+/** The contract family: the reliability guide's names. */
+export const CONTRACT = {
+  request: counter('llm.request', '{request}', 'Every observed chat-completions call.'),
+  requestSchemaInvalid: counter(
+    'llm.request.schema_invalid',
+    '{request}',
+    'Requests that broke the request contract before they were sent.',
+  ),
+  requestStreamEnabled: counter(
+    'llm.request.stream_enabled',
+    '{request}',
+    'Requests that asked for streaming.',
+  ),
+  requestTimeoutBudget: {
+    name: 'llm.request.timeout_budget',
+    kind: 'gauge',
+    unit: 'ms',
+    description: 'Client timeout budget of the last request.',
+    attributes: BASE,
+    family: 'contract',
+  } as MetricDef,
+  responseSchemaValid: counter(
+    'llm.response.schema_valid',
+    '{response}',
+    'Responses that satisfied the contract.',
+  ),
+  responseSchemaInvalid: counter(
+    'llm.response.schema_invalid',
+    '{response}',
+    'Responses (including HTTP 200) that broke the contract.',
+  ),
+  responseMissingChoices: counter(
+    'llm.response.missing_choices',
+    '{response}',
+    'Responses without a non-empty choices array.',
+  ),
+  responseEmptyContent: counter(
+    'llm.response.empty_content',
+    '{response}',
+    'Responses whose first choice carried no assistant content.',
+  ),
+  responseMissingUsage: counter(
+    'llm.response.missing_usage',
+    '{response}',
+    'Responses without a usage object.',
+  ),
+  responseMissingField: counter(
+    'llm.response.missing_field',
+    '{response}',
+    'Missing required fields, by contract JSON path.',
+    [ATTR.path],
+  ),
+  responseFinishReason: counter('llm.response.finish_reason', '{response}', 'Finish reasons seen.', [
+    ATTR.finishReason,
+  ]),
+  responseRateLimitHeaders: counter(
+    'llm.response.ratelimit_headers',
+    '{response}',
+    'Responses with (present=true) or without (present=false) any x-ratelimit-* header.',
+    [ATTR.present],
+  ),
+  verdict: counter('llm.contract.verdict', '{call}', 'Contract verdicts (ok / drift / violation).', [
+    ATTR.verdict,
+  ]),
+  driftEvents: counter(
+    'llm.drift.events',
+    '{event}',
+    'Drift findings: kind=new_shape when a new response shape appeared, kind=finding otherwise.',
+    [ATTR.driftKind],
+  ),
+  contractReviewAge: {
+    name: 'llm.contract.review_age',
+    kind: 'gauge',
+    unit: 'd',
+    description: "Days since the contract file's review date.",
+    attributes: [ATTR.provider, ATTR.endpoint, ATTR.contract],
+    family: 'contract',
+  } as MetricDef,
+  latency: msHistogram('llm.latency', 'End-to-end call duration as the client saw it.', [ATTR.promptSize]),
+  timeToFirstByte: msHistogram('llm.time_to_first_byte', 'Time to the first response byte.', [
+    ATTR.promptSize,
+  ]),
+  timeToFirstToken: msHistogram('llm.time_to_first_token', 'Time to the first content token (streaming).', [
+    ATTR.promptSize,
+  ]),
+  completionDuration: msHistogram(
+    'llm.completion_duration',
+    'Time from the first byte to the end of the response.',
+    [ATTR.promptSize],
+  ),
+  phaseDuration: msHistogram(
+    'llm.phase.duration',
+    'Connection phases: phase = dns, connect, tls (probes) or upstream (gateway logs).',
+    [ATTR.phase],
+  ),
+  clientTimeout: counter(
+    'llm.client_timeout',
+    '{request}',
+    'Calls the client gave up on (its own deadline).',
+  ),
+  usagePromptTokens: counter('llm.usage.prompt_tokens', '{token}', 'Prompt tokens reported in usage.'),
+  usageCompletionTokens: counter(
+    'llm.usage.completion_tokens',
+    '{token}',
+    'Completion tokens reported in usage.',
+  ),
+  usageTotalTokens: counter('llm.usage.total_tokens', '{token}', 'Total tokens reported in usage.'),
+  error: counter('llm.error', '{error}', 'Errors by class, with status code, owner and retry decision.', [
+    ATTR.errorClass,
+    ATTR.subReason,
+    ATTR.statusCode,
+    ATTR.owner,
+    ATTR.retryable,
+  ]),
+  retrySuccessAfterFailure: counter(
+    'llm.retry.success_after_failure',
+    '{request}',
+    'Calls that succeeded after a first failed attempt (client retry or gateway fallback).',
+  ),
+  probeSuccess: {
+    name: 'llm.probe.success',
+    kind: 'gauge',
+    unit: '',
+    description:
+      'Last probe result: 1 when the call succeeded without a violation, else 0 (like probe_success).',
+    attributes: BASE,
+    family: 'contract',
+  } as MetricDef,
+  probeAnswerMatched: counter('llm.probe.answer_matched', '{probe}', 'Soft answer check of probes.', [
+    ATTR.matched,
+  ]),
+  tlsCertificateExpiry: {
+    name: 'llm.tls.certificate.expiry',
+    kind: 'gauge',
+    unit: 'd',
+    description: "Days until the provider's TLS certificate expires.",
+    attributes: BASE,
+    family: 'contract',
+  } as MetricDef,
+  probeBudgetExhausted: {
+    name: 'llm.probe.budget_exhausted',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Times a probe receiver spent its call or token budget and paused probing.',
+    attributes: [ATTR.receiver, ATTR.probe],
+    family: 'contract',
+  } as MetricDef,
+  docsChanged: {
+    name: 'llm.docs.changed',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Times a watched provider documentation page changed (asks for a contract review).',
+    attributes: [ATTR.receiver],
+    family: 'contract',
+  } as MetricDef,
+  watchEvents: {
+    name: 'llm.watch.events',
+    kind: 'counter',
+    unit: '{event}',
+    description: 'Every watch event record, by event name.',
+    attributes: [ATTR.receiver, ATTR.event],
+    family: 'contract',
+  } as MetricDef,
+} as const;
+
+/** The GenAI semantic-conventions family. */
+export const GENAI_METRICS = {
+  operationDuration: {
+    name: 'gen_ai.client.operation.duration',
+    kind: 'histogram',
+    unit: 's',
+    description: 'GenAI operation duration.',
+    attributes: GENAI_ATTRS,
+    family: 'genai',
+    buckets: GENAI_SECONDS_BUCKETS,
+  } as MetricDef,
+  tokenUsage: {
+    name: 'gen_ai.client.token.usage',
+    kind: 'histogram',
+    unit: '{token}',
+    description: 'Input and output tokens used, by gen_ai.token.type.',
+    attributes: [...GENAI_ATTRS, GENAI.tokenType],
+    family: 'genai',
+    buckets: GENAI_TOKEN_BUCKETS,
+  } as MetricDef,
+  timeToFirstChunk: {
+    name: 'gen_ai.client.operation.time_to_first_chunk',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time to the first streamed chunk (streaming only).',
+    attributes: GENAI_ATTRS,
+    family: 'genai',
+    buckets: GENAI_SECONDS_BUCKETS,
+  } as MetricDef,
+  timePerOutputChunk: {
+    name: 'gen_ai.client.operation.time_per_output_chunk',
+    kind: 'histogram',
+    unit: 's',
+    description: 'Time between streamed chunks after the first (streaming only).',
+    attributes: GENAI_ATTRS,
+    family: 'genai',
+    buckets: GENAI_SECONDS_BUCKETS,
+  } as MetricDef,
+} as const;
+
+export const ALL_METRICS: readonly MetricDef[] = [
+  ...Object.values(CONTRACT),
+  ...Object.values(GENAI_METRICS),
+];
+
+/** Span names, kinds and attributes (GenAI: `{operation} {model}`, kind CLIENT). */
+export const SPAN = {
+  /** Span name when the model is unknown. */
+  nameWithoutModel: GENAI_OPERATION_CHAT,
+  name: (model: string | undefined): string =>
+    model ? `${GENAI_OPERATION_CHAT} ${model}` : GENAI_OPERATION_CHAT,
+  tracer: 'driftwatch',
+} as const;
+
+/** driftwatch's own span attributes (namespaced so they never collide with conventions). */
+export const SPAN_ATTR = {
+  source: 'driftwatch.source',
+  receiver: 'driftwatch.receiver',
+  probe: 'driftwatch.probe',
+  probeKind: 'driftwatch.probe.kind',
+  endpoint: 'driftwatch.endpoint',
+  verdict: 'driftwatch.verdict',
+  errorClass: 'driftwatch.error.class',
+  subReason: 'driftwatch.error.sub_reason',
+  owner: 'driftwatch.owner',
+  firstAction: 'driftwatch.first_action',
+  retryable: 'driftwatch.retryable',
+  findings: 'driftwatch.findings',
+  shapeHash: 'driftwatch.shape.hash',
+  requestId: 'driftwatch.request_id',
+  transportError: 'driftwatch.transport_error',
+  synthetic: 'driftwatch.synthetic',
+} as const;
+
+/** Phase events on each call span, in the order they happen. */
+export const SPAN_EVENTS = {
+  dns: 'dns',
+  connect: 'connect',
+  tls: 'tls',
+  firstByte: 'first_byte',
+  firstToken: 'first_token',
+  done: 'done',
+} as const;
+
+/** Log records: `event.name` values and their attributes. */
+export const LOG_EVENTS = {
+  drift: 'driftwatch.contract.drift',
+  violation: 'driftwatch.contract.violation',
+  /** Watch events keep their own name under this prefix: `driftwatch.watch.probe.budget_exhausted`. */
+  watchPrefix: 'driftwatch.watch.',
+} as const;
+
+export const LOG_ATTR = {
+  eventName: 'event.name',
+  verdict: SPAN_ATTR.verdict,
+  errorClass: SPAN_ATTR.errorClass,
+  subReason: SPAN_ATTR.subReason,
+  owner: SPAN_ATTR.owner,
+  firstAction: SPAN_ATTR.firstAction,
+  findings: SPAN_ATTR.findings,
+  shapeHash: SPAN_ATTR.shapeHash,
+  shapeAdded: 'driftwatch.shape.added',
+  shapeRemoved: 'driftwatch.shape.removed',
+  shapeChanged: 'driftwatch.shape.changed',
+  errorShape: 'driftwatch.error.shape',
+  provider: 'driftwatch.provider',
+  model: GENAI.requestModel,
+  source: SPAN_ATTR.source,
+  probe: SPAN_ATTR.probe,
+  receiver: SPAN_ATTR.receiver,
+} as const;
+
+const UNIT_WORDS: Record<string, string> = {
+  ms: 'milliseconds',
+  s: 'seconds',
+  d: 'days',
+  h: 'hours',
+  min: 'minutes',
+  By: 'bytes',
+};
+
+/**
+ * The Prometheus name a metric becomes (the OTLP→Prometheus translation VictoriaMetrics'
+ * `-opentelemetry.usePrometheusNaming` and Prometheus' otlptranslator apply): split on
+ * non-alphanumerics; counters lose any `total` token; the unit word is appended unless a token
+ * already is that word; counters end in `_total`. Annotations like `{request}` are dropped.
+ * So `llm.usage.total_tokens` is stored as `llm_usage_tokens_total` (checked against a real
+ * VictoriaMetrics in the exporter tests).
+ */
+export function prometheusName(def: MetricDef): string {
+  let tokens = def.name.split(/[^a-zA-Z0-9]+/).filter(Boolean);
+  if (def.kind === 'counter') tokens = tokens.filter((t) => t !== 'total');
+  const word = UNIT_WORDS[def.unit];
+  if (word && !tokens.includes(word)) tokens.push(word);
+  if (def.kind === 'counter') tokens.push('total');
+  return tokens.join('_');
+}
+
+/** Prometheus label name for an attribute key. */
+export function prometheusLabel(key: string): string {
+  const s = key.replace(/[^a-zA-Z0-9_]/g, '_');
+  return /^[0-9]/.test(s) ? `_${s}` : s;
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// Test harness for the otlp_http exporter: fast retry settings and an observed instance.
+import { newContext } from '../component/consumer.js';
+import type { CallRecord } from '../model/call-record.js';
+import type { OtlpHttpConfig } from '../exporters/otlp-http/config.js';
+import { otlpHttpExporterFactory } from '../exporters/otlp-http/index.js';
+import type { OtlpHttpExporter } from '../exporters/otlp-http/otlp-http-exporter.js';
+import { observeExporter } from '../pipeline/observed.js';
+import { SelfMetrics } from '../telemetry/self-metrics.js';
+import { testSettings } from './nop-host.js';
+
+export function fastConfig(endpoint: string, over: Partial<OtlpHttpConfig> = {}): OtlpHttpConfig {
+  const d = otlpHttpExporterFactory.createDefaultConfig();
+  return {
+    ...d,
+    endpoint,
+    timeout: '2s',
+    retry_on_failure: {
+      ...d.retry_on_failure,
+      initial_interval: '20ms',
+      max_interval: '50ms',
+      max_elapsed_time: '3s',
+    },
+    metrics: { ...d.metrics, export_interval: '1h' },
+    ...over,
+  };
+}
+
+export function makeExporter(cfg: OtlpHttpConfig, opts: { dataDir?: string; sensitive?: string[] } = {}) {
+  const metrics = new SelfMetrics();
+  const settings = testSettings('exporter', 'otlp_http/test', { metrics, ...opts });
+  const exporter = otlpHttpExporterFactory.create(settings, cfg) as OtlpHttpExporter;
+  const observed = observeExporter(exporter, settings.telemetry);
+  return {
+    exporter,
+    metrics,
+    consume: (b: CallRecord[]) => observed.consume(b, newContext()),
+  };
+}
