@@ -5,9 +5,11 @@ import { debugExporterFactory } from './exporters/debug/index.js';
 import { healthCheckFactory } from './extensions/health-check/index.js';
 import { Registry } from './pipeline/registry.js';
 import { batchProcessorFactory } from './processors/batch/index.js';
+import { accessLogReceiverFactory } from './receivers/access-log/index.js';
 
 export const builtinFactories: readonly AnyFactory[] = [
   // receivers
+  accessLogReceiverFactory as AnyFactory,
   // processors
   batchProcessorFactory as AnyFactory,
   // exporters
