@@ -7,6 +7,7 @@ import { componentsCommand, printConfigCommand, validateCommand } from './comman
 import { processIO } from './io.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
+import { replayCommand } from './replay.js';
 import { runAgent } from './run.js';
 
 export const USAGE = `Usage: driftwatch <command> [options]
@@ -14,6 +15,7 @@ export const USAGE = `Usage: driftwatch <command> [options]
 Commands:
   run --config FILE [--config FILE…] [--set key.path=value…]   run the agent
   validate --config FILE…                                     check the configuration, report every problem, exit 2 if any
+  replay [--config FILE | --format F --log-format STR] [--json] LOG…   summarise access logs (calls, classes, latency) and exit
   print-config [--config FILE…]                               show the effective configuration with secrets masked
   components [--json]                                         list the built-in components and their stability
   help                                                        this text
@@ -44,6 +46,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
         return validateCommand(parseCommon(rest), io, registry);
       case 'print-config':
         return printConfigCommand(parseCommon(rest), io, registry);
+      case 'replay':
+        return await replayCommand(rest, io, registry);
       case 'components':
         return componentsCommand(
           io,

@@ -49,10 +49,15 @@ export function classifyLine(r: CallRecord): LineClass {
   const up = r.upstream;
   const retried = (up?.attempts ?? 1) > 1;
   const groups = typeof r.extra?.upstreamGroups === 'number' ? r.extra.upstreamGroups : 1;
-  const base = { retried, fallback: groups > 1, lastAttemptOk: up?.lastAttemptOk };
   const decided = decide(r);
-  if (!decided) return base;
-  return { ...base, errorClass: decided[0], subReason: decided[1], owner: OWNERS[decided[0]] };
+  return {
+    errorClass: decided?.[0],
+    subReason: decided?.[1],
+    owner: decided ? OWNERS[decided[0]] : undefined,
+    retried,
+    fallback: groups > 1,
+    lastAttemptOk: up?.lastAttemptOk,
+  };
 }
 
 function decide(r: CallRecord): [ErrorClass, string] | undefined {
@@ -66,6 +71,7 @@ function decide(r: CallRecord): [ErrorClass, string] | undefined {
   if (status === 499) return ['client_abort', 'client_closed_request'];
   if (status === 0) return ['client_abort', 'no_response'];
   if (status < 300) return undefined;
+  // (2xx is the common case: return before building any sub-reason string.)
   if (status < 400) return ['redirect', `http_${status}`];
   if (status === 401 || status === 403) return ['auth', `http_${status}`];
   if (status === 429) return ['rate_limit', 'http_429'];

@@ -36,6 +36,38 @@ export interface LineFields {
   totalTokens?: number;
 }
 
+/**
+ * A LineFields with every property present from the start: all lines then share one hidden
+ * class, which keeps the per-variable setters monomorphic on the hot path.
+ */
+export function emptyFields(): LineFields {
+  return {
+    timeMs: undefined,
+    method: undefined,
+    path: undefined,
+    status: undefined,
+    totalMs: undefined,
+    upstreamMs: undefined,
+    ttfbMs: undefined,
+    connectMs: undefined,
+    connectFailed: undefined,
+    upstreamStatuses: undefined,
+    upstreamAttempts: undefined,
+    upstreamGroups: undefined,
+    bytesSent: undefined,
+    bytesReceived: undefined,
+    model: undefined,
+    responseModel: undefined,
+    provider: undefined,
+    requestId: undefined,
+    synthetic: undefined,
+    flags: undefined,
+    promptTokens: undefined,
+    completionTokens: undefined,
+    totalTokens: undefined,
+  };
+}
+
 /** A compiled parser: `undefined` means the line did not parse (counted, never thrown). */
 export interface LineParser {
   parse(line: string): LineFields | undefined;

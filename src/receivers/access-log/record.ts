@@ -5,6 +5,7 @@ import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord } from '../../model/call-record.js';
 import type { LineFields } from './fields.js';
 import type { RouteNormalizer } from './route.js';
+import { detach } from './values.js';
 
 export interface RecordOptions {
   receiver: string;
@@ -79,7 +80,7 @@ export class RecordBuilder {
     if (m === undefined) return undefined;
     if (this.models.has(m)) return m;
     if (this.models.size >= this.opts.maxModels) return 'other';
-    this.models.add(m);
+    this.models.add(detach(m));
     return m;
   }
 }

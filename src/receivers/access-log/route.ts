@@ -2,6 +2,7 @@
 // Raw paths → route templates with bounded cardinality: query strings stripped, known LLM API
 // routes kept, id-like segments replaced by `{id}`, and once `maxRoutes` distinct templates
 // were seen, any new one becomes `other`.
+import { detach } from './values.js';
 
 const KNOWN = [
   '/v1/chat/completions',
@@ -50,7 +51,7 @@ export class RouteNormalizer {
     if (hit !== undefined) return hit;
     const t = this.compute(path);
     if (this.cache.size >= 10_000) this.cache.clear();
-    this.cache.set(path, t);
+    this.cache.set(detach(path), t);
     return t;
   }
 

@@ -43,11 +43,34 @@ export function isAbsent(v: string | undefined): boolean {
   return v === undefined || v === '' || v === '-' || v === 'null';
 }
 
-/** A non-negative number or undefined (never NaN). */
+/** A number or undefined (never NaN); plain decimals are scanned by hand (hot path). */
 export function num(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const len = v.length;
+  let n = 0;
+  let i = 0;
+  let c = 0;
+  for (; i < len; i++) {
+    c = v.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  if (i === len && len > 0 && len < 16) return n;
+  if (c === 46 && i > 0 && len < 16) {
+    let scale = 1;
+    let j = i + 1;
+    for (; j < len; j++) {
+      c = v.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      scale *= 10;
+    }
+    // Both operands are exact, so the division rounds like Number() would.
+    if (j === len && j > i + 1) return n / scale;
+  }
   if (isAbsent(v)) return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
+  const parsed = Number(v);
+  return Number.isFinite(parsed) ? parsed : undefined;
 }
 
 /** An upstream list `a, b : c` split into its elements and the number of groups. */
@@ -66,6 +89,8 @@ export function splitUpstreamList(v: string): UpstreamList {
 
 /** Last element of an upstream timing list, in ms (nginx logs seconds). */
 export function lastListSeconds(v: string): number | undefined {
+  const single = num(v);
+  if (single !== undefined) return single * 1000;
   const i = Math.max(v.lastIndexOf(','), v.lastIndexOf(':'));
   const s = num((i < 0 ? v : v.slice(i + 1)).trim());
   return s === undefined ? undefined : s * 1000;
@@ -117,4 +142,12 @@ export class TimeParser {
     this.lastMs = ms;
     return ms;
   }
+}
+
+/**
+ * A copy that does not point into the chunk it was cut from (V8 sliced strings keep their
+ * parent alive): used for values kept in long-lived caches.
+ */
+export function detach(s: string): string {
+  return s.length === 0 ? s : (' ' + s).slice(1);
 }

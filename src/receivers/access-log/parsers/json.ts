@@ -3,6 +3,7 @@
 // conversion; presets for Kong file-log / AI Gateway, Caddy, Traefik, Envoy JSON and LiteLLM.
 import { ConfigError } from '../../../component/errors.js';
 import type { LineFields, LineParser } from '../fields.js';
+import { emptyFields } from '../fields.js';
 import { SYNTHETIC_HEADER_VALUE } from '../fields.js';
 import { latin1ToUtf8, splitUpstreamList, TimeParser } from '../values.js';
 
@@ -159,7 +160,7 @@ export class JsonLineParser implements LineParser {
 
   /** Maps an already-parsed object (also used by the regex parser on its named groups). */
   fromObject(obj: Record<string, unknown>): LineFields {
-    const f: LineFields = {};
+    const f: LineFields = emptyFields();
     for (const c of this.fields) {
       const v = lookup(obj, c.keys);
       if (v === undefined || v === null || v === '' || v === '-') continue;

@@ -3,6 +3,7 @@
 // variables; parsing walks the line once, finding each variable's end by the literal that
 // follows it (indexOf), with no regex and no per-line allocation beyond the values kept.
 import type { LineFields, LineParser } from '../fields.js';
+import { emptyFields } from '../fields.js';
 import { decodeJsonEscapes, decodeNginxEscapes, latin1ToUtf8 } from '../values.js';
 
 /** How a variable's value is stored into the fields; `undefined` = skipped without copying. */
@@ -50,7 +51,7 @@ export class TextFormatParser implements LineParser {
       if (i < 0) return undefined;
       p = i + first.length;
     } else return undefined;
-    const f: LineFields = {};
+    const f: LineFields = emptyFields();
     const len = line.length;
     for (let i = 0; i < this.n; i++) {
       const lit = literals[i + 1];
