@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-/* global process, console */
 // Writes realistic nginx access logs for the benchmark: the LLM-gateway text format
 // (combined + timings + upstream lists) and the same fields as an escape=json format.
 import { openSync, writeSync, closeSync } from 'node:fs';

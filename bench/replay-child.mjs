@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* global process, console */
+/* global process */
 // Runs `driftwatch replay` (from ../dist) in this process and reports its own CPU time and
 // peak RSS as one JSON line on stderr, so the benchmark can measure a child precisely.
 import { main } from '../dist/cli/main.js';
