@@ -265,7 +265,10 @@ export class AccessLogReceiver implements Component {
     }
     if (size !== f.lastSize) {
       if (size < f.readOffset || f.fingerprintChanged(size)) {
-        // copytruncate (or truncate + rewrite): start again from the beginning.
+        // copytruncate (or truncate + rewrite): start again from the beginning. The old content
+        // is remembered, so if the copy is included too it resumes where this file stopped
+        // (this recovers the lines copytruncate would otherwise lose).
+        this.retire({ path: f.path, fpLen: f.fp.len, fpHash: f.fp.hash, offset: f.readOffset });
         f.resetForTruncation(size, this.config.fingerprint_size);
         this.rotations.add(1, { ...this.labels, event: 'truncated' });
         this.dirtyCheckpoints = true;
@@ -376,15 +379,19 @@ export class AccessLogReceiver implements Component {
         this.markOffset(f, f.readOffset);
       }
       // Remember where it ended: the same file may come back (restart, included rotated name).
-      this.known.push({ path: f.path, fpLen: f.fp.len, fpHash: f.fp.hash, offset: f.readOffset });
-      if (this.known.length > MAX_RETIRED) this.known.splice(0, this.known.length - MAX_RETIRED);
-      if (!this.pendingFor(f)) {
-        f.close();
-        this.files.delete(key);
-        this.rotations.add(1, { ...this.labels, event: 'closed' });
-        this.dirtyCheckpoints = true;
-      } else this.known.pop();
+      if (this.pendingFor(f)) continue; // close once its last lines are acknowledged
+      this.retire({ path: f.path, fpLen: f.fp.len, fpHash: f.fp.hash, offset: f.readOffset });
+      f.close();
+      this.files.delete(key);
+      this.rotations.add(1, { ...this.labels, event: 'closed' });
+      this.dirtyCheckpoints = true;
     }
+  }
+
+  private retire(c: Checkpoint): void {
+    this.known.push(c);
+    if (this.known.length > MAX_RETIRED) this.known.splice(0, this.known.length - MAX_RETIRED);
+    this.dirtyCheckpoints = true;
   }
 
   private pendingFor(f: TrackedFile): boolean {
