@@ -268,7 +268,12 @@ export class AccessLogReceiver implements Component {
         // copytruncate (or truncate + rewrite): start again from the beginning. The old content
         // is remembered, so if the copy is included too it resumes where this file stopped
         // (this recovers the lines copytruncate would otherwise lose).
-        this.retire({ path: f.path, fpLen: f.fp.len, fpHash: f.fp.hash, offset: f.readOffset });
+        this.retire({
+          path: f.path,
+          fpLen: f.fp.len,
+          fpHash: f.fp.hash,
+          offset: f.readOffset - f.partial.length,
+        });
         f.resetForTruncation(size, this.config.fingerprint_size);
         this.rotations.add(1, { ...this.labels, event: 'truncated' });
         this.dirtyCheckpoints = true;
