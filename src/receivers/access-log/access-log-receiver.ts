@@ -257,13 +257,18 @@ export class AccessLogReceiver implements Component {
   /** Reads what is new in one file; false when back-pressure stopped reading. */
   private readFile(f: TrackedFile, now: number): boolean {
     let size: number;
+    let mtime: number;
     try {
-      size = fstatSync(f.fd).size;
+      const st = fstatSync(f.fd);
+      size = st.size;
+      mtime = st.mtimeMs;
     } catch (err) {
       this.ioError('stat', f.path, err as NodeJS.ErrnoException, 'Cannot stat a followed file.');
       return true;
     }
-    if (size !== f.lastSize) {
+    // Same size but a new mtime can be a truncate + rewrite of equal length: check the head too.
+    if (size !== f.lastSize || mtime !== f.lastMtime) {
+      f.lastMtime = mtime;
       if (size < f.readOffset || f.fingerprintChanged(size)) {
         // copytruncate (or truncate + rewrite): start again from the beginning. The old content
         // is remembered, so if the copy is included too it resumes where this file stopped

@@ -127,7 +127,7 @@ describe('access_log tailer against a reference model (fast-check)', function ()
           rmSync(dir, { recursive: true, force: true });
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 150 },
     );
   });
 });

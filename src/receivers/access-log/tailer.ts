@@ -40,6 +40,7 @@ export class TrackedFile {
   /** Dropping the rest of an over-long line until its newline. */
   discarding = false;
   lastSize: number;
+  lastMtime = 0;
   lastGrowthAt: number;
   /** Still found at an included path (false once rotated away or deleted). */
   matched = true;
