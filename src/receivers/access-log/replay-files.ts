@@ -10,7 +10,8 @@ import { RouteNormalizer } from './route.js';
 import { SummaryAggregator } from './summary.js';
 import type { ReplaySummary } from './summary.js';
 
-const CHUNK = 1024 * 1024;
+// Below V8's external-string threshold (~1 MB): chunks stay young-generation strings, freed fast.
+const CHUNK = 256 * 1024;
 
 export function replayFiles(
   files: readonly string[],
