@@ -48,6 +48,7 @@ export class AccessLogReceiver implements Component {
   private readonly flushMs: number;
   private readonly rotateWaitMs: number;
   private timer?: NodeJS.Timeout;
+  private immediate?: NodeJS.Immediate;
   private running = false;
   private ticking?: Promise<void>;
   private wakeup = false;
@@ -63,6 +64,8 @@ export class AccessLogReceiver implements Component {
   private readonly openFiles: Gauge;
   private readonly labels: Record<string, string>;
   private dirtyCheckpoints = false;
+  /** Per-line counts, moved to the metrics once per tick (no per-line label objects). */
+  private readonly counts = { parsed: 0, unparsed: 0, truncated: 0 };
 
   constructor(
     private readonly settings: CreateSettings,
@@ -133,7 +136,8 @@ export class AccessLogReceiver implements Component {
   private schedule(ms: number): void {
     if (!this.running) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    clearImmediate(this.immediate);
+    const run = () => {
       this.ticking = this.tick().finally(() => {
         this.ticking = undefined;
         if (this.wakeup) {
@@ -141,8 +145,10 @@ export class AccessLogReceiver implements Component {
           this.schedule(0);
         } else this.schedule(this.pollMs);
       });
-    }, ms);
-    this.timer.unref();
+    };
+    // An acknowledgement resumes reading at once (setTimeout(0) would wait >= 1 ms per batch).
+    if (ms === 0) this.immediate = setImmediate(run).unref();
+    else this.timer = setTimeout(run, ms).unref();
   }
 
   private async tick(): Promise<void> {
@@ -158,6 +164,7 @@ export class AccessLogReceiver implements Component {
     this.flushStalePartials(now);
     this.closeFinished(now);
     this.openFiles.set(this.files.size, this.labels);
+    this.flushCounts();
     this.trySend(true);
     if (this.dirtyCheckpoints) this.saveCheckpoints();
   }
@@ -318,15 +325,16 @@ export class AccessLogReceiver implements Component {
         let end = nl;
         if (end > start && text.charCodeAt(end - 1) === 13) end--;
         if (end - start > max) {
-          this.lines.add(1, { ...this.labels, result: 'truncated' });
+          this.counts.truncated++;
           end = start + max;
         }
         this.handleLine(text.substring(start, end), now);
       }
-      this.markOffset(f, base + nl + 1);
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
+    // Batches are only sent between chunks, so one offset mark per chunk is enough.
+    if (start > 0) this.markOffset(f, base + start);
     let rest = text.length - start;
     if (f.discarding) {
       f.partial = '';
@@ -335,7 +343,7 @@ export class AccessLogReceiver implements Component {
     }
     if (rest > max) {
       // An over-long line without its newline yet: emit the cut head, drop the rest.
-      this.lines.add(1, { ...this.labels, result: 'truncated' });
+      this.counts.truncated++;
       this.handleLine(text.substring(start, start + max), now);
       f.discarding = true;
       this.markOffset(f, endOffset);
@@ -351,8 +359,7 @@ export class AccessLogReceiver implements Component {
     if (line.length === 0) return;
     const fields = this.parser.parse(line);
     if (!fields || (fields.status === undefined && fields.path === undefined && fields.model === undefined)) {
-      this.lines.add(1, { ...this.labels, result: 'unparsed' });
-      this.settings.telemetry.dropped(1, 'unparsed_line', false);
+      this.counts.unparsed++;
       this.errors.warn(
         'unparsed',
         { excerpt: redactedExcerpt(line) },
@@ -360,8 +367,19 @@ export class AccessLogReceiver implements Component {
       );
       return;
     }
-    this.lines.add(1, { ...this.labels, result: 'parsed' });
+    this.counts.parsed++;
     this.current.records.push(this.builder.build(fields, now));
+  }
+
+  private flushCounts(): void {
+    const c = this.counts;
+    if (c.parsed > 0) this.lines.add(c.parsed, { ...this.labels, result: 'parsed' });
+    if (c.truncated > 0) this.lines.add(c.truncated, { ...this.labels, result: 'truncated' });
+    if (c.unparsed > 0) {
+      this.lines.add(c.unparsed, { ...this.labels, result: 'unparsed' });
+      this.settings.telemetry.dropped(c.unparsed, 'unparsed_line', false);
+    }
+    c.parsed = c.unparsed = c.truncated = 0;
   }
 
   private markOffset(f: TrackedFile, end: number): void {
@@ -484,6 +502,7 @@ export class AccessLogReceiver implements Component {
     this.stopped = true;
     this.running = false;
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     for (const w of this.watchers) w.close();
     if (this.ticking) await this.ticking;
     if (this.started) {
@@ -494,6 +513,8 @@ export class AccessLogReceiver implements Component {
       this.abort.abort();
       this.saveCheckpoints();
     }
+    this.flushCounts();
+    this.store?.close();
     for (const f of this.files.values()) f.close();
     this.files.clear();
   }
