@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { AccessLogReceiver } from '../dist/receivers/access-log/access-log-receiver.js';
 import { accessLogReceiverFactory } from '../dist/receivers/access-log/index.js';
 import { nopHost, testSettings } from '../dist/testing/nop-host.js';
-import { generate, TEXT_FORMAT } from './gen-access-log.mjs';
+import { generate, TEXT_FORMAT } from './_gen-access-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LINES = Number(process.env.BENCH_TAIL_LINES ?? 500_000);
