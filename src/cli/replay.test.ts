@@ -74,16 +74,23 @@ describe('driftwatch replay', () => {
     expect(c.out).to.match(/network\s+1\s+owner: platform \/ network/);
   });
 
-  it('fails clearly without files or with a bad format', async () => {
+  it('fails clearly without files, with an unreadable file, or with a bad format', async () => {
     const c = capture();
     expect(await main(['replay'], { io: c.io, registry: builtinRegistry() })).to.equal(2);
     expect(c.err).to.match(/give one or more log files/);
     const d = capture();
-    const code = await main(['replay', '--format', 'nginx', '--log-format', 'no variables', 'x.log'], {
-      io: d.io,
+    expect(
+      await main(['replay', join(dir, 'missing.log')], { io: d.io, registry: builtinRegistry() }),
+    ).to.equal(2);
+    expect(d.err).to.match(/cannot read .*missing\.log \(ENOENT\)/);
+    const file = join(dir, 'a.log');
+    writeFileSync(file, 'x\n');
+    const e = capture();
+    const code = await main(['replay', '--format', 'nginx', '--log-format', 'no variables', file], {
+      io: e.io,
       registry: builtinRegistry(),
     });
     expect(code).to.equal(2);
-    expect(d.err).to.match(/no \$variables/);
+    expect(e.err).to.match(/no \$variables/);
   });
 });

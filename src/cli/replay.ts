@@ -2,6 +2,7 @@
 // `driftwatch replay FILE…`: read access-log files from beginning to end, print a contract-health
 // summary and exit. The parser comes from --format/--log-format or from the access_log receiver
 // of a --config file (--receiver picks one when there are several).
+import { accessSync, constants } from 'node:fs';
 import { ConfigError } from '../component/errors.js';
 import { loadServiceConfig } from '../config/load.js';
 import type { Registry } from '../pipeline/registry.js';
@@ -31,6 +32,15 @@ export async function replayCommand(argv: string[], io: CliIO, registry: Registr
     io.err('driftwatch replay: give one or more log files\n');
     return EXIT_CONFIG;
   }
+  const unreadable: string[] = [];
+  for (const file of args.positionals) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      unreadable.push(`replay: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (unreadable.length > 0) throw new ConfigError(unreadable);
   let config: AccessLogConfig;
   if (args.config.length > 0) {
     const cfg = loadServiceConfig({ files: args.config, sets: args.set, env: io.env, registry });
