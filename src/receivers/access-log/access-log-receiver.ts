@@ -519,6 +519,19 @@ export class AccessLogReceiver implements Component {
     this.files.clear();
   }
 
+  /** Tests: stop like a killed process would (no drain, no final checkpoint write). */
+  crashForTest(): void {
+    this.stopped = true;
+    this.running = false;
+    clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    for (const w of this.watchers) w.close();
+    this.abort.abort();
+    this.store?.close();
+    for (const f of this.files.values()) f.close();
+    this.files.clear();
+  }
+
   private forceSend(): void {
     const b = this.current;
     this.current = newBatch();

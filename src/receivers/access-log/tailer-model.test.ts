@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Model-based test: random sequences of write, partial write, rotate (rename + new file),
-// truncate, delete, poll and restart run against real files; the reference model is simply
+// truncate, delete, poll, restart and crash run against real files; the reference model is simply
 // "every complete line written comes out exactly once".
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -26,7 +26,8 @@ type Op =
   | { kind: 'truncate' }
   | { kind: 'delete' }
   | { kind: 'poll' }
-  | { kind: 'restart' };
+  | { kind: 'restart' }
+  | { kind: 'crash' };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -39,6 +40,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'delete' as const }) },
   { weight: 4, arbitrary: fc.constant({ kind: 'poll' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'crash' as const }) },
 );
 
 describe('access_log tailer against a reference model (fast-check)', function () {
@@ -114,6 +116,11 @@ describe('access_log tailer against a reference model (fast-check)', function ()
                 break;
               case 'restart':
                 await h.stop();
+                h = await startReceiver(data, cfg, out);
+                break;
+              case 'crash':
+                // Like kill -9 between polls: only checkpoints written on acknowledgement survive.
+                h.receiver.crashForTest();
                 h = await startReceiver(data, cfg, out);
                 break;
             }
