@@ -35,9 +35,11 @@ export function decodeValue(v: string, escape: Escape): string {
 
 export class TextFormatParser implements LineParser {
   private readonly n: number;
+  private readonly json: boolean;
 
   constructor(private readonly fmt: CompiledFormat) {
     this.n = fmt.variables.length;
+    this.json = fmt.escape === 'json';
   }
 
   parse(line: string): LineFields | undefined {
@@ -62,7 +64,9 @@ export class TextFormatParser implements LineParser {
         end = len;
         while (end > p && line.charCodeAt(end - 1) === 32) end--;
       } else {
-        end = this.findEnd(line, p, lit, v.list);
+        end = line.indexOf(lit, p);
+        // Only list values and JSON-escaped quotes need a second look at the match.
+        if (end >= 0 && (v.list || this.json)) end = this.findEnd(line, p, lit, v.list);
         if (end < 0) return undefined;
       }
       if (v.setter !== undefined && end > p) v.setter(f, line.substring(p, end));
