@@ -3,6 +3,7 @@
 import { builtinFactories } from '../src/components.js';
 import { otlpHttpComplianceOverrides } from '../src/exporters/otlp-http/index.js';
 import { prometheusComplianceOverrides } from '../src/exporters/prometheus/index.js';
+import { accessLogComplianceOverrides } from '../src/receivers/access-log/index.js';
 import { probeComplianceOverrides } from '../src/receivers/probe/index.js';
 import { runComplianceSuite } from '../src/testing/compliance.js';
 import type { ComplianceOverrides } from '../src/testing/compliance.js';
@@ -10,6 +11,7 @@ import type { ComplianceOverrides } from '../src/testing/compliance.js';
 const overrides: ComplianceOverrides = {
   health_check: () => ({ endpoint: '127.0.0.1:0' }),
   probe: probeComplianceOverrides,
+  ...accessLogComplianceOverrides,
   ...otlpHttpComplianceOverrides,
   ...prometheusComplianceOverrides,
 };

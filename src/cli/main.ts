@@ -10,6 +10,7 @@ import { processIO } from './io.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
 import { demoCommand } from './demo.js';
+import { replayCommand } from './replay.js';
 import { runAgent } from './run.js';
 import { schemaCommand } from './schema.js';
 import { simulateCommand } from './simulate.js';
@@ -21,6 +22,7 @@ Commands:
   check --config FILE… [--repeat N] [--fail-on drift|violation] [--junit FILE] [--json FILE]
                                                               pre-deploy contract test: run every probe once, judge, exit 0/1/2
   validate --config FILE…                                     check the configuration, report every problem, exit 2 if any
+  replay [--config FILE | --format F --log-format STR] [--json] LOG…   summarise access logs (calls, classes, latency) and exit
   print-config [--config FILE…]                               show the effective configuration with secrets masked
   check-response --contract FILE BODY.json|STREAM.sse         judge a captured body or stream: exit 0 ok, 1 drift, 2 violation
   components [--json]                                         list the built-in components and their stability
@@ -66,6 +68,8 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
         return validateCommand(parseCommon(rest), io, registry);
       case 'print-config':
         return printConfigCommand(parseCommon(rest), io, registry);
+      case 'replay':
+        return await replayCommand(rest, io, registry);
       case 'components':
         return componentsCommand(
           io,

@@ -74,6 +74,9 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   await opts.onStarted?.({ service, config: cfg, settings, logger });
 
   return new Promise<number>((resolvePromise) => {
+    // Components unref their timers; without a socket (e.g. only a file receiver) the event
+    // loop would empty and the agent exit at once. Stay alive until a signal stops us.
+    const keepAlive = setInterval(() => {}, 1 << 30);
     let stopping = false;
     const onStop = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -126,6 +129,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       );
     };
     const cleanup = () => {
+      clearInterval(keepAlive);
       process.off('SIGTERM', onStop);
       process.off('SIGINT', onStop);
       process.off('SIGHUP', onHup);

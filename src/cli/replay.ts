@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// `driftwatch replay FILE…`: read access-log files from beginning to end, print a contract-health
+// summary and exit. The parser comes from --format/--log-format or from the access_log receiver
+// of a --config file (--receiver picks one when there are several).
+import { accessSync, constants } from 'node:fs';
+import { ConfigError } from '../component/errors.js';
+import { loadServiceConfig } from '../config/load.js';
+import type { Registry } from '../pipeline/registry.js';
+import type { AccessLogConfig } from '../receivers/access-log/config.js';
+import { accessLogSchema } from '../receivers/access-log/config.js';
+import { accessLogReceiverFactory } from '../receivers/access-log/index.js';
+import { replayFiles } from '../receivers/access-log/replay-files.js';
+import { formatSummary } from '../receivers/access-log/summary.js';
+import { validateAgainst } from '../config/component-schema.js';
+import { parseCommon } from './args.js';
+import type { CliIO } from './io.js';
+import { EXIT_CONFIG, EXIT_OK } from './report-error.js';
+
+export const REPLAY_OPTIONS = {
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  'log-format': { type: 'string' },
+  escape: { type: 'string' },
+  regex: { type: 'string' },
+  receiver: { type: 'string' },
+} as const;
+
+export async function replayCommand(argv: string[], io: CliIO, registry: Registry): Promise<number> {
+  const args = parseCommon(argv, REPLAY_OPTIONS);
+  const v = args.values;
+  if (args.positionals.length === 0) {
+    io.err('driftwatch replay: give one or more log files\n');
+    return EXIT_CONFIG;
+  }
+  const unreadable: string[] = [];
+  for (const file of args.positionals) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      unreadable.push(`replay: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (unreadable.length > 0) throw new ConfigError(unreadable);
+  let config: AccessLogConfig;
+  if (args.config.length > 0) {
+    const cfg = loadServiceConfig({ files: args.config, sets: args.set, env: io.env, registry });
+    const candidates = [...cfg.receivers.values()].filter((c) => c.type === 'access_log');
+    const pick = v.receiver ? candidates.find((c) => c.id === v.receiver) : candidates[0];
+    if (!pick)
+      throw new ConfigError([
+        v.receiver
+          ? `replay: no access_log receiver "${String(v.receiver)}" in the configuration`
+          : 'replay: the configuration has no access_log receiver',
+      ]);
+    config = { ...(pick.config as AccessLogConfig) };
+  } else config = accessLogReceiverFactory.createDefaultConfig();
+  if (v.format !== undefined) config.format = v.format as AccessLogConfig['format'];
+  if (v['log-format'] !== undefined) config.log_format = String(v['log-format']);
+  if (v.escape !== undefined) config.escape = v.escape as AccessLogConfig['escape'];
+  if (v.regex !== undefined) config.regex = String(v.regex);
+  const problems = validateAgainst(accessLogSchema, config);
+  if (problems.length > 0)
+    throw new ConfigError(problems.map((p) => `replay: ${p.path.join('.') || 'options'}: ${p.message}`));
+  const summary = replayFiles(args.positionals, config);
+  io.out(v.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+  return EXIT_OK;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { JsonSchema } from '../../component/factory.js';
+import { durationSchema } from '../../util/duration.js';
+import { JSON_FIELDS } from './parsers/json.js';
+import type { FieldSpec } from './parsers/json.js';
+
+export type AccessLogFormat =
+  | 'nginx'
+  | 'nginx_combined'
+  | 'envoy'
+  | 'envoy_json'
+  | 'json'
+  | 'kong'
+  | 'caddy'
+  | 'traefik'
+  | 'litellm'
+  | 'regex';
+
+export interface AccessLogConfig {
+  include: string[];
+  exclude: string[];
+  start_at: 'end' | 'beginning';
+  format: AccessLogFormat;
+  /** nginx `log_format` (preset name, format string, or the whole directive) or Envoy format. */
+  log_format: string;
+  escape?: 'default' | 'json' | 'none';
+  /** json: field mapping, merged over the preset of `format`. */
+  fields: Record<string, FieldSpec>;
+  /** regex: pattern with named groups. */
+  regex: string;
+  provider: string;
+  routes: string[];
+  max_routes: number;
+  max_models: number;
+  poll_interval: string | number;
+  scan_interval: string | number;
+  fingerprint_size: number;
+  max_line_bytes: number;
+  max_bytes_per_poll: number;
+  max_files: number;
+  batch_size: number;
+  max_inflight_batches: number;
+  force_flush_period: string | number;
+  rotate_wait: string | number;
+  checkpoints: boolean;
+}
+
+const fieldSpec = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path'],
+      properties: {
+        path: { type: 'string', minLength: 1 },
+        unit: { type: 'string', enum: ['s', 'ms', 'us', 'ns'] },
+      },
+    },
+  ],
+};
+
+export const accessLogSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    include: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: [],
+      description: 'file globs (`*`, `?`, `[..]` in the file name part) re-evaluated every scan_interval',
+    },
+    exclude: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      default: ['*.gz', '*.zip', '*.bz2', '*.xz'],
+    },
+    start_at: { type: 'string', enum: ['end', 'beginning'], default: 'end' },
+    format: {
+      type: 'string',
+      enum: [
+        'nginx',
+        'nginx_combined',
+        'envoy',
+        'envoy_json',
+        'json',
+        'kong',
+        'caddy',
+        'traefik',
+        'litellm',
+        'regex',
+      ],
+      default: 'nginx_combined',
+    },
+    log_format: {
+      type: 'string',
+      default: '',
+      description: 'nginx log_format (paste it from nginx.conf) or Envoy format string; empty = the default',
+    },
+    escape: { type: 'string', enum: ['default', 'json', 'none'] },
+    fields: {
+      type: 'object',
+      default: {},
+      additionalProperties: false,
+      properties: Object.fromEntries(JSON_FIELDS.map((f) => [f, fieldSpec])),
+    },
+    regex: { type: 'string', default: '' },
+    provider: { type: 'string', minLength: 1, default: 'gateway' },
+    routes: { type: 'array', items: { type: 'string', pattern: '^/' }, default: [] },
+    max_routes: { type: 'integer', minimum: 1, default: 100 },
+    max_models: { type: 'integer', minimum: 1, default: 100 },
+    poll_interval: durationSchema('200ms', 'how often files are read'),
+    scan_interval: durationSchema('1s', 'how often include/exclude globs are re-evaluated'),
+    fingerprint_size: { type: 'integer', minimum: 16, maximum: 65536, default: 1000 },
+    max_line_bytes: { type: 'integer', minimum: 256, default: 65536 },
+    max_bytes_per_poll: { type: 'integer', minimum: 4096, default: 4194304 },
+    max_files: { type: 'integer', minimum: 1, default: 64 },
+    batch_size: { type: 'integer', minimum: 1, default: 1024 },
+    max_inflight_batches: {
+      type: 'integer',
+      minimum: 1,
+      default: 1,
+      description: 'unacknowledged batches before reading pauses; also the bound on repeats after a crash',
+    },
+    force_flush_period: durationSchema(
+      '5s',
+      'emit a last line without newline after this quiet period; 0 = never',
+    ),
+    rotate_wait: durationSchema(
+      '10s',
+      'keep reading a rotated or deleted file this long after its last growth',
+    ),
+    checkpoints: { type: 'boolean', default: true },
+  },
+};

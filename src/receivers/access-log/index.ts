@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { ReceiverFactory } from '../../component/factory.js';
+import { defaultsFromSchema } from '../../config/component-schema.js';
+import { AccessLogReceiver } from './access-log-receiver.js';
+import { accessLogSchema } from './config.js';
+import type { AccessLogConfig } from './config.js';
+import { createLineParser } from './parsers/create.js';
+
+export const accessLogReceiverFactory: ReceiverFactory<AccessLogConfig> = {
+  type: 'access_log',
+  kind: 'receiver',
+  stability: 'alpha',
+  description:
+    'Tails gateway access logs (nginx, Envoy, JSON gateways, regex) through rotation, one CallRecord per line, checkpoints on acknowledgement.',
+  configSchema: accessLogSchema,
+  createDefaultConfig: () => defaultsFromSchema<AccessLogConfig>(accessLogSchema),
+  validate: (c) => {
+    const problems: { path: string[]; message: string }[] = [];
+    if (c.include.length === 0) problems.push({ path: ['include'], message: 'needs at least one file glob' });
+    try {
+      createLineParser(c);
+    } catch (err) {
+      problems.push({ path: ['format'], message: (err as Error).message });
+    }
+    return problems;
+  },
+  create: (settings, config, next) => new AccessLogReceiver(settings, config, next),
+};
+
+/** For the lead's compliance suite: a receiver following a file in the test's temp dir. */
+export const accessLogComplianceOverrides = {
+  access_log: (dir: string): Record<string, unknown> => ({ include: [`${dir}/*.log`] }),
+};

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+// In-process aggregation of access-log calls for `driftwatch replay`: counts by status and
+// class, latency quantiles by route and model from log-bucket histograms (±1% error, fixed
+// memory per key), retries and fallbacks.
+import type { CallRecord } from '../../model/call-record.js';
+import type { LineClass } from './classify-line.js';
+
+const MIN_MS = 0.001;
+const GROWTH = 1.02;
+const LN_GROWTH = Math.log(GROWTH);
+const BUCKETS = 1200; // up to ~1.9e7 ms
+
+export class LatencyHistogram {
+  private readonly counts = new Uint32Array(BUCKETS);
+  count = 0;
+
+  add(ms: number): void {
+    const i = ms <= MIN_MS ? 0 : Math.min(BUCKETS - 1, Math.ceil(Math.log(ms / MIN_MS) / LN_GROWTH));
+    this.counts[i]++;
+    this.count++;
+  }
+
+  quantile(q: number): number | undefined {
+    if (this.count === 0) return undefined;
+    const rank = Math.max(1, Math.ceil(q * this.count));
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.counts[i];
+      if (seen >= rank) return i === 0 ? 0 : round(MIN_MS * GROWTH ** i);
+    }
+    return undefined;
+  }
+}
+
+export interface LatencySummary {
+  count: number;
+  p50_ms?: number;
+  p95_ms?: number;
+  p99_ms?: number;
+}
+
+export interface ReplaySummary {
+  files: string[];
+  lines: { read: number; parsed: number; unparsed: number; truncated: number };
+  calls: {
+    total: number;
+    ok: number;
+    synthetic: number;
+    by_status: Record<string, number>;
+    by_class: Record<string, { count: number; owner: string; sub_reasons: Record<string, number> }>;
+  };
+  latency: { by_route: Record<string, LatencySummary>; by_model: Record<string, LatencySummary> };
+  upstream: {
+    with_upstream: number;
+    retried: number;
+    fallbacks: number;
+    retried_last_ok: number;
+    retried_last_failed: number;
+    extra_attempts: number;
+  };
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; calls_with_usage: number };
+  elapsed_ms?: number;
+}
+
+export class SummaryAggregator {
+  readonly lines = { read: 0, parsed: 0, unparsed: 0, truncated: 0 };
+  private total = 0;
+  private ok = 0;
+  private synthetic = 0;
+  private readonly byStatus = new Map<number | string, number>();
+  private readonly byClass = new Map<string, { count: number; owner: string; sub: Map<string, number> }>();
+  private readonly byRoute = new Map<string, LatencyHistogram>();
+  private readonly byModel = new Map<string, LatencyHistogram>();
+  private readonly up = {
+    with_upstream: 0,
+    retried: 0,
+    fallbacks: 0,
+    retried_last_ok: 0,
+    retried_last_failed: 0,
+    extra_attempts: 0,
+  };
+  private readonly usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, calls_with_usage: 0 };
+
+  add(r: CallRecord, c: LineClass): void {
+    this.total++;
+    const status = r.response.status ?? 'none';
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    if (r.request.synthetic) this.synthetic++;
+    if (c.errorClass === undefined) this.ok++;
+    else {
+      let e = this.byClass.get(c.errorClass);
+      if (!e) this.byClass.set(c.errorClass, (e = { count: 0, owner: c.owner ?? '', sub: new Map() }));
+      e.count++;
+      const sub = c.subReason ?? 'unknown';
+      e.sub.set(sub, (e.sub.get(sub) ?? 0) + 1);
+    }
+    const ms = r.timings.totalMs;
+    if (ms !== undefined) {
+      hist(this.byRoute, r.request.route).add(ms);
+      if (r.request.model !== undefined) hist(this.byModel, r.request.model).add(ms);
+    }
+    if (r.upstream) {
+      this.up.with_upstream++;
+      if (c.retried) {
+        this.up.retried++;
+        this.up.extra_attempts += r.upstream.attempts - 1;
+        if (c.lastAttemptOk === true) this.up.retried_last_ok++;
+        else if (c.lastAttemptOk === false) this.up.retried_last_failed++;
+      }
+      if (c.fallback) this.up.fallbacks++;
+    }
+    const u = r.response.usage;
+    if (u) {
+      this.usage.calls_with_usage++;
+      this.usage.prompt_tokens += u.promptTokens ?? 0;
+      this.usage.completion_tokens += u.completionTokens ?? 0;
+      this.usage.total_tokens += u.totalTokens ?? 0;
+    }
+  }
+
+  summary(files: string[]): ReplaySummary {
+    const lat = (m: Map<string, LatencyHistogram>) =>
+      Object.fromEntries(
+        [...m]
+          .sort((a, b) => b[1].count - a[1].count)
+          .map(([k, h]) => [
+            k,
+            { count: h.count, p50_ms: h.quantile(0.5), p95_ms: h.quantile(0.95), p99_ms: h.quantile(0.99) },
+          ]),
+      );
+    return {
+      files,
+      lines: { ...this.lines },
+      calls: {
+        total: this.total,
+        ok: this.ok,
+        synthetic: this.synthetic,
+        by_status: Object.fromEntries(
+          [...this.byStatus].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+        ),
+        by_class: Object.fromEntries(
+          [...this.byClass]
+            .sort((a, b) => b[1].count - a[1].count)
+            .map(([k, v]) => [k, { count: v.count, owner: v.owner, sub_reasons: Object.fromEntries(v.sub) }]),
+        ),
+      },
+      latency: { by_route: lat(this.byRoute), by_model: lat(this.byModel) },
+      upstream: { ...this.up },
+      usage: { ...this.usage },
+    };
+  }
+}
+
+function hist(m: Map<string, LatencyHistogram>, key: string): LatencyHistogram {
+  let h = m.get(key);
+  if (!h) m.set(key, (h = new LatencyHistogram()));
+  return h;
+}
+
+function round(v: number): number {
+  return v >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
+}
+
+/** Human-readable rendering of the summary. */
+export function formatSummary(s: ReplaySummary): string {
+  const out: string[] = [];
+  out.push(`Files: ${s.files.join(', ')}`);
+  out.push(
+    `Lines: ${s.lines.read} read, ${s.lines.parsed} parsed, ${s.lines.unparsed} unparsed, ${s.lines.truncated} cut (too long)`,
+  );
+  out.push(`Calls: ${s.calls.total} (${s.calls.ok} ok, ${s.calls.synthetic} synthetic)`);
+  out.push(
+    `By status: ${Object.entries(s.calls.by_status)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
+  out.push('By error class:');
+  for (const [k, v] of Object.entries(s.calls.by_class)) {
+    const subs = Object.entries(v.sub_reasons)
+      .map(([a, b]) => `${a}=${b}`)
+      .join(', ');
+    out.push(`  ${k.padEnd(13)} ${String(v.count).padStart(8)}  owner: ${v.owner}  (${subs})`);
+  }
+  const table = (title: string, m: Record<string, LatencySummary>) => {
+    out.push(`${title}:`);
+    for (const [k, v] of Object.entries(m))
+      out.push(
+        `  ${k.padEnd(28)} n=${String(v.count).padEnd(8)} p50=${v.p50_ms}ms p95=${v.p95_ms}ms p99=${v.p99_ms}ms`,
+      );
+  };
+  table('Latency by route', s.latency.by_route);
+  table('Latency by model', s.latency.by_model);
+  const u = s.upstream;
+  out.push(
+    `Upstream: ${u.retried} calls retried (${u.extra_attempts} extra attempts; last attempt ok ${u.retried_last_ok}, failed ${u.retried_last_failed}), ${u.fallbacks} fallbacks`,
+  );
+  if (s.usage.calls_with_usage > 0)
+    out.push(
+      `Usage (from logs): ${s.usage.calls_with_usage} calls, ${s.usage.prompt_tokens} prompt + ${s.usage.completion_tokens} completion = ${s.usage.total_tokens} tokens`,
+    );
+  if (s.elapsed_ms !== undefined) out.push(`Replayed in ${s.elapsed_ms} ms`);
+  return `${out.join('\n')}\n`;
+}

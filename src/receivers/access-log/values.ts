@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// Small decoders shared by the parsers: escapes, upstream lists, numbers, timestamps.
+
+/** nginx default escaping: `\xHH` for `"`, `\`, control bytes and bytes >= 0x80. */
+export function decodeNginxEscapes(v: string): string {
+  if (v.indexOf('\\x') < 0) return v;
+  return v.replace(/\\x([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+/** JSON string escapes as nginx `escape=json` writes them (bytes >= 0x7F stay raw). */
+export function decodeJsonEscapes(v: string): string {
+  if (v.indexOf('\\') < 0) return v;
+  return v.replace(/\\(u[0-9A-Fa-f]{4}|.)/g, (_m, e: string) => {
+    switch (e[0]) {
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'u':
+        return String.fromCharCode(parseInt(e.slice(1), 16));
+      default:
+        return e;
+    }
+  });
+}
+
+/** Lines are read as latin1 (one char per byte); kept text is re-read as UTF-8 (invalid bytes → U+FFFD). */
+export function latin1ToUtf8(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    if (v.charCodeAt(i) > 0x7f) return Buffer.from(v, 'latin1').toString('utf8');
+  }
+  return v;
+}
+
+/** `-`, empty, `null` mean "absent" in every format we read. */
+export function isAbsent(v: string | undefined): boolean {
+  return v === undefined || v === '' || v === '-' || v === 'null';
+}
+
+/** A number or undefined (never NaN); plain decimals are scanned by hand (hot path). */
+export function num(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const len = v.length;
+  let n = 0;
+  let i = 0;
+  let c = 0;
+  for (; i < len; i++) {
+    c = v.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  if (i === len && len > 0 && len < 16) return n;
+  if (c === 46 && i > 0 && len < 16) {
+    let scale = 1;
+    let j = i + 1;
+    for (; j < len; j++) {
+      c = v.charCodeAt(j);
+      if (c < 48 || c > 57) break;
+      n = n * 10 + (c - 48);
+      scale *= 10;
+    }
+    // Both operands are exact, so the division rounds like Number() would.
+    if (j === len && j > i + 1) return n / scale;
+  }
+  if (isAbsent(v)) return undefined;
+  const parsed = Number(v);
+  return Number.isFinite(parsed) ? parsed : undefined;
+}
+
+/** An upstream list `a, b : c` split into its elements and the number of groups. */
+export interface UpstreamList {
+  items: string[];
+  groups: number;
+}
+
+export function splitUpstreamList(v: string): UpstreamList {
+  if (v.indexOf(',') < 0 && v.indexOf(' : ') < 0) return { items: [v.trim()], groups: 1 };
+  const groups = v.split(' : ');
+  const items: string[] = [];
+  for (const g of groups) for (const part of g.split(',')) items.push(part.trim());
+  return { items, groups: groups.length };
+}
+
+/** Last element of an upstream timing list, in ms (nginx logs seconds). */
+export function lastListSeconds(v: string): number | undefined {
+  const single = num(v);
+  if (single !== undefined) return single * 1000;
+  const i = Math.max(v.lastIndexOf(','), v.lastIndexOf(':'));
+  const s = num((i < 0 ? v : v.slice(i + 1)).trim());
+  return s === undefined ? undefined : s * 1000;
+}
+
+const MONTHS: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+/** Caches the last parsed second: consecutive lines share it, so most lines cost one compare. */
+export class TimeParser {
+  private lastKey = '';
+  private lastMs = 0;
+
+  /** nginx `$time_local` / CLF: `26/Nov/2026:15:14:32 +0000`. */
+  local(v: string): number | undefined {
+    if (v === this.lastKey) return this.lastMs;
+    const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ?([+-])(\d{2})(\d{2})$/.exec(v);
+    if (!m) return undefined;
+    const month = MONTHS[m[2]];
+    if (month === undefined) return undefined;
+    const offMin = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+    const ms =
+      Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) -
+      offMin * 60_000 +
+      (m[7] ? Number(`0.${m[7]}`) * 1000 : 0);
+    this.lastKey = v;
+    this.lastMs = ms;
+    return ms;
+  }
+
+  /** ISO-8601 (`$time_iso8601`, Envoy START_TIME, Traefik StartUTC). */
+  iso(v: string): number | undefined {
+    if (v === this.lastKey) return this.lastMs;
+    const ms = Date.parse(v);
+    if (!Number.isFinite(ms)) return undefined;
+    this.lastKey = v;
+    this.lastMs = ms;
+    return ms;
+  }
+}
+
+/**
+ * A copy that does not point into the chunk it was cut from (V8 sliced strings keep their
+ * parent alive): used for values kept in long-lived caches.
+ */
+export function detach(s: string): string {
+  return s.length === 0 ? s : (' ' + s).slice(1);
+}
