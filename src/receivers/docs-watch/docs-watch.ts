@@ -47,6 +47,7 @@ export class DocsWatchReceiver implements Component {
     private readonly config: DocsWatchConfig,
     private readonly next: Consumer,
     private readonly now: () => number = Date.now,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.intervalMs = parseDurationMs(config.interval) ?? 6 * 3_600_000;
     this.backoffMs = parseDurationMs(config.retry_backoff) ?? 900_000;
@@ -71,7 +72,7 @@ export class DocsWatchReceiver implements Component {
     }
     const problem = this.store.load();
     if (problem) this.settings.logger.warn({ receiver: this.settings.id }, problem);
-    this.dispatcher = createDispatcher(parseDurationMs(this.config.timeout) ?? 30_000);
+    this.dispatcher = createDispatcher(parseDurationMs(this.config.timeout) ?? 30_000, this.env);
     this.settings.logger.info(
       { receiver: this.settings.id, pages: this.pages.length },
       'Documentation watch started.',
