@@ -10,7 +10,9 @@ import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consumerFromFn } from '../../component/consumer.js';
+import { builtinRegistry } from '../../components.js';
 import { validateAgainst } from '../../config/component-schema.js';
+import { loadServiceConfig } from '../../config/load.js';
 import type { CallRecord } from '../../model/call-record.js';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { SelfMetrics } from '../../telemetry/self-metrics.js';
@@ -261,6 +263,23 @@ describe('docs_watch receiver', () => {
     const cfg = { ...docsWatchFactory.createDefaultConfig(), interval: '10s', retry_backoff: '2d' };
     const problems = docsWatchFactory.validate!(cfg, { configDir: '.' }).map((p) => p.path[0]);
     expect(problems).to.have.members(['interval', 'retry_backoff']);
+  });
+});
+
+describe('docs_watch README', () => {
+  it('has an example that the real config loader accepts', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml, 'README example').to.be.a('string');
+    const cfg = loadServiceConfig({
+      files: [],
+      inline: [['README.md', yaml!]],
+      env: {},
+      registry: builtinRegistry(),
+    });
+    const c = cfg.receivers.get('docs_watch')?.config as DocsWatchConfig;
+    expect(c.interval).to.equal('6h');
+    expect(c.user_agent).to.match(/^driftwatch/);
   });
 });
 
