@@ -292,7 +292,18 @@ describe('docs_watch normalisation', () => {
     expect(t).to.equal('a&b Updated at');
   });
 
+  it('keeps dates that are content (API versions, deprecation dates) and drops dated stamps', () => {
+    const a = normalizePage('<p>Use api-version=2024-02-01. Deprecated on 2025-06-30.</p>', true);
+    const b = normalizePage('<p>Use api-version=2024-10-21. Deprecated on 2025-06-30.</p>', true);
+    expect(a).to.not.equal(b);
+    expect(normalizePage('Last updated: 2026-11-26. © 2026 CometAPI. Published Nov 3, 2025', false)).to.equal(
+      'Last updated: . © CometAPI. Published',
+    );
+  });
+
   it('normalises plain text and markdown without touching markup-like text', () => {
-    expect(normalizePage('# Title\n\n  usage <b> 2026-01-02\n', false)).to.equal('# Title usage <b>');
+    expect(normalizePage('# Title\n\n  usage <b> 2026-01-02 at 10:30\n', false)).to.equal(
+      '# Title usage <b> 2026-01-02 at',
+    );
   });
 });
