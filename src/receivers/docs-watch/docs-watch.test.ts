@@ -259,6 +259,29 @@ describe('docs_watch receiver', () => {
     }
   });
 
+  it('shuts down promptly while a page is still loading', async () => {
+    const slow = createServer(() => {
+      /* never answers */
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/docs`;
+      const a = receiver({ urls: [url], initial_delay: '0s', timeout: '60s' });
+      await a.r.start(nopHost());
+      const deadline = Date.now() + 10_000;
+      while (slow.connections === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // Without the abort, shutdown would wait out the 60s page timeout (past mocha's 20s limit).
+      await a.r.shutdown({ deadline: Date.now() + 5000 });
+      expect(
+        a.metrics.sum('driftwatch_docs_watch_checks_total', { result: 'error' }),
+        'aborted check',
+      ).to.equal(1);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
+
   it('rejects an interval shorter than a minute and a backoff longer than its maximum', () => {
     const cfg = { ...docsWatchFactory.createDefaultConfig(), interval: '10s', retry_backoff: '2d' };
     const problems = docsWatchFactory.validate!(cfg, { configDir: '.' }).map((p) => p.path[0]);

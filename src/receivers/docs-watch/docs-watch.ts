@@ -38,6 +38,7 @@ export class DocsWatchReceiver implements Component {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private readonly abort = new AbortController();
   private readonly intervalMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
@@ -117,6 +118,7 @@ export class DocsWatchReceiver implements Component {
         { receiver: this.settings.id, err: String(err) },
         'Documentation check failed.',
       );
+      this.failed(page, this.now());
       return 'error' as const;
     });
     this.checks.add(1, { receiver: this.settings.id, result });
@@ -133,10 +135,12 @@ export class DocsWatchReceiver implements Component {
         maxBodyBytes: this.config.max_body_bytes,
         etag: prev?.etag,
         lastModified: prev?.lastModified,
+        signal: this.abort.signal,
       },
       this.dispatcher ?? createDispatcher(30_000),
     );
     const t = this.now();
+    if (this.stopped) return 'error';
     const host = safeHost(page.url);
     if (res.kind === 'not_modified' && prev) {
       this.succeeded(page, t);
@@ -264,6 +268,7 @@ export class DocsWatchReceiver implements Component {
   async shutdown(_opts: ShutdownOptions): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.abort.abort();
     await this.running;
     const d = this.dispatcher;
     this.dispatcher = undefined;

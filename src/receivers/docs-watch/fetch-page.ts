@@ -11,6 +11,8 @@ export interface FetchOptions {
   maxBodyBytes: number;
   etag?: string;
   lastModified?: string;
+  /** Aborted at shutdown so a slow page never holds the agent up. */
+  signal?: AbortSignal;
 }
 
 export type FetchResult =
@@ -55,7 +57,8 @@ export async function fetchPage(
   };
   if (opts.etag) headers['if-none-match'] = opts.etag;
   if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
-  const signal = AbortSignal.timeout(opts.timeoutMs);
+  const deadline = AbortSignal.timeout(opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
   try {
     const res = await request(url, { method: 'GET', headers, dispatcher, signal });
     if (res.statusCode === 304) {
@@ -90,8 +93,9 @@ export async function fetchPage(
     };
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { name?: string };
+    if (opts.signal?.aborted) return { kind: 'failed', reason: 'connection', code: 'aborted' };
     const timedOut =
-      signal.aborted ||
+      deadline.aborted ||
       e.name === 'TimeoutError' ||
       /Timeout/i.test(e.code ?? '') ||
       /Timeout/.test(e.name ?? '');
