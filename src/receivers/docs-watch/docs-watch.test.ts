@@ -263,13 +263,15 @@ describe('docs_watch receiver', () => {
     const slow = createServer(() => {
       /* never answers */
     });
+    let connected = 0;
+    slow.on('connection', () => connected++);
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/docs`;
       const a = receiver({ urls: [url], initial_delay: '0s', timeout: '60s' });
       await a.r.start(nopHost());
       const deadline = Date.now() + 10_000;
-      while (slow.connections === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (connected === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       // Without the abort, shutdown would wait out the 60s page timeout (past mocha's 20s limit).
       await a.r.shutdown({ deadline: Date.now() + 5000 });
       expect(
