@@ -121,3 +121,6 @@ export function loadProcessSettings(
     instanceId,
   };
 }
+
+/** The convict schema, for the generated config reference. */
+export { schema as processSettingsSchema };

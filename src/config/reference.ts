@@ -4,6 +4,7 @@
 import type { Kind } from '../component/component.js';
 import type { AnyFactory, JsonSchema } from '../component/factory.js';
 import type { Registry } from '../pipeline/registry.js';
+import { processSettingsSchema } from './process-settings.js';
 
 export interface OptionRow {
   /** Dotted path inside the component block; `[]` marks list items. */
@@ -14,6 +15,12 @@ export interface OptionRow {
 }
 
 type S = Record<string, unknown>;
+interface ProcessSetting {
+  doc: string;
+  default: unknown;
+  env?: string;
+  arg?: string;
+}
 
 function typeOf(s: S): string {
   if (Array.isArray(s.enum)) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
@@ -76,6 +83,17 @@ export function renderConfigReference(registry: Registry): string {
     '`service`. Component ids are `type` or `type/name`; `${env:VAR}` and `${env:VAR:-default}` are',
     'expanded everywhere. Durations are written `500ms`, `10s`, `5m`, `6h`, `1d`. Editors can validate',
     'files with the generated JSON Schema `config/driftwatch.schema.json`.',
+    '',
+    '## Process settings',
+    '',
+    'Not part of the pipeline file: command-line flags and environment variables (flags win).',
+    '',
+    '| setting | environment variable | flag | default | description |',
+    '|---|---|---|---|---|',
+    ...Object.entries(processSettingsSchema as Record<string, ProcessSetting>).map(
+      ([k, v]) =>
+        `| ${k} | ${v.env ? `\`${v.env}\`` : ''} | ${v.arg ? `\`--${v.arg}\`` : ''} | ${cell(fmtDefault(v.default))} | ${cell(v.doc)} |`,
+    ),
     '',
     '## service',
     '',

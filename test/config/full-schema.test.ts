@@ -9,6 +9,7 @@ import { main } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { builtinRegistry } from '../../src/components.js';
 import { buildFullSchema } from '../../src/config/full-schema.js';
+import { processSettingsSchema } from '../../src/config/process-settings.js';
 import { optionRows, renderConfigReference } from '../../src/config/reference.js';
 
 const registry = builtinRegistry();
@@ -41,6 +42,8 @@ describe('config JSON Schema and reference', () => {
       for (const row of optionRows(f.configSchema))
         if (!text.includes(`| \`${row.path}\` |`)) missing.push(`${f.kind} ${f.type}: ${row.path}`);
     }
+    for (const key of Object.keys(processSettingsSchema))
+      if (!committedReference.includes(`| ${key} |`)) missing.push(`process setting ${key}`);
     expect(missing, 'options in code but not in the reference (run `npm run generate`)').to.deep.equal([]);
     expect(committedReference).to.equal(renderConfigReference(registry));
   });

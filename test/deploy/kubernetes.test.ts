@@ -126,6 +126,20 @@ describe('deploy/kubernetes manifests', () => {
     }
   });
 
+  it('run the probe and gateway pods at the Pod Security "restricted" level (no host paths)', () => {
+    for (const p of podSpecs().filter((x) => byKind('Deployment').some((d) => d.metadata.name === x.name))) {
+      expect(p.spec.securityContext?.seccompProfile?.type, p.name).to.equal('RuntimeDefault');
+      expect(
+        (p.spec.volumes ?? []).filter((v: Any) => v.hostPath),
+        `${p.name} host paths`,
+      ).to.deep.equal([]);
+      for (const c of p.spec.containers) {
+        expect(c.securityContext?.capabilities?.drop, `${p.name}/${c.name}`).to.deep.equal(['ALL']);
+        expect(c.securityContext?.readOnlyRootFilesystem, `${p.name}/${c.name}`).to.equal(true);
+      }
+    }
+  });
+
   it('expose the status page port 13133 through a Service that selects running pods, behind a NetworkPolicy', () => {
     const svc = byKind('Service').find((s) => s.spec.ports.some((p: Any) => p.port === 13133));
     expect(svc, 'Service on 13133').to.not.equal(undefined);

@@ -3,12 +3,16 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consumerFromFn } from '../../component/consumer.js';
+import { builtinRegistry } from '../../components.js';
 import { validateAgainst } from '../../config/component-schema.js';
+import { loadServiceConfig } from '../../config/load.js';
 import type { CallRecord } from '../../model/call-record.js';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { SelfMetrics } from '../../telemetry/self-metrics.js';
@@ -218,10 +222,89 @@ describe('docs_watch receiver', () => {
     expect(a.metrics.sum('driftwatch_docs_watch_checks_total')).to.be.at.least(2);
   });
 
+  it('goes through the HTTP proxy named by HTTP_PROXY', async () => {
+    // A CONNECT proxy that tunnels every request to the loopback docs site, whatever host was asked.
+    const seen: string[] = [];
+    const sitePort = Number(new URL(base).port);
+    const proxy = createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      seen.push(req.url ?? '');
+      const upstream = connect(sitePort, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const config = { ...docsWatchFactory.createDefaultConfig(), urls: ['http://docs.example.invalid/api'] };
+      const r = new DocsWatchReceiver(
+        testSettings('receiver', 'docs_watch', { dataDir: dir }),
+        config,
+        consumerFromFn(async () => {}),
+        Date.now,
+        { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` },
+      );
+      await r.start(nopHost());
+      expect(await r.checkAll()).to.deep.equal(['baseline']);
+      expect(seen).to.deep.equal(['docs.example.invalid:80']);
+      expect(site.requests.at(-1)?.host).to.equal('docs.example.invalid');
+      await r.shutdown({ deadline: Date.now() + 5000 });
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((res) => proxy.close(() => res()));
+    }
+  });
+
+  it('shuts down promptly while a page is still loading', async () => {
+    const slow = createServer(() => {
+      /* never answers */
+    });
+    let connected = 0;
+    slow.on('connection', () => connected++);
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/docs`;
+      const a = receiver({ urls: [url], initial_delay: '0s', timeout: '60s' });
+      await a.r.start(nopHost());
+      const deadline = Date.now() + 10_000;
+      while (connected === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      // Without the abort, shutdown would wait out the 60s page timeout (past mocha's 20s limit).
+      await a.r.shutdown({ deadline: Date.now() + 5000 });
+      expect(
+        a.metrics.sum('driftwatch_docs_watch_checks_total', { result: 'error' }),
+        'aborted check',
+      ).to.equal(1);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((r) => slow.close(() => r()));
+    }
+  });
+
   it('rejects an interval shorter than a minute and a backoff longer than its maximum', () => {
     const cfg = { ...docsWatchFactory.createDefaultConfig(), interval: '10s', retry_backoff: '2d' };
     const problems = docsWatchFactory.validate!(cfg, { configDir: '.' }).map((p) => p.path[0]);
     expect(problems).to.have.members(['interval', 'retry_backoff']);
+  });
+});
+
+describe('docs_watch README', () => {
+  it('has an example that the real config loader accepts', () => {
+    const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml, 'README example').to.be.a('string');
+    const cfg = loadServiceConfig({
+      files: [],
+      inline: [['README.md', yaml!]],
+      env: {},
+      registry: builtinRegistry(),
+    });
+    const c = cfg.receivers.get('docs_watch')?.config as DocsWatchConfig;
+    expect(c.interval).to.equal('6h');
+    expect(c.user_agent).to.match(/^driftwatch/);
   });
 });
 
@@ -234,7 +317,18 @@ describe('docs_watch normalisation', () => {
     expect(t).to.equal('a&b Updated at');
   });
 
+  it('keeps dates that are content (API versions, deprecation dates) and drops dated stamps', () => {
+    const a = normalizePage('<p>Use api-version=2024-02-01. Deprecated on 2025-06-30.</p>', true);
+    const b = normalizePage('<p>Use api-version=2024-10-21. Deprecated on 2025-06-30.</p>', true);
+    expect(a).to.not.equal(b);
+    expect(normalizePage('Last updated: 2026-11-26. © 2026 CometAPI. Published Nov 3, 2025', false)).to.equal(
+      'Last updated: . © CometAPI. Published',
+    );
+  });
+
   it('normalises plain text and markdown without touching markup-like text', () => {
-    expect(normalizePage('# Title\n\n  usage <b> 2026-01-02\n', false)).to.equal('# Title usage <b>');
+    expect(normalizePage('# Title\n\n  usage <b> 2026-01-02 at 10:30\n', false)).to.equal(
+      '# Title usage <b> 2026-01-02 at',
+    );
   });
 });

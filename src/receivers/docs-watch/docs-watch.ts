@@ -38,6 +38,7 @@ export class DocsWatchReceiver implements Component {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private readonly abort = new AbortController();
   private readonly intervalMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
@@ -47,6 +48,7 @@ export class DocsWatchReceiver implements Component {
     private readonly config: DocsWatchConfig,
     private readonly next: Consumer,
     private readonly now: () => number = Date.now,
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.intervalMs = parseDurationMs(config.interval) ?? 6 * 3_600_000;
     this.backoffMs = parseDurationMs(config.retry_backoff) ?? 900_000;
@@ -71,7 +73,7 @@ export class DocsWatchReceiver implements Component {
     }
     const problem = this.store.load();
     if (problem) this.settings.logger.warn({ receiver: this.settings.id }, problem);
-    this.dispatcher = createDispatcher(parseDurationMs(this.config.timeout) ?? 30_000);
+    this.dispatcher = createDispatcher(parseDurationMs(this.config.timeout) ?? 30_000, this.env);
     this.settings.logger.info(
       { receiver: this.settings.id, pages: this.pages.length },
       'Documentation watch started.',
@@ -116,6 +118,7 @@ export class DocsWatchReceiver implements Component {
         { receiver: this.settings.id, err: String(err) },
         'Documentation check failed.',
       );
+      this.failed(page, this.now());
       return 'error' as const;
     });
     this.checks.add(1, { receiver: this.settings.id, result });
@@ -132,10 +135,12 @@ export class DocsWatchReceiver implements Component {
         maxBodyBytes: this.config.max_body_bytes,
         etag: prev?.etag,
         lastModified: prev?.lastModified,
+        signal: this.abort.signal,
       },
       this.dispatcher ?? createDispatcher(30_000),
     );
     const t = this.now();
+    if (this.stopped) return 'error';
     const host = safeHost(page.url);
     if (res.kind === 'not_modified' && prev) {
       this.succeeded(page, t);
@@ -263,6 +268,7 @@ export class DocsWatchReceiver implements Component {
   async shutdown(_opts: ShutdownOptions): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.abort.abort();
     await this.running;
     const d = this.dispatcher;
     this.dispatcher = undefined;

@@ -2,7 +2,7 @@
 // One polite, bounded GET of a documentation page: conditional validators, a User-Agent that
 // names the tool, a deadline for headers and body, a size cap, and a few redirects (no
 // credentials are ever sent here, so following them is safe).
-import { Agent, interceptors, request } from 'undici';
+import { Agent, EnvHttpProxyAgent, interceptors, request } from 'undici';
 import type { Dispatcher } from 'undici';
 
 export interface FetchOptions {
@@ -11,6 +11,8 @@ export interface FetchOptions {
   maxBodyBytes: number;
   etag?: string;
   lastModified?: string;
+  /** Aborted at shutdown so a slow page never holds the agent up. */
+  signal?: AbortSignal;
 }
 
 export type FetchResult =
@@ -19,12 +21,16 @@ export type FetchResult =
   | { kind: 'http_error'; status: number; retryAfterMs?: number }
   | { kind: 'failed'; reason: 'timeout' | 'connection' | 'too_large'; code: string };
 
-export function createDispatcher(timeoutMs: number): Dispatcher {
-  return new Agent({
-    connect: { timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-  }).compose(interceptors.redirect({ maxRedirections: 5 }));
+/** Honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY (either case) when set, like the other HTTP clients. */
+export function createDispatcher(timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Dispatcher {
+  const opts = { connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
+  const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
+  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
+  const base =
+    httpProxy || httpsProxy
+      ? new EnvHttpProxyAgent({ ...opts, httpProxy, httpsProxy, noProxy: env.NO_PROXY ?? env.no_proxy ?? '' })
+      : new Agent(opts);
+  return base.compose(interceptors.redirect({ maxRedirections: 5 }));
 }
 
 /** `Retry-After` in seconds or as an HTTP date, as milliseconds from now. */
@@ -51,7 +57,8 @@ export async function fetchPage(
   };
   if (opts.etag) headers['if-none-match'] = opts.etag;
   if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
-  const signal = AbortSignal.timeout(opts.timeoutMs);
+  const deadline = AbortSignal.timeout(opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
   try {
     const res = await request(url, { method: 'GET', headers, dispatcher, signal });
     if (res.statusCode === 304) {
@@ -86,8 +93,9 @@ export async function fetchPage(
     };
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { name?: string };
+    if (opts.signal?.aborted) return { kind: 'failed', reason: 'connection', code: 'aborted' };
     const timedOut =
-      signal.aborted ||
+      deadline.aborted ||
       e.name === 'TimeoutError' ||
       /Timeout/i.test(e.code ?? '') ||
       /Timeout/.test(e.name ?? '');

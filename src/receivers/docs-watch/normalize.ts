@@ -9,12 +9,21 @@ const COMMENTS = /<!--[\s\S]*?-->/g;
 const TAGS = /<\/?[a-zA-Z!][^>]*>/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
-// Timestamps in their common printed forms (ISO 8601, RFC 1123, "Nov 26, 2026", clock times).
+// Timestamps. A bare date can be content (`api-version=2024-02-01`, a deprecation date), so
+// only dates with a time of day, or dates that follow words like "updated" or "©", are dropped.
+const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.?';
+const DATE = `(?:\\d{4}-\\d{2}-\\d{2}|\\d{1,2}/\\d{1,2}/\\d{2,4}|${MONTH} \\d{1,2},? \\d{4}|\\d{1,2} ${MONTH} \\d{4}|\\d{4})`;
+// "Last updated: Nov 26, 2026", "Published 2026-11-26", "© 2026": the word stays, the date goes.
+const DATED = new RegExp(
+  `(\\b(?:updated|modified|edited|published|generated|built|rendered|as of|copyright)\\b|©)([^.\\n]{0,24}?)${DATE}\\b`,
+  'gi',
+);
 const TIMESTAMPS = [
-  /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g,
-  /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}(?: \d{2}:\d{2}(?::\d{2})?(?: GMT| UTC| [+-]\d{4})?)?/g,
-  /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}\b/g,
-  /\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4}\b/g,
+  // ISO 8601 date-times: 2026-11-26T16:00:00Z, 2026-11-26 16:00
+  /\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g,
+  // RFC 1123: Thu, 26 Nov 2026 16:00:00 GMT
+  /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{4} \d{2}:\d{2}(?::\d{2})?(?: GMT| UTC| [+-]\d{4})?/g,
+  // Clock times: 16:00, 4:00 PM, 16:00:00 UTC
   /\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?(?:\s?(?:UTC|GMT))?\b/gi,
 ];
 
@@ -34,6 +43,7 @@ export function normalizePage(text: string, html: boolean): string {
     t = t.replace(BLOCKS, ' ').replace(COMMENTS, ' ').replace(TAGS, ' ').replace(ENTITY, decodeEntity);
   }
   for (const re of TIMESTAMPS) t = t.replace(re, ' ');
+  t = t.replace(DATED, (_m, word: string, gap: string) => `${word}${gap} `);
   return t.replace(/\s+/g, ' ').trim();
 }
 
