@@ -15,8 +15,9 @@ if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
 fi
 apt_dir="$PWD/.cache/apt-unstable"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/debs"
-cat >"$apt_dir/sources.list" <<'SOURCES'
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian unstable main
+mirror=$(bash .ci/lib/debian-mirror.sh)
+cat >"$apt_dir/sources.list" <<SOURCES
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror unstable main
 SOURCES
 apt_opts=(
   -o "Dir::Etc::sourcelist=$apt_dir/sources.list"

@@ -17,9 +17,10 @@ if [ -x "$vm" ] && [ -x "$prom" ]; then
 fi
 apt_dir="$PWD/.cache/apt-unstable"
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/sources" "$dest" "$apt_dir/debs"
-cat >"$apt_dir/sources/unstable.sources" <<'SRC'
+mirror=$(bash .ci/lib/debian-mirror.sh)
+cat >"$apt_dir/sources/unstable.sources" <<SRC
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: unstable
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
