@@ -62,6 +62,19 @@ describe('demo and simulate commands (real processes)', function () {
         60_000,
         'a probe record',
       );
+      // Real signals: the prometheus exporter (9464, or a free port when that is taken) serves them.
+      const metricsUrl = /prometheus\s+(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(p.out())?.[1];
+      expect(metricsUrl, p.out()).to.be.a('string');
+      let scraped = '';
+      const until2 = Date.now() + 30_000;
+      while (!/^llm_request_total\{/m.test(scraped) && Date.now() < until2) {
+        scraped = await fetch(metricsUrl!).then(
+          (r) => r.text(),
+          () => '',
+        );
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(scraped).to.match(/^llm_request_total\{[^}]*provider="local"/m);
       p.child.kill('SIGINT');
       expect(await p.exit).to.equal(0);
       expect(p.err()).to.include('Driftwatch stopped.');

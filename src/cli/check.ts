@@ -67,6 +67,9 @@ export async function checkCommand(
   }
   const telemetry: TelemetryCheck[] = [];
   const skippedReceivers: string[] = [];
+  // Components unref their timers (retry backoff, probe sleeps) so a running agent can exit; with
+  // no server holding the loop, check would end silently mid-run. Hold it until the report is out.
+  const keepAlive = setInterval(() => undefined, 60_000);
   try {
     for (const n of graph.nodes.filter((x) => x.kind === 'exporter')) {
       const e = n.instance as ExporterComponent;
@@ -87,6 +90,7 @@ export async function checkCommand(
     }
   } finally {
     await graph.shutdownAll(host, Date.now() + 10_000);
+    clearInterval(keepAlive);
   }
   const rows = collected.map(judgeRecord);
   const rep: CheckReport = {

@@ -3,8 +3,20 @@
 // new components (validate, classify, redact, otlp_http, prometheus, status) can be added to the
 // demo in one place. `pipelines/demo.yaml` is the same pipeline as a standalone file.
 
+export interface DemoExportOptions {
+  /** host:port of the Prometheus pull endpoint (default 127.0.0.1:9464). */
+  prometheusEndpoint?: string;
+  /** Add the otlp_http exporter: only when OTEL_EXPORTER_OTLP_ENDPOINT is set, since nothing else
+   * in the demo listens for OTLP and a dead default endpoint would only log export failures. */
+  otlp?: boolean;
+}
+
 /** Probes of every kind against the simulator at `baseUrl`. */
-export function demoConfigYaml(baseUrl: string): string {
+export function demoConfigYaml(baseUrl: string, opts: DemoExportOptions = {}): string {
+  const prometheus = opts.prometheusEndpoint ?? '127.0.0.1:9464';
+  // otlp_http's endpoint defaults to OTEL_EXPORTER_OTLP_ENDPOINT, so the value never enters the YAML.
+  const otlp = opts.otlp ? '\n  otlp_http: {}' : '';
+  const exporters = ['debug', 'status', 'prometheus', ...(opts.otlp ? ['otlp_http'] : [])].join(', ');
   return `
 receivers:
   probe/simulator:
@@ -27,6 +39,8 @@ exporters:
   debug:
     verbosity: detailed
   status: {}
+  prometheus:
+    endpoint: ${prometheus}${otlp}
 extensions:
   health_check:
     endpoint: 127.0.0.1:13133
@@ -36,6 +50,6 @@ service:
     contract:
       receivers: [probe/simulator]
       processors: [validate, classify, redact]
-      exporters: [debug, status]
+      exporters: [${exporters}]
 `;
 }

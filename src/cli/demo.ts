@@ -3,6 +3,8 @@
 // scenario that drifts every few minutes, runs the embedded demo pipeline against it (probes of
 // every kind → debug exporter, health endpoint), says where to look, and stops the simulator
 // when the agent stops.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from '../pipeline/registry.js';
 import { ProviderSimulator } from '../simulator/server.js';
@@ -16,13 +18,31 @@ import { runAgent } from './run.js';
 /** The demo scenario shipped with the package (config/scenarios/demo.yaml). */
 export const DEMO_SCENARIO = fileURLToPath(new URL('../../config/scenarios/demo.yaml', import.meta.url));
 
+/** 127.0.0.1:9464 (Prometheus exporter's usual port) when free, else any free loopback port, so a
+ * second demo or a local Prometheus exporter does not stop `npm start`. */
+async function demoPrometheusEndpoint(): Promise<string> {
+  const tryListen = (port: number) =>
+    new Promise<number | undefined>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(undefined));
+      s.listen(port, '127.0.0.1', () => {
+        const got = (s.address() as AddressInfo).port;
+        s.close(() => resolve(got));
+      });
+    });
+  const port = (await tryListen(9464)) ?? (await tryListen(0)) ?? 9464;
+  return `127.0.0.1:${port}`;
+}
+
 export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registry): Promise<number> {
   const scenarioFile = (args.values.scenario as string | undefined) ?? DEMO_SCENARIO;
   let sim: ProviderSimulator;
   let baseUrl: string;
+  let prometheusEndpoint: string;
   try {
     sim = new ProviderSimulator(loadScenarioFile(scenarioFile));
     baseUrl = await sim.start();
+    prometheusEndpoint = await demoPrometheusEndpoint();
   } catch (err) {
     return reportError(io, err);
   }
@@ -36,7 +56,15 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
     args,
     io,
     registry,
-    inline: [['demo-config (embedded, src/cli/demo-config.ts)', demoConfigYaml(baseUrl)]],
+    inline: [
+      [
+        'demo-config (embedded, src/cli/demo-config.ts)',
+        demoConfigYaml(baseUrl, {
+          prometheusEndpoint,
+          otlp: Boolean(io.env.OTEL_EXPORTER_OTLP_ENDPOINT),
+        }),
+      ],
+    ],
     onStarted: ({ config, settings }) => {
       const health = config.extensions.get('health_check')?.config as { endpoint?: string } | undefined;
       io.out(
@@ -50,6 +78,10 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
           `  output      one debug line per probe record below; agent logs (JSON) go to stderr`,
           health?.endpoint
             ? `  health      http://${health.endpoint}/  (self-metrics at http://${health.endpoint}/metrics)`
+            : '',
+          `  prometheus  http://${prometheusEndpoint}/metrics  (contract and GenAI metrics)`,
+          io.env.OTEL_EXPORTER_OTLP_ENDPOINT
+            ? `  otlp        ${io.env.OTEL_EXPORTER_OTLP_ENDPOINT}  (OTEL_EXPORTER_OTLP_ENDPOINT)`
             : '',
           `  data dir    ${settings.dataDir}`,
           '  real API    driftwatch run --config pipelines/cometapi.yaml  (needs COMETAPI_API_KEY)',

@@ -5,7 +5,13 @@
 // token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type {
+  Component,
+  CreateSettings,
+  Host,
+  RunOnceCapable,
+  ShutdownOptions,
+} from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
 import { newContext } from '../../component/consumer.js';
 import { newCallRecord } from '../../model/call-record.js';
@@ -58,7 +64,7 @@ class Semaphore {
 export const GLOBAL_PROBE_CONCURRENCY = 16;
 const globalSlots = new Semaphore(GLOBAL_PROBE_CONCURRENCY);
 
-export class ProbeReceiver implements Component {
+export class ProbeReceiver implements Component, RunOnceCapable {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<string>();
   private readonly inflight = new Set<Promise<void>>();
@@ -90,10 +96,7 @@ export class ProbeReceiver implements Component {
   async start(host: Host): Promise<void> {
     if (this.stopped) return;
     this.host = host;
-    let url: URL;
-    try {
-      url = targetUrl(this.cfg);
-    } catch {
+    if (!this.prepare()) {
       // The loader's validate() refuses this; a receiver created without it just reports and idles.
       this.settings.telemetry.error('config_failed', 'receiving');
       host.reportStatus(this.settings.id, {
@@ -101,6 +104,39 @@ export class ProbeReceiver implements Component {
         error: 'base_url is missing or invalid',
       });
       return;
+    }
+    for (const p of this.cfg.probes) this.schedule(p);
+    host.reportStatus(this.settings.id, { state: 'ok' });
+  }
+
+  /**
+   * `driftwatch check`: runs every probe (every prompt size) `repeat` times through the same path
+   * as the scheduled ticks (budget, concurrency caps, emit) and resolves once every record was
+   * acknowledged downstream. Works without start(): no timers are set.
+   */
+  async runOnce(opts: { repeat: number; signal?: AbortSignal }): Promise<void> {
+    if (this.stopped) return;
+    if (!this.ctx && !this.prepare()) throw new Error('probe receiver: base_url is missing or invalid');
+    const cut = () => this.abort.abort();
+    if (opts.signal?.aborted) return;
+    opts.signal?.addEventListener('abort', cut, { once: true });
+    try {
+      for (let i = 0; i < opts.repeat && !this.stopped && !this.abort.signal.aborted; i++) {
+        await Promise.all(this.cfg.probes.map((p) => this.runAll(p)));
+      }
+    } finally {
+      opts.signal?.removeEventListener('abort', cut);
+    }
+  }
+
+  /** Builds the target context once; false when base_url is unusable. */
+  private prepare(): boolean {
+    if (this.ctx) return true;
+    let url: URL;
+    try {
+      url = targetUrl(this.cfg);
+    } catch {
+      return false;
     }
     const ca = this.cfg.tls.ca_file ? readFileSync(this.cfg.tls.ca_file, 'utf8') : undefined;
     const target: TargetInfo = {
@@ -129,8 +165,7 @@ export class ProbeReceiver implements Component {
       signal: this.abort.signal,
       sleep: (ms) => this.sleep(ms),
     };
-    for (const p of this.cfg.probes) this.schedule(p);
-    host.reportStatus(this.settings.id, { state: 'ok' });
+    return true;
   }
 
   private schedule(p: ProbeSpec): void {
