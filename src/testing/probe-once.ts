@@ -4,6 +4,7 @@ import type { CallRecord } from '../model/call-record.js';
 import type { ProbeReceiverConfig } from '../receivers/probe/config.js';
 import { probeReceiverFactory } from '../receivers/probe/index.js';
 import { ProbeReceiver } from '../receivers/probe/probe-receiver.js';
+import { observeReceiverOutput } from '../pipeline/observed.js';
 import { validateAgainst } from '../config/component-schema.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { nopHost, testSettings } from './nop-host.js';
@@ -40,12 +41,16 @@ export async function probeOnce(
   const r = new ProbeReceiver(
     settings,
     cfg,
-    {
-      mutatesData: false,
-      consume: async (b) => {
-        records.push(...b);
+    // wrapped like the pipeline graph wraps every receiver, so the standard counters move
+    observeReceiverOutput(
+      {
+        mutatesData: false,
+        consume: async (b) => {
+          records.push(...b);
+        },
       },
-    },
+      settings.telemetry,
+    ),
     opts.env ?? {},
   );
   await r.start(nopHost(metrics));

@@ -449,14 +449,13 @@ export class AccessLogReceiver implements Component {
   private send(b: Batch): void {
     b.attempts++;
     this.next.consume(b.records, { receivedAt: Date.now(), signal: this.abort.signal }).then(
+      // accepted/refused are counted by the pipeline's observeReceiverOutput wrapper
       () => {
-        this.settings.telemetry.accepted(b.records.length);
         b.acked = true;
         this.commitAcked();
         if (this.running) this.wake();
       },
       (err: unknown) => {
-        this.settings.telemetry.refused(b.records.length);
         this.errors.error(
           'refused',
           { err: (err as Error)?.message, records: b.records.length, attempt: b.attempts },

@@ -2,6 +2,7 @@
 // Shared by this folder's tests: a receiver on a temp dir with an in-memory acknowledging sink.
 import { consumerFromFn } from '../../component/consumer.js';
 import type { CallRecord } from '../../model/call-record.js';
+import { observeReceiverOutput } from '../../pipeline/observed.js';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { SelfMetrics } from '../../telemetry/self-metrics.js';
 import { AccessLogReceiver } from './access-log-receiver.js';
@@ -30,11 +31,9 @@ export async function startReceiver(
     if (sink.fail) throw new Error('sink refuses');
     for (const r of batch) records.push(r);
   });
-  const receiver = new AccessLogReceiver(
-    testSettings('receiver', 'access_log/test', { dataDir, metrics }),
-    config,
-    next,
-  );
+  const settings = testSettings('receiver', 'access_log/test', { dataDir, metrics });
+  // wrapped like the pipeline graph wraps every receiver (it counts accepted/refused)
+  const receiver = new AccessLogReceiver(settings, config, observeReceiverOutput(next, settings.telemetry));
   await receiver.start(nopHost(metrics));
   return {
     receiver,

@@ -262,10 +262,9 @@ export class ProbeReceiver implements Component, RunOnceCapable {
 
   private async emit(batch: CallRecord[]): Promise<void> {
     try {
+      // accepted/refused are counted by the pipeline's observeReceiverOutput wrapper
       await this.next.consume(batch, newContext(this.abort.signal));
-      this.settings.telemetry.accepted(batch.length);
     } catch (err) {
-      this.settings.telemetry.refused(batch.length);
       this.settings.telemetry.error('request_failed', 'receiving');
       this.settings.logger.warn({ err: String(err) }, 'Pipeline refused a probe record.');
     }

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+/* global process, console, setTimeout, fetch */
+// `npm run soak -- --minutes N`: the demo pipeline (simulator + probes every few seconds) plus an
+// access log growing at 5,000 lines/s, run with the agent IN THIS PROCESS (from ../dist) so the
+// event-loop delay measured is the agent's. The load (simulator, OTLP sink, log writer) runs in a
+// child process. Prints one row per minute: RSS, heap, event-loop delay p99, lines behind
+// (written − accepted by access_log), export queue size. Output: a Markdown table.
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { main } from '../dist/cli/main.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argMinutes = process.argv.indexOf('--minutes');
+const MINUTES = Number(argMinutes >= 0 ? process.argv[argMinutes + 1] : (process.env.SOAK_MINUTES ?? 5));
+const ROW_MS = Number(process.env.SOAK_ROW_SECONDS ?? 60) * 1000;
+const cacheDir = join(root, '.cache', 'soak');
+mkdirSync(cacheDir, { recursive: true });
+const dir = mkdtempSync(join(tmpdir(), 'dw-soak-'));
+const logDir = join(dir, 'logs');
+mkdirSync(logDir);
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+
+const load = fork(join(root, 'scripts', '_soak-load.mjs'), [logDir, cacheDir], { stdio: 'inherit' });
+let tally = { written: 0, otlpRequests: 0, otlpBytes: 0 };
+const ready = new Promise((resolve) =>
+  load.on('message', (m) => {
+    if (m.type === 'ready') resolve(m);
+    if (m.type === 'tally' || m.type === 'stopped') tally = { ...tally, ...m };
+  }),
+);
+const { baseUrl, otlpUrl } = await ready;
+const healthPort = await freePort();
+const config = join(dir, 'soak.yaml');
+writeFileSync(
+  config,
+  `
+receivers:
+  probe/simulator:
+    base_url: ${baseUrl}
+    model: gpt-4o-mini
+    environment: soak
+    budget: { daily_tokens: 0, daily_requests: 0 }
+    probes:
+      - { name: chat, kind: chat, interval: 3s, prompt_sizes: [small, large] }
+      - { name: stream, kind: chat_stream, interval: 3s }
+      - { name: usage, kind: usage, interval: 5s }
+      - { name: invalid, kind: invalid_request, interval: 10s }
+      - { name: deadline, kind: timeout_boundary, interval: 10s, timeout: 300ms }
+  access_log/gateway:
+    include: [${logDir}/access.log*]
+    start_at: beginning
+    format: nginx
+    log_format: combined_timings_soak
+processors:
+  validate:
+    contract: ${root}/config/contracts/openai-chat-completions.yaml
+  classify: {}
+  redact: {}
+exporters:
+  status: {}
+  prometheus: { endpoint: 127.0.0.1:0 }
+  otlp_http:
+    endpoint: ${otlpUrl}
+extensions:
+  health_check:
+    endpoint: 127.0.0.1:${healthPort}
+service:
+  extensions: [health_check]
+  pipelines:
+    contract:
+      receivers: [probe/simulator, access_log/gateway]
+      processors: [validate, classify, redact]
+      exporters: [status, prometheus, otlp_http]
+`.replace('combined_timings_soak', JSON.stringify((await import('../bench/_gen-access-log.mjs')).TEXT_FORMAT)),
+);
+
+process.env.DRIFTWATCH_LOG_LEVEL ??= 'warn';
+const agentDone = main(['run', '--config', config, '--data-dir', join(dir, 'data')]);
+const metricsUrl = `http://127.0.0.1:${healthPort}/metrics`;
+async function scrape() {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const text = await (await fetch(metricsUrl)).text();
+      const sum = (re) => [...text.matchAll(re)].reduce((a, m) => a + Number(m[1]), 0);
+      return {
+        accepted: sum(/^driftwatch_receiver_accepted_records_total\{[^}]*access_log[^}]*\} (\S+)$/gm),
+        refused: sum(/^driftwatch_receiver_refused_records_total\{[^}]*access_log[^}]*\} (\S+)$/gm),
+        probes: sum(/^driftwatch_receiver_accepted_records_total\{[^}]*probe[^}]*\} (\S+)$/gm),
+        queue: sum(/^driftwatch_exporter_queue_size\{[^}]*\} (\S+)$/gm),
+      };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error('the agent never answered /metrics');
+}
+await scrape();
+
+const eld = monitorEventLoopDelay({ resolution: 10 });
+eld.enable();
+const rows = [];
+const mb = (b) => (b / 1048576).toFixed(1);
+async function row(minute) {
+  const m = await scrape();
+  const mem = process.memoryUsage();
+  const r = {
+    minute,
+    rss: mem.rss,
+    heap: mem.heapUsed,
+    p99: eld.percentile(99) / 1e6,
+    max: eld.max / 1e6,
+    written: tally.written,
+    behind: tally.written - m.accepted,
+    refused: m.refused,
+    probes: m.probes,
+    queue: m.queue,
+  };
+  eld.reset();
+  rows.push(r);
+  console.log(
+    `| ${String(minute).padStart(4)} | ${mb(r.rss).padStart(7)} | ${mb(r.heap).padStart(7)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${String(r.written).padStart(10)} | ${String(r.behind).padStart(7)} | ${String(r.probes).padStart(6)} | ${String(r.queue).padStart(5)} |`,
+  );
+}
+
+console.log(`soak: ${MINUTES} min, ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}, started ${new Date().toISOString()}`);
+console.log('| min | RSS MiB | heap MiB | ELD p99 ms | ELD max ms | lines written | behind | probe records | queue |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+load.send('start');
+const t0 = Date.now();
+for (let minute = 1; minute * ROW_MS <= MINUTES * 60_000; minute++) {
+  await new Promise((r) => setTimeout(r, t0 + minute * ROW_MS - Date.now()));
+  await row(minute);
+}
+// stop the writer; the agent must catch up: zero lines behind is the goal
+load.send('stop-writing');
+await new Promise((r) => setTimeout(r, 500));
+const catchUpStart = Date.now();
+let final;
+while (Date.now() - catchUpStart < 60_000) {
+  final = await scrape();
+  if (final.accepted >= tally.written) break;
+  await new Promise((r) => setTimeout(r, 250));
+}
+const behindEnd = tally.written - final.accepted;
+console.log(
+  `end: ${tally.written} lines written, ${final.accepted} accepted, ${behindEnd} behind after ${((Date.now() - catchUpStart) / 1000).toFixed(1)} s of catch-up; ${final.refused} refused; OTLP requests received ${tally.otlpRequests} (${mb(tally.otlpBytes)} MiB)`,
+);
+const warm = rows.find((r) => r.minute === Math.min(5, Math.max(1, Math.floor(rows.length / 3)))) ?? rows[0];
+const last = rows[rows.length - 1];
+if (warm && last) {
+  const growth = ((last.rss - warm.rss) / warm.rss) * 100;
+  const worstP99 = Math.max(...rows.map((r) => r.p99));
+  console.log(
+    `goals: RSS growth after warm-up (minute ${warm.minute} → ${last.minute}) ${growth.toFixed(1)} % (< 5 %: ${growth < 5 ? 'met' : 'NOT met'}); ` +
+      `worst per-minute event-loop p99 ${worstP99.toFixed(1)} ms (< 50 ms: ${worstP99 < 50 ? 'met' : 'NOT met'}); ` +
+      `lines behind at the end ${behindEnd} (0: ${behindEnd <= 0 ? 'met' : 'NOT met'})`,
+  );
+}
+process.kill(process.pid, 'SIGTERM');
+const code = await agentDone;
+load.send('exit');
+rmSync(dir, { recursive: true, force: true });
+process.exitCode = code;
