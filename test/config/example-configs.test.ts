@@ -37,7 +37,7 @@ describe('shipped example configurations validate', function () {
 
   for (const rel of examples) {
     it(`driftwatch validate --config ${rel}`, async () => {
-      const env = { ...process.env, COMETAPI_API_KEY: 'x', DRIFTWATCH_LOG_LEVEL: 'warn' };
+      const env: NodeJS.ProcessEnv = { ...process.env, COMETAPI_API_KEY: 'x', DRIFTWATCH_LOG_LEVEL: 'warn' };
       delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
       const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'validate', '--config', rel], {
         cwd: ROOT,
@@ -65,7 +65,7 @@ describe('shipped example configurations validate', function () {
   });
 
   it('validate fails without COMETAPI_API_KEY (the check is real)', async () => {
-    const env = { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn' };
     delete env.COMETAPI_API_KEY;
     const res = await run(
       process.execPath,
