@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Test doubles are real modules (Collector consumertest / componenttest).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CreateSettings, Kind } from '../component/component.js';
 import { loadProcessSettings } from '../config/process-settings.js';
 import { ServiceHost } from '../service/host.js';
@@ -19,7 +22,9 @@ export function testSettings(
   opts: { dataDir?: string; metrics?: SelfMetrics; pipeline?: string; sensitive?: string[] } = {},
 ): CreateSettings {
   const metrics = opts.metrics ?? new SelfMetrics();
-  const process = loadProcessSettings({ dataDir: opts.dataDir ?? '/nonexistent-driftwatch-test' }, {});
+  // A fresh folder per component: state (probe budgets, known shapes) never leaks between tests.
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'dw-test-data-'));
+  const process = loadProcessSettings({ dataDir }, {});
   return {
     id,
     kind,
@@ -27,7 +32,7 @@ export function testSettings(
     logger: silentLogger(),
     telemetry: createComponentTelemetry(metrics, kind, id, opts.pipeline),
     process,
-    dataDir: opts.dataDir ?? '/nonexistent-driftwatch-test',
+    dataDir,
     sensitive: opts.sensitive ?? [],
   };
 }
