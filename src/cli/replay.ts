@@ -4,14 +4,12 @@
 // of a --config file (--receiver picks one when there are several).
 import { accessSync, constants } from 'node:fs';
 import { ConfigError } from '../component/errors.js';
-import { loadServiceConfig } from '../config/load.js';
 import type { Registry } from '../pipeline/registry.js';
 import type { AccessLogConfig } from '../receivers/access-log/config.js';
 import { accessLogSchema } from '../receivers/access-log/config.js';
-import { accessLogReceiverFactory } from '../receivers/access-log/index.js';
 import { replayFiles } from '../receivers/access-log/replay-files.js';
 import { formatSummary } from '../receivers/access-log/summary.js';
-import { validateAgainst } from '../config/component-schema.js';
+import { defaultsFromSchema, validateAgainst } from '../config/component-schema.js';
 import { parseCommon } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, EXIT_OK } from './report-error.js';
@@ -25,7 +23,12 @@ export const REPLAY_OPTIONS = {
   receiver: { type: 'string' },
 } as const;
 
-export async function replayCommand(argv: string[], io: CliIO, registry: Registry): Promise<number> {
+/** `registry` is a loader: only a --config run needs every component (and their imports). */
+export async function replayCommand(
+  argv: string[],
+  io: CliIO,
+  registry: () => Promise<Registry>,
+): Promise<number> {
   const args = parseCommon(argv, REPLAY_OPTIONS);
   const v = args.values;
   if (args.positionals.length === 0) {
@@ -43,7 +46,13 @@ export async function replayCommand(argv: string[], io: CliIO, registry: Registr
   if (unreadable.length > 0) throw new ConfigError(unreadable);
   let config: AccessLogConfig;
   if (args.config.length > 0) {
-    const cfg = loadServiceConfig({ files: args.config, sets: args.set, env: io.env, registry });
+    const { loadServiceConfig } = await import('../config/load.js');
+    const cfg = loadServiceConfig({
+      files: args.config,
+      sets: args.set,
+      env: io.env,
+      registry: await registry(),
+    });
     const candidates = [...cfg.receivers.values()].filter((c) => c.type === 'access_log');
     const pick = v.receiver ? candidates.find((c) => c.id === v.receiver) : candidates[0];
     if (!pick)
@@ -53,7 +62,7 @@ export async function replayCommand(argv: string[], io: CliIO, registry: Registr
           : 'replay: the configuration has no access_log receiver',
       ]);
     config = { ...(pick.config as AccessLogConfig) };
-  } else config = accessLogReceiverFactory.createDefaultConfig();
+  } else config = defaultsFromSchema<AccessLogConfig>(accessLogSchema);
   if (v.format !== undefined) config.format = v.format as AccessLogConfig['format'];
   if (v['log-format'] !== undefined) config.log_format = String(v['log-format']);
   if (v.escape !== undefined) config.escape = v.escape as AccessLogConfig['escape'];
