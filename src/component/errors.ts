@@ -70,7 +70,3 @@ export class ConfigError extends DriftwatchError {
     this.problems = problems;
   }
 }
-
-export function isPermanent(err: unknown): boolean {
-  return err instanceof DriftwatchError && err.retry === 'permanent';
-}

@@ -3,7 +3,7 @@
 // kept with its path, validators compiled once per factory.
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { AnyFactory, JsonSchema } from '../component/factory.js';
+import type { JsonSchema } from '../component/factory.js';
 import { didYouMean } from '../util/suggest.js';
 
 const ajv = new Ajv({
@@ -111,8 +111,4 @@ function dedupe(ps: SchemaProblem[]): SchemaProblem[] {
     seen.add(k);
     return true;
   });
-}
-
-export function factoryDefaults(f: AnyFactory): unknown {
-  return f.createDefaultConfig();
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Test helper: run the probe receiver once against a real endpoint and return its records.
+import { consumerFromFn } from '../component/consumer.js';
 import type { CallRecord } from '../model/call-record.js';
 import type { ProbeReceiverConfig } from '../receivers/probe/config.js';
 import { probeReceiverFactory } from '../receivers/probe/index.js';
@@ -43,12 +44,7 @@ export async function probeOnce(
     cfg,
     // wrapped like the pipeline graph wraps every receiver, so the standard counters move
     observeReceiverOutput(
-      {
-        mutatesData: false,
-        consume: async (b) => {
-          records.push(...b);
-        },
-      },
+      consumerFromFn(async (b) => void records.push(...b)),
       settings.telemetry,
     ),
     opts.env ?? {},
