@@ -71,9 +71,13 @@ describe('classify processor', () => {
       rec((r) => {
         r.response.status = 502;
         r.upstream = { statuses: [502], attempts: 1, retried: false };
+        r.extra = { upstreamConnectFailed: true }; // what the access-log receiver sets for `-`
       }, 'access_log'),
     );
-    expect([noConnect.errorClass, noConnect.subReason]).to.deep.equal(['network', 'upstream_connect']);
+    expect([noConnect.errorClass, noConnect.subReason]).to.deep.equal([
+      'network',
+      'upstream_connect_failure',
+    ]);
     const connected = classify(
       rec((r) => {
         r.response.status = 502;

@@ -37,11 +37,23 @@ function matches(w: RuleWhen, r: CallRecord, env: Envelope): boolean {
   if (w.anomaly && !(r.response.stream?.anomalies ?? []).some((a) => w.anomaly!.includes(a))) return false;
   if (w.verdict && r.findings.verdict !== w.verdict) return false;
   if (w.upstreamNoConnect !== undefined) {
-    const u = r.upstream;
-    const noConnect = u !== undefined && u.connectMs === undefined;
+    // Only the gateway's own word counts (nginx writes `-` as connect time): a log format without
+    // the connect time says nothing about connecting.
+    const noConnect = r.extra?.upstreamConnectFailed === true;
     if (noConnect !== w.upstreamNoConnect) return false;
   }
+  if (w.responseFlags) {
+    const flags = r.extra?.responseFlags;
+    if (typeof flags !== 'string' || !flags.split(',').some((x) => w.responseFlags!.includes(x)))
+      return false;
+  }
   return true;
+}
+
+/** First default rule matching a record that has no response body (access-log lines). */
+export function firstDefaultRule(r: CallRecord): Rule | undefined {
+  const env: Envelope = { known: false };
+  return DEFAULT_RULES.find((x) => matches(x.when, r, env));
 }
 
 export interface DecideOptions {
@@ -67,7 +79,8 @@ export function classify(
     r.transportError === undefined &&
     f.verdict !== 'violation' &&
     (res.parse === undefined || res.parse === 'json' || res.parse === 'sse' || res.parse === 'not_read') &&
-    (res.stream === undefined || (res.stream.anomalies ?? []).length === 0)
+    (res.stream === undefined || (res.stream.anomalies ?? []).length === 0) &&
+    (r.extra?.responseFlags === undefined || r.extra.responseFlags === '-')
   ) {
     if (r.upstream?.retried)
       addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });

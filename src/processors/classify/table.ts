@@ -96,8 +96,10 @@ export interface RuleWhen {
   /** Any of these stream anomalies. */
   anomaly?: readonly string[];
   verdict?: 'violation';
-  /** Gateway view: an upstream was involved but no connection to it was made. */
+  /** Gateway view: the gateway logged that it never connected to the upstream. */
   upstreamNoConnect?: boolean;
+  /** Envoy `%RESPONSE_FLAGS%` (access logs): any of these flags. */
+  responseFlags?: readonly string[];
 }
 
 export interface Rule {
@@ -120,6 +122,19 @@ const TLS = [
 ];
 
 export const DEFAULT_RULES: readonly Rule[] = [
+  // gateway response flags (Envoy access logs) decide on their own, whatever the status
+  { when: { responseFlags: ['DC'] }, class: 'client_abort', subReason: 'downstream_closed' },
+  { when: { responseFlags: ['UF'] }, class: 'network', subReason: 'upstream_connect_failure' },
+  { when: { responseFlags: ['UH'] }, class: 'upstream', subReason: 'no_healthy_upstream' },
+  { when: { responseFlags: ['UT'] }, class: 'timeout', subReason: 'upstream_timeout' },
+  { when: { responseFlags: ['UC'] }, class: 'upstream', subReason: 'upstream_connection_termination' },
+  { when: { responseFlags: ['UR'] }, class: 'upstream', subReason: 'upstream_remote_reset' },
+  { when: { responseFlags: ['UO'] }, class: 'upstream', subReason: 'upstream_overflow' },
+  { when: { responseFlags: ['URX'] }, class: 'upstream', subReason: 'retry_limit_exceeded' },
+  { when: { responseFlags: ['RL'] }, class: 'rate_limit', subReason: 'local_rate_limit' },
+  { when: { responseFlags: ['UAEX'] }, class: 'auth', subReason: 'ext_authz_denied' },
+  { when: { responseFlags: ['NR'] }, class: 'bad_request', subReason: 'no_route' },
+  { when: { responseFlags: ['SI'] }, class: 'timeout', subReason: 'stream_idle_timeout' },
   // transport errors (no HTTP status)
   {
     when: { transport: ['timeout', 'ETIMEDOUT', 'UND_ERR_*TIMEOUT'] },
@@ -140,6 +155,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { transport: ['*'] }, class: 'network', subReason: 'other' },
   // statuses and envelopes
   { when: { status: [499] }, class: 'client_abort', subReason: 'client_closed' },
+  { when: { status: [0] }, class: 'client_abort', subReason: 'no_response' },
   { when: { status: [401] }, class: 'auth', subReason: 'unauthorized' },
   { when: { status: [403] }, class: 'auth', subReason: 'forbidden' },
   {
@@ -169,7 +185,11 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { status: [429] }, class: 'rate_limit', subReason: 'rate_limit' },
   { when: { status: [408] }, class: 'timeout', subReason: 'request_timeout' },
   { when: { status: [504, 524] }, class: 'timeout', subReason: 'gateway_timeout' },
-  { when: { status: [502], upstreamNoConnect: true }, class: 'network', subReason: 'upstream_connect' },
+  {
+    when: { status: [502], upstreamNoConnect: true },
+    class: 'network',
+    subReason: 'upstream_connect_failure',
+  },
   {
     when: { status: [500], code: ['invalid_request'] },
     class: 'bad_request',
