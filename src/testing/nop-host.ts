@@ -8,6 +8,7 @@ import { loadProcessSettings } from '../config/process-settings.js';
 import { ServiceHost } from '../service/host.js';
 import { createComponentTelemetry } from '../telemetry/component-telemetry.js';
 import { silentLogger } from '../telemetry/logger.js';
+import type { Logger } from '../telemetry/logger.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 
 export function nopHost(metrics = new SelfMetrics()): ServiceHost {
@@ -19,7 +20,13 @@ export function nopHost(metrics = new SelfMetrics()): ServiceHost {
 export function testSettings(
   kind: Kind,
   id: string,
-  opts: { dataDir?: string; metrics?: SelfMetrics; pipeline?: string; sensitive?: string[] } = {},
+  opts: {
+    dataDir?: string;
+    metrics?: SelfMetrics;
+    pipeline?: string;
+    sensitive?: string[];
+    logger?: Logger;
+  } = {},
 ): CreateSettings {
   const metrics = opts.metrics ?? new SelfMetrics();
   // A fresh folder per component: state (probe budgets, known shapes) never leaks between tests.
@@ -29,7 +36,7 @@ export function testSettings(
     id,
     kind,
     pipeline: opts.pipeline,
-    logger: silentLogger(),
+    logger: opts.logger ?? silentLogger(),
     telemetry: createComponentTelemetry(metrics, kind, id, opts.pipeline),
     process,
     dataDir,

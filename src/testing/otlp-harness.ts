@@ -7,6 +7,7 @@ import { otlpHttpExporterFactory } from '../exporters/otlp-http/index.js';
 import type { OtlpHttpExporter } from '../exporters/otlp-http/otlp-http-exporter.js';
 import { observeExporter } from '../pipeline/observed.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
+import type { Logger } from '../telemetry/logger.js';
 import { testSettings } from './nop-host.js';
 
 export function fastConfig(endpoint: string, over: Partial<OtlpHttpConfig> = {}): OtlpHttpConfig {
@@ -26,7 +27,10 @@ export function fastConfig(endpoint: string, over: Partial<OtlpHttpConfig> = {})
   };
 }
 
-export function makeExporter(cfg: OtlpHttpConfig, opts: { dataDir?: string; sensitive?: string[] } = {}) {
+export function makeExporter(
+  cfg: OtlpHttpConfig,
+  opts: { dataDir?: string; sensitive?: string[]; logger?: Logger } = {},
+) {
   const metrics = new SelfMetrics();
   const settings = testSettings('exporter', 'otlp_http/test', { metrics, ...opts });
   const exporter = otlpHttpExporterFactory.create(settings, cfg) as OtlpHttpExporter;

@@ -56,6 +56,23 @@ export function decodeEntry(
   return { signal, json: buf.readUInt8(5) === 1, items: buf.readUInt32BE(8), payload };
 }
 
+/** An I/O failure of the queue, naming the file and the errno code (ENOSPC, EROFS, EACCES…). */
+export class QueueIoError extends Error {
+  constructor(
+    readonly op: 'open' | 'write' | 'delete',
+    readonly path: string,
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(`persistent queue: cannot ${op} ${path}: ${code}`, { cause });
+    this.name = 'QueueIoError';
+  }
+}
+
+function ioError(op: QueueIoError['op'], path: string, err: unknown): QueueIoError {
+  return new QueueIoError(op, path, (err as NodeJS.ErrnoException)?.code ?? 'EIO', err);
+}
+
 export class FileQueue {
   private readonly ready: FileEntry[] = [];
   private bytes = 0;
@@ -75,6 +92,15 @@ export class FileQueue {
 
   /** Loads what a previous run left; returns how many entries were corrupt (moved to corrupt/). */
   open(): { recovered: number; corrupt: number; corruptItems: number } {
+    try {
+      return this.load();
+    } catch (err) {
+      // A data directory that is read-only, full or not ours at start: a clear startup error.
+      throw err instanceof QueueIoError ? err : ioError('open', this.dir, err);
+    }
+  }
+
+  private load(): { recovered: number; corrupt: number; corruptItems: number } {
     mkdirSync(this.dir, { recursive: true });
     let corrupt = 0;
     let recovered = 0;
@@ -104,19 +130,31 @@ export class FileQueue {
   }
 
   /** Persists one request; false when it would exceed the byte bound (the caller drops it). */
+  /** Throws QueueIoError when the disk refuses (full, read-only): nothing is queued then. */
   put(signal: Signal, json: boolean, items: number, payload: Uint8Array): boolean {
     const buf = encodeEntry(signal, json, items, payload);
     if (this.bytes + buf.length > this.maxBytes) return false;
     const name = `${String(++this.seq).padStart(16, '0')}.otlp`;
     const tmp = join(this.dir, `tmp-${name}`);
-    const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, buf);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      const fd = openSync(tmp, 'w');
+      try {
+        // writeSync may write less than asked (a full disk): loop until all or an error
+        for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, join(this.dir, name));
+    } catch (err) {
+      // A half-written temp file would hold the space a full disk needs back.
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // read-only: nothing was created
+      }
+      throw ioError('write', tmp, err);
     }
-    renameSync(tmp, join(this.dir, name));
     this.ready.push({ name, signal, json, items, bytes: buf.length });
     this.bytes += buf.length;
     return true;
@@ -135,10 +173,19 @@ export class FileQueue {
     }
   }
 
-  /** The entry was delivered or refused for good: delete it. */
+  /**
+   * The entry was delivered or refused for good: delete it. When the file cannot be deleted
+   * (read-only disk) it is forgotten in memory but stays on disk, so the next run sends it
+   * again (at-least-once); the error is thrown for the caller to log and count.
+   */
   done(e: FileEntry): void {
-    rmSync(join(this.dir, e.name), { force: true });
     this.bytes -= e.bytes;
+    const path = join(this.dir, e.name);
+    try {
+      rmSync(path, { force: true });
+    } catch (err) {
+      throw ioError('delete', path, err);
+    }
   }
 
   /** The entry could not be sent now (shutdown): keep it for the next run or the next turn. */

@@ -27,7 +27,7 @@ import { ExportGuard } from '../../util/export-guard.js';
 import type { OtlpHttpConfig } from './config.js';
 import { resolveTransport } from './endpoint.js';
 import type { Signal, Transport } from './endpoint.js';
-import { FileQueue } from './file-queue.js';
+import { FileQueue, QueueIoError } from './file-queue.js';
 import type { FileEntry } from './file-queue.js';
 import { HttpSender } from './http-sender.js';
 import type { Outcome } from './http-sender.js';
@@ -137,7 +137,12 @@ export class OtlpHttpExporter implements ExporterComponent {
       if (recovered > 0)
         this.settings.logger.info({ recovered }, 'persistent queue: resending entries from the previous run');
       for (let i = 0; i < this.config.sending_queue.num_consumers; i++)
-        this.fileWorkers.push(this.fileWorker());
+        this.fileWorkers.push(
+          // last guard: a worker that dies must not take the process down with an unhandled rejection
+          this.fileWorker().catch((err: unknown) =>
+            this.settings.logger.error({ err: String(err) }, 'persistent queue worker stopped'),
+          ),
+        );
     }
     if (this.config.metrics.enabled) {
       const every = parseDurationMs(this.config.metrics.export_interval) ?? 10_000;
@@ -180,7 +185,17 @@ export class OtlpHttpExporter implements ExporterComponent {
   private enqueue(r: Request): Promise<void> {
     if (!this.guarded(r)) return Promise.resolve();
     if (this.fileQueue) {
-      if (!this.fileQueue.put(r.signal, this.transport.protocol === 'http/json', r.items, r.payload)) {
+      let queued: boolean;
+      try {
+        queued = this.fileQueue.put(r.signal, this.transport.protocol === 'http/json', r.items, r.payload);
+      } catch (err) {
+        // Full or read-only disk: refuse upstream (a receiver with checkpoints keeps the data and
+        // retries), log it rate-limited with the path and errno, count it.
+        this.queueIoError(err);
+        this.settings.telemetry.enqueueFailed(r.items);
+        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      }
+      if (!queued) {
         this.settings.telemetry.dropped(r.items, 'queue_full', false);
         this.settings.telemetry.enqueueFailed(r.items);
         return Promise.reject(new QueueFullError(this.settings.id));
@@ -262,15 +277,34 @@ export class OtlpHttpExporter implements ExporterComponent {
       }
       const payload = q.read(e);
       if (!payload) {
-        q.done(e);
+        try {
+          q.done(e);
+        } catch (err) {
+          this.queueIoError(err);
+        }
         this.settings.telemetry.dropped(e.items, 'queue_corrupt', false);
         continue;
       }
       const o = await this.send(e.signal, payload, e.json);
-      if (this.account(e.signal, e.items, o)) q.done(e);
-      else q.putBack(e);
+      if (this.account(e.signal, e.items, o)) {
+        try {
+          q.done(e);
+        } catch (err) {
+          this.queueIoError(err); // the file stays: sent again after a restart (at-least-once)
+        }
+      } else q.putBack(e);
       this.settings.telemetry.queue(q.size, this.config.sending_queue.queue_size);
     }
+  }
+
+  private queueIoError(err: unknown): void {
+    this.settings.telemetry.error('io_failed', 'sending');
+    const e = err as Partial<QueueIoError>;
+    this.errors.error(
+      `queue-${e.op ?? 'io'}:${e.code ?? 'unknown'}`,
+      { path: e.path, code: e.code, op: e.op },
+      err instanceof QueueIoError ? err.message : `persistent queue: ${String(err)}`,
+    );
   }
 
   private tickMetrics(): void {

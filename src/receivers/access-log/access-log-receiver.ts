@@ -64,6 +64,7 @@ export class AccessLogReceiver implements Component {
   private readonly openFiles: Gauge;
   private readonly labels: Record<string, string>;
   private dirtyCheckpoints = false;
+  private checkpointFailing = false;
   /** Per-line counts, moved to the metrics once per tick (no per-line label objects). */
   private readonly counts = { parsed: 0, unparsed: 0, truncated: 0 };
 
@@ -101,7 +102,18 @@ export class AccessLogReceiver implements Component {
     if (this.started || this.stopped) return;
     this.started = true;
     this.running = true;
-    if (this.store) this.known = this.store.load();
+    if (this.store) {
+      const { list, corrupt } = this.store.load();
+      this.known = list;
+      if (corrupt) {
+        // A torn or damaged file: files found now are treated as new (start_at applies).
+        this.settings.telemetry.error('io_failed', 'receiving');
+        this.settings.logger.error(
+          { path: this.store.file, moved_to: corrupt.movedTo },
+          'Checkpoint file did not parse (torn or damaged); moved aside, starting without checkpoints.',
+        );
+      }
+    }
     for (const dir of this.matcher.directories()) {
       try {
         const w = watch(dir, { persistent: false }, () => this.wake());
@@ -486,8 +498,20 @@ export class AccessLogReceiver implements Component {
       list.push({ path: f.path, fpLen: f.fp.len, fpHash: f.fp.hash, offset: f.committed });
     try {
       this.store.save(list);
+      if (this.checkpointFailing) {
+        this.checkpointFailing = false;
+        this.settings.logger.info({ path: this.store.file }, 'Checkpoints written again.');
+      }
     } catch (err) {
-      this.ioError('checkpoint', this.store.file, err as NodeJS.ErrnoException, 'Cannot write checkpoints.');
+      // Data keeps flowing; only the resume point is stale. Retried every tick until it works.
+      this.checkpointFailing = true;
+      this.dirtyCheckpoints = true;
+      this.ioError(
+        'checkpoint',
+        this.store.file,
+        err as NodeJS.ErrnoException,
+        'Cannot write checkpoints; the previous file stays intact and the write is retried.',
+      );
     }
   }
 

@@ -5,6 +5,7 @@ import type { CallRecord } from '../../model/call-record.js';
 import { observeReceiverOutput } from '../../pipeline/observed.js';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { SelfMetrics } from '../../telemetry/self-metrics.js';
+import type { Logger } from '../../telemetry/logger.js';
 import { AccessLogReceiver } from './access-log-receiver.js';
 import type { AccessLogConfig } from './config.js';
 import { accessLogReceiverFactory } from './index.js';
@@ -22,6 +23,7 @@ export async function startReceiver(
   dataDir: string,
   overrides: Partial<AccessLogConfig>,
   records: CallRecord[] = [],
+  opts: { logger?: Logger } = {},
 ): Promise<Harness> {
   const config = { ...accessLogReceiverFactory.createDefaultConfig(), ...overrides } as AccessLogConfig;
   const metrics = new SelfMetrics();
@@ -31,7 +33,7 @@ export async function startReceiver(
     if (sink.fail) throw new Error('sink refuses');
     for (const r of batch) records.push(r);
   });
-  const settings = testSettings('receiver', 'access_log/test', { dataDir, metrics });
+  const settings = testSettings('receiver', 'access_log/test', { dataDir, metrics, logger: opts.logger });
   // wrapped like the pipeline graph wraps every receiver (it counts accepted/refused)
   const receiver = new AccessLogReceiver(settings, config, observeReceiverOutput(next, settings.telemetry));
   await receiver.start(nopHost(metrics));
