@@ -6,6 +6,7 @@
 // At-least-once: an entry is deleted only after it was delivered (or refused for good).
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -16,7 +17,7 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Signal } from './endpoint.js';
 
@@ -73,6 +74,18 @@ function ioError(op: QueueIoError['op'], path: string, err: unknown): QueueIoErr
   return new QueueIoError(op, path, (err as NodeJS.ErrnoException)?.code ?? 'EIO', err);
 }
 
+/** mkdir -p that reports the real cause: a recursive mkdir on a read-only file system says ENOENT. */
+function makeDirs(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const parent = dirname(dir);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || parent === dir) throw err;
+    if (!existsSync(parent)) makeDirs(parent);
+    mkdirSync(dir);
+  }
+}
+
 export class FileQueue {
   private readonly ready: FileEntry[] = [];
   private bytes = 0;
@@ -101,7 +114,7 @@ export class FileQueue {
   }
 
   private load(): { recovered: number; corrupt: number; corruptItems: number } {
-    mkdirSync(this.dir, { recursive: true });
+    makeDirs(this.dir);
     let corrupt = 0;
     let recovered = 0;
     const names = readdirSync(this.dir).sort();
