@@ -317,15 +317,20 @@ export class AccessLogReceiver implements Component {
         return true;
       }
       if (n <= 0) break;
-      this.consumeChunk(f, this.buf.toString('latin1', 0, n), f.readOffset + n, now);
-      f.readOffset += n;
-      budget -= n;
+      const next = this.consumeChunk(f, this.buf.toString('latin1', 0, n), f.readOffset + n, now);
+      budget -= next - f.readOffset;
+      f.readOffset = next;
     }
     return true;
   }
 
-  /** Splits a chunk into lines; `endOffset` is the file offset just after the chunk. */
-  private consumeChunk(f: TrackedFile, chunk: string, endOffset: number, now: number): void {
+  /**
+   * Splits a chunk into lines; `endOffset` is the file offset just after the chunk. Returns the
+   * offset reading continues from: the chunk's end, or the end of the line that filled the batch.
+   * A batch never exceeds `batch_size` records, so a crash repeats at most the batches in flight
+   * even while catching up (one 256 KiB chunk can hold thousands of lines).
+   */
+  private consumeChunk(f: TrackedFile, chunk: string, endOffset: number, now: number): number {
     const max = this.config.max_line_bytes;
     const text = f.partial.length > 0 ? f.partial + chunk : chunk;
     const base = endOffset - text.length; // file offset of text[0]
@@ -343,6 +348,12 @@ export class AccessLogReceiver implements Component {
         this.handleLine(text.substring(start, end), now);
       }
       start = nl + 1;
+      if (this.current.records.length >= this.config.batch_size && start < text.length) {
+        // Batch full: stop at this line; the rest of the chunk is read again once it is sent.
+        this.markOffset(f, base + start);
+        f.partial = '';
+        return base + start;
+      }
       nl = text.indexOf('\n', start);
     }
     // Batches are only sent between chunks, so one offset mark per chunk is enough.
@@ -351,7 +362,7 @@ export class AccessLogReceiver implements Component {
     if (f.discarding) {
       f.partial = '';
       this.markOffset(f, endOffset);
-      return;
+      return endOffset;
     }
     if (rest > max) {
       // An over-long line without its newline yet: emit the cut head, drop the rest.
@@ -361,10 +372,11 @@ export class AccessLogReceiver implements Component {
       this.markOffset(f, endOffset);
       rest = 0;
       f.partial = '';
-      return;
+      return endOffset;
     }
     if (rest > 0 && f.partial.length === 0) f.partialSince = now;
     f.partial = rest > 0 ? text.substring(start) : '';
+    return endOffset;
   }
 
   private handleLine(line: string, now: number): void {
