@@ -81,7 +81,7 @@ describe('access_log tailer against a reference model (fast-check)', function ()
         // A poll reads at most max_inflight_batches + 1 batches (a batch never exceeds batch_size):
         // poll until nothing new comes out.
         const catchUp = async () => {
-          for (let n = -1; out.length !== n; ) {
+          for (let n = -1; out.length !== n;) {
             n = out.length;
             await poll();
           }
