@@ -80,10 +80,17 @@ function leafType(v: unknown): string {
  */
 class SmallestLines {
   private set = new Set<string>();
+  /** Once trimmed: the largest line kept; anything larger can never make the final cut. */
+  private max?: string;
 
   add(line: string): void {
+    if (this.max !== undefined && line > this.max) return;
     this.set.add(line);
-    if (this.set.size > 2 * MAX_PATHS) this.set = new Set(this.sorted());
+    if (this.set.size > 2 * MAX_PATHS) {
+      const kept = this.sorted();
+      this.set = new Set(kept);
+      this.max = kept[kept.length - 1];
+    }
   }
 
   sorted(): string[] {
