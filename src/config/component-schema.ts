@@ -45,8 +45,11 @@ export function validateAgainst(schema: JsonSchema, value: unknown): SchemaProbl
 }
 
 // `anyOf`/`oneOf` add a summary error beside the specific ones; `if` adds "must match then".
+// `propertyNames` adds "property name must be valid" beside the error about the name itself.
 function isNoise(e: ErrorObject): boolean {
-  return e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf';
+  return (
+    e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'propertyNames'
+  );
 }
 
 function toProblem(e: ErrorObject): SchemaProblem {
@@ -55,6 +58,8 @@ function toProblem(e: ErrorObject): SchemaProblem {
     .slice(1)
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  // an error about a key's name (propertyNames) belongs to that key, not to its parent
+  if (e.propertyName !== undefined) path.push(e.propertyName);
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
@@ -86,6 +91,15 @@ function toProblem(e: ErrorObject): SchemaProblem {
     }
     case 'pattern':
       return { path, message: `${JSON.stringify(e.data)} is not valid${patternHint(e)}` };
+    case 'const':
+      return {
+        path,
+        message: `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)} (got ${describe(e.data)})`,
+      };
+    case 'minProperties': {
+      const n = (e.params as { limit: number }).limit;
+      return { path, message: `must not be empty (needs at least ${n} key${n === 1 ? '' : 's'})` };
+    }
     default:
       return { path, message: e.message ?? 'is invalid' };
   }

@@ -10,7 +10,7 @@ import { didYouMean } from '../util/suggest.js';
 import { validateAgainst } from './component-schema.js';
 import { expandEnv } from './expand.js';
 import { deepMerge, isPlainObject, parseSetFlag } from './merge.js';
-import { locate, PATH_SEP, readConfigFile, parseConfigText } from './source.js';
+import { locate, PATH_SEP, pathKey, readConfigFile, parseConfigText } from './source.js';
 import type { Provenance } from './source.js';
 
 export interface ComponentConfig {
@@ -82,7 +82,11 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   for (const flag of opts.sets ?? []) {
     const r = parseSetFlag(flag);
     if ('error' in r) fatal.push(r.error);
-    else merged = deepMerge(merged, r.tree);
+    else {
+      merged = deepMerge(merged, r.tree);
+      // a problem with this value points at the flag (key path only), not at the file under it
+      provenance.set(pathKey(r.keys), `--set ${r.keys.join('.')}`);
+    }
   }
   if (files.length === 0 && (opts.inline ?? []).length === 0)
     fatal.push('no configuration given: pass --config FILE');

@@ -17,12 +17,15 @@ export function deepMerge(base: unknown, over: unknown): unknown {
  * `--set receivers.probe/x.model=gpt-4o` → a tree to merge. Keys split on `.` (or `::` when a
  * key itself holds a dot); the value is read as a YAML scalar or flow collection.
  */
-export function parseSetFlag(flag: string): { tree: Record<string, unknown> } | { error: string } {
+export function parseSetFlag(
+  flag: string,
+): { tree: Record<string, unknown>; keys: string[] } | { error: string } {
   const eq = flag.indexOf('=');
   if (eq <= 0) return { error: `--set ${flag}: expected key.path=value` };
   const keyPath = flag.slice(0, eq);
   const keys = keyPath.includes('::') ? keyPath.split('::') : keyPath.split('.');
-  if (keys.some((k) => k === '')) return { error: `--set ${flag}: empty key in "${keyPath}"` };
+  // the key path only: the value may be a secret
+  if (keys.some((k) => k === '')) return { error: `--set ${keyPath}: empty key in "${keyPath}"` };
   let value: unknown;
   try {
     value = parseYamlScalar(flag.slice(eq + 1));
@@ -35,5 +38,5 @@ export function parseSetFlag(flag: string): { tree: Record<string, unknown> } | 
     if (i === keys.length - 1) cur[k] = value;
     else cur = cur[k] = {} as Record<string, unknown>;
   });
-  return { tree };
+  return { tree, keys };
 }

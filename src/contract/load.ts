@@ -97,12 +97,30 @@ export function loadContract(path: string): Contract {
   return contract;
 }
 
+/** True when the JSON pointer (RFC 6901, "" = the whole document) names something in `doc`. */
+function pointerResolves(doc: unknown, pointer: string): boolean {
+  if (pointer === '' || pointer === '/') return true;
+  if (!pointer.startsWith('/')) return false;
+  let cur: unknown = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (cur === null || typeof cur !== 'object' || !Object.prototype.hasOwnProperty.call(cur, key))
+      return false;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
 export function parseContract(text: string, file: string): Contract {
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new ConfigError([`${file}: not valid YAML: ${(err as Error).message}`], 'DW_ERR_CONFIG_FILE');
+    // file:line:col and the first line of the parser's message (the rest is a code frame)
+    const pos = (err as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+    const at = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    const first = (err as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new ConfigError([`${at}: not valid YAML: ${first}`], 'DW_ERR_CONFIG_FILE');
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
     throw new ConfigError([`${file}: a contract file must be a mapping`], 'DW_ERR_CONFIG_FILE');
@@ -113,28 +131,51 @@ export function parseContract(text: string, file: string): Contract {
   const raw = doc as RawContract;
   const more: string[] = [];
   const reviewedMs = Date.parse(`${raw.docs.reviewed}T00:00:00Z`);
-  if (!Number.isFinite(reviewedMs))
+  // Date.parse rolls 2026-02-31 over to March: only a date that reads back the same is real
+  if (!Number.isFinite(reviewedMs) || new Date(reviewedMs).toISOString().slice(0, 10) !== raw.docs.reviewed)
     more.push(`${file}: docs.reviewed: "${raw.docs.reviewed}" is not a real date`);
   const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
   const baseDir = dirname(file);
-  const schemaIds = new Map<string, string>();
+  const schemas = new Map<string, { id: string; schema: Record<string, unknown> }>();
   const compile = (ref: string, at: string): ValidateFunction | undefined => {
     const hash = ref.indexOf('#');
     const rel = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? '' : ref.slice(hash + 1);
     const abs = resolve(baseDir, rel);
-    try {
-      let id = schemaIds.get(abs);
-      if (!id) {
-        const schema = JSON.parse(readFileSync(abs, 'utf8')) as Record<string, unknown>;
-        id = typeof schema.$id === 'string' ? schema.$id : `file://${abs}`;
-        if (!ajv.getSchema(id)) ajv.addSchema(schema, id);
-        schemaIds.set(abs, id);
-      }
-      return ajv.compile({ $ref: `${id}#${pointer}` });
-    } catch (err) {
-      more.push(`${file}: ${at}: cannot use schema "${ref}": ${(err as Error).message}`);
+    const fail = (why: string): undefined => {
+      more.push(`${file}: ${at}: cannot use schema "${ref}": ${why}`);
       return undefined;
+    };
+    let entry = schemas.get(abs);
+    if (!entry) {
+      let text: string;
+      try {
+        text = readFileSync(abs, 'utf8');
+      } catch {
+        return fail(`schema file not found (looked at ${abs})`);
+      }
+      let schema: unknown;
+      try {
+        schema = JSON.parse(text);
+      } catch (err) {
+        return fail(`${abs} is not valid JSON: ${(err as Error).message}`);
+      }
+      if (schema === null || typeof schema !== 'object' || Array.isArray(schema))
+        return fail(`${abs} is not a JSON Schema object`);
+      const s = schema as Record<string, unknown>;
+      entry = { id: typeof s.$id === 'string' ? s.$id : `file://${abs}`, schema: s };
+      try {
+        if (!ajv.getSchema(entry.id)) ajv.addSchema(s, entry.id);
+      } catch (err) {
+        return fail(`${abs}: ${(err as Error).message}`);
+      }
+      schemas.set(abs, entry);
+    }
+    if (!pointerResolves(entry.schema, pointer)) return fail(`${abs} has nothing at "#${pointer}"`);
+    try {
+      return ajv.compile({ $ref: `${entry.id}#${pointer}` });
+    } catch (err) {
+      return fail((err as Error).message);
     }
   };
   const pair = (p: RawPair | undefined, at: string): SchemaPair | undefined => {

@@ -73,8 +73,32 @@ function leafType(v: unknown): string {
   }
 }
 
-function walk(v: unknown, n: PathNode, depth: number, out: Set<string>): void {
-  if (out.size >= MAX_PATHS) return;
+/**
+ * Keeps the MAX_PATHS alphabetically smallest distinct lines seen, in at most 2 × MAX_PATHS
+ * memory. Which lines survive the cap depends only on the set of lines, never on key order or
+ * array order (a first-come cap made big bodies' fingerprints depend on key order).
+ */
+class SmallestLines {
+  private set = new Set<string>();
+  /** Once trimmed: the largest line kept; anything larger can never make the final cut. */
+  private max?: string;
+
+  add(line: string): void {
+    if (this.max !== undefined && line > this.max) return;
+    this.set.add(line);
+    if (this.set.size > 2 * MAX_PATHS) {
+      const kept = this.sorted();
+      this.set = new Set(kept);
+      this.max = kept[kept.length - 1];
+    }
+  }
+
+  sorted(): string[] {
+    return [...this.set].sort().slice(0, MAX_PATHS);
+  }
+}
+
+function walk(v: unknown, n: PathNode, depth: number, out: SmallestLines): void {
   if (Array.isArray(v)) {
     out.add(line(n, 'array'));
     if (depth >= MAX_DEPTH || v.length === 0) return;
@@ -96,9 +120,9 @@ function walk(v: unknown, n: PathNode, depth: number, out: Set<string>): void {
 
 /** Shape of one JSON value (or the union of several, e.g. all chunks of a stream). */
 export function shapeOf(...values: unknown[]): string[] {
-  const out = new Set<string>();
+  const out = new SmallestLines();
   for (const v of values) walk(v, ROOT, 0, out);
-  return [...out].sort();
+  return out.sorted();
 }
 
 export function shapeHash(shape: readonly string[]): string {

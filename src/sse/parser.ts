@@ -61,7 +61,12 @@ export class SseParser {
   /** End of stream: a trailing unterminated line is processed; an undispatched event is discarded (per spec). */
   end(): void {
     this.text(this.decoder.decode());
-    if (this.buf.length > 0 && !this.skippingLongLine) this.line(this.buf);
+    if (this.buf.length > 0 && !this.skippingLongLine) {
+      // counted (comment, garbage) but never dispatching: a whitespace-only tail must not
+      // complete the pending event (found by the property test)
+      this.data = [];
+      this.line(this.buf);
+    }
     this.buf = '';
     this.data = [];
     this.eventName = '';

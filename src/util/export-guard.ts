@@ -20,6 +20,15 @@ export function base64Forms(v: string): string[] {
   return out;
 }
 
+/** encodeURIComponent, or undefined for text it cannot encode (a lone surrogate throws). */
+export function urlForm(v: string): string | undefined {
+  try {
+    return encodeURIComponent(v);
+  } catch {
+    return undefined;
+  }
+}
+
 export class ExportGuard {
   private readonly needles: Buffer[];
 
@@ -30,8 +39,8 @@ export class ExportGuard {
       forms.add(v);
       const escaped = JSON.stringify(v).slice(1, -1);
       if (escaped !== v) forms.add(escaped);
-      const url = encodeURIComponent(v);
-      if (url !== v) forms.add(url);
+      const url = urlForm(v);
+      if (url !== undefined && url !== v) forms.add(url);
       for (const b of base64Forms(v)) forms.add(b);
     }
     this.needles = [...forms].map((s) => Buffer.from(s, 'utf8'));

@@ -172,9 +172,9 @@ export class JsonLineParser implements LineParser {
   private set(f: LineFields, c: CompiledField, v: unknown): void {
     switch (c.field) {
       case 'time':
-        if (typeof v === 'number') f.timeMs = v * c.scale;
+        if (typeof v === 'number') f.timeMs = toNum(v, c.scale);
         else if (typeof v === 'string')
-          f.timeMs = /^\d+(\.\d+)?$/.test(v) ? Number(v) * c.scale : this.time.iso(v);
+          f.timeMs = /^\d+(\.\d+)?$/.test(v) ? toNum(v, c.scale) : this.time.iso(v);
         return;
       case 'duration':
         f.totalMs = toNum(v, c.scale);
@@ -277,8 +277,9 @@ function lookup(obj: Record<string, unknown>, keys: string[]): unknown {
 }
 
 function toNum(v: unknown, scale: number): number | undefined {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-  return Number.isFinite(n) ? n * scale : undefined;
+  const n = (typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN) * scale;
+  // checked after scaling: 1e306 seconds is finite, in milliseconds it is Infinity (property test)
+  return Number.isFinite(n) ? n : undefined;
 }
 
 function str(v: unknown): string | undefined {
