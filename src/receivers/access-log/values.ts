@@ -141,6 +141,20 @@ export class TimeParser {
     return ms;
   }
 
+  /** `local()` of `line.substring(start, end)`; the common repeat is compared in place. */
+  localAt(line: string, start: number, end: number): number | undefined {
+    const k = this.lastKey;
+    if (k.length === end - start && k.length > 0 && line.startsWith(k, start)) return this.lastMs;
+    return this.local(line.substring(start, end));
+  }
+
+  /** `iso()` of `line.substring(start, end)`, compared in place like `localAt`. */
+  isoAt(line: string, start: number, end: number): number | undefined {
+    const k = this.lastKey;
+    if (k.length === end - start && k.length > 0 && line.startsWith(k, start)) return this.lastMs;
+    return this.iso(line.substring(start, end));
+  }
+
   /** ISO-8601 (`$time_iso8601`, Envoy START_TIME, Traefik StartUTC). */
   iso(v: string): number | undefined {
     if (v === this.lastKey) return this.lastMs;

@@ -6,7 +6,7 @@ import { ConfigError } from '../../../component/errors.js';
 import { SYNTHETIC_HEADER_VALUE } from '../fields.js';
 import { isAbsent, TimeParser } from '../values.js';
 import { decodeValue, TextFormatParser } from './text-format.js';
-import type { FieldSetter, FormatVariable, NumericTarget } from './text-format.js';
+import type { FieldSetter, FormatVariable, NumericTarget, TimeTarget } from './text-format.js';
 
 export const ENVOY_DEFAULT_FORMAT =
   '[%START_TIME%] "%REQ(:METHOD)% %REQ(X-ENVOY-ORIGINAL-PATH?:PATH)% %PROTOCOL%" %RESPONSE_CODE% %RESPONSE_FLAGS% %BYTES_RECEIVED% %BYTES_SENT% %DURATION% %RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)% "%REQ(X-FORWARDED-FOR)%" "%REQ(USER-AGENT)%" "%REQ(X-REQUEST-ID)%" "%REQ(:AUTHORITY)%" "%UPSTREAM_HOST%"\n';
@@ -35,7 +35,15 @@ export function compileEnvoy(format: string = ENVOY_DEFAULT_FORMAT): TextFormatP
       throw new ConfigError([`envoy format: %${m[1]}% and the command before it have no text between them`]);
     literals.push(lit);
     const numeric = ENVOY_NUMERIC[m[1].replace(/:\d+$/, '')];
-    variables.push({ setter: numeric ? undefined : envoySetter(m[1], time), numeric, list: false });
+    const stamp: TimeTarget | undefined = m[1].startsWith('START_TIME')
+      ? { parser: time, kind: 'iso' }
+      : undefined;
+    variables.push({
+      setter: numeric || stamp ? undefined : envoySetter(m[1]),
+      numeric,
+      time: stamp,
+      list: false,
+    });
     last = m.index + m[0].length;
   }
   if (variables.length === 0) throw new ConfigError(['envoy format: no %COMMAND% found']);
@@ -43,10 +51,9 @@ export function compileEnvoy(format: string = ENVOY_DEFAULT_FORMAT): TextFormatP
   return new TextFormatParser({ literals, variables, escape: 'none', lenientPrefix: true });
 }
 
-function envoySetter(command: string, time: TimeParser): FieldSetter | undefined {
+function envoySetter(command: string): FieldSetter | undefined {
   const cmd = command.replace(/:\d+$/, '');
   const text = (v: string) => (isAbsent(v) ? undefined : decodeValue(v, 'none'));
-  if (cmd.startsWith('START_TIME')) return (f, v) => void (f.timeMs = time.iso(v));
   switch (cmd) {
     case 'REQ(:METHOD)':
       return (f, v) => void (isAbsent(v) || (f.method = v));

@@ -6,7 +6,7 @@ import type { LineFields } from '../fields.js';
 import { SYNTHETIC_HEADER_VALUE } from '../fields.js';
 import { isAbsent, lastListSeconds, num, splitUpstreamList, TimeParser } from '../values.js';
 import { decodeValue, TextFormatParser } from './text-format.js';
-import type { Escape, FieldSetter, FormatVariable, NumericTarget } from './text-format.js';
+import type { Escape, FieldSetter, FormatVariable, NumericTarget, TimeTarget } from './text-format.js';
 
 export const NGINX_COMBINED =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
@@ -63,9 +63,16 @@ export function compileNginx(input: string, escapeOverride?: Escape): TextFormat
     literals.push(lit);
     const name = (m[1] ?? m[2]).toLowerCase();
     const numeric = NGINX_NUMERIC[name];
+    const stamp: TimeTarget | undefined =
+      name === 'time_local'
+        ? { parser: time, kind: 'local' }
+        : name === 'time_iso8601'
+          ? { parser: time, kind: 'iso' }
+          : undefined;
     variables.push({
-      setter: numeric ? undefined : nginxSetter(name, escape, time),
+      setter: numeric || stamp ? undefined : nginxSetter(name, escape),
       numeric,
+      time: stamp,
       list: name.startsWith('upstream_') && !name.startsWith('upstream_http_'),
     });
     last = m.index + m[0].length;
@@ -94,7 +101,7 @@ export function setRequestLine(f: LineFields, v: string): void {
   f.path = s2 > s1 && v.startsWith('HTTP/', s2 + 1) ? v.slice(s1 + 1, s2) : v.slice(s1 + 1);
 }
 
-function nginxSetter(name: string, escape: Escape, time: TimeParser): FieldSetter | undefined {
+function nginxSetter(name: string, escape: Escape): FieldSetter | undefined {
   const text = (v: string) => (isAbsent(v) ? undefined : decodeValue(v, escape));
   switch (name) {
     case 'request':
@@ -146,10 +153,6 @@ function nginxSetter(name: string, escape: Escape, time: TimeParser): FieldSette
         if (isAbsent(v)) return;
         countAttempts(f, v);
       };
-    case 'time_local':
-      return (f, v) => void (f.timeMs = time.local(v));
-    case 'time_iso8601':
-      return (f, v) => void (f.timeMs = time.iso(v));
     case 'request_id':
       return (f, v) => void (f.requestId ??= text(v));
     case 'upstream_http_x_request_id':

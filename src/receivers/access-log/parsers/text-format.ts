@@ -5,6 +5,7 @@
 import type { LineFields, LineParser } from '../fields.js';
 import { emptyFields } from '../fields.js';
 import { decodeJsonEscapes, decodeNginxEscapes, latin1ToUtf8, numAt } from '../values.js';
+import type { TimeParser } from '../values.js';
 
 /** How a variable's value is stored into the fields; `undefined` = skipped without copying. */
 export type FieldSetter = (f: LineFields, value: string) => void;
@@ -22,10 +23,17 @@ export interface NumericTarget {
   scale: number;
 }
 
+export interface TimeTarget {
+  parser: TimeParser;
+  kind: 'local' | 'iso';
+}
+
 export interface FormatVariable {
   setter?: FieldSetter;
   /** Set instead of `setter` for plain numbers. */
   numeric?: NumericTarget;
+  /** Set instead of `setter` for timestamps: consecutive lines share one, compared in place. */
+  time?: TimeTarget;
   /** Values may be upstream lists with spaces (`a, b : c`), e.g. unquoted in ingress-nginx. */
   list: boolean;
 }
@@ -90,6 +98,10 @@ export class TextFormatParser implements LineParser {
       }
       if (v.numeric !== undefined) {
         if (end > p) storeNumber(f, v.numeric, line, p, end);
+      } else if (v.time !== undefined) {
+        if (end > p)
+          f.timeMs =
+            v.time.kind === 'local' ? v.time.parser.localAt(line, p, end) : v.time.parser.isoAt(line, p, end);
       } else if (v.setter !== undefined && end > p) v.setter(f, line.substring(p, end));
       p = end + lit.length;
       if (p > len) return undefined;
