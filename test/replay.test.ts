@@ -51,10 +51,9 @@ describe('probe over replayed recorded streams', function () {
         expect(s.anomalies.filter((a) => a !== 'no_done')).to.deep.equal([]);
         const idx = firstContentEvent(parts);
         if (idx >= 0) {
-          // Tolerance: −5 ms (timer granularity) / +1000 ms (a loaded shared 2-core machine); the lower bound is what proves role-only and filter chunks are not counted.
+          // Tolerance: −5 ms (timer granularity) / +1000 ms (a loaded shared 2-core machine); the lower bound is what proves role-only and filter chunks are not counted. (Not measured from TTFB: on a loaded machine TTFB is seen late while later chunks are already buffered.)
           const expected = TTFB + idx * GAP;
           expect(r.timings.firstTokenMs, 'first content token').to.be.within(expected - 5, expected + 1000);
-          expect(r.timings.firstTokenMs! - r.timings.ttfbMs!).to.be.at.least(idx * GAP - 5);
         }
         if (/"usage":\{/.test(body.toString('utf8')))
           expect(r.response.usage, 'usage captured').to.not.equal(undefined);

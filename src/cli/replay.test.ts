@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRegistry } from '../components.js';
 import type { ReplaySummary } from '../receivers/access-log/summary.js';
+import { defaultsFromSchema } from '../config/component-schema.js';
+import { accessLogSchema } from '../receivers/access-log/config.js';
 import { main } from './main.js';
+import { topLevelDefaults } from './replay.js';
 
 function capture() {
   let out = '';
@@ -92,5 +95,14 @@ describe('driftwatch replay', () => {
     });
     expect(code).to.equal(2);
     expect(e.err).to.match(/no \$variables/);
+    const g = capture();
+    expect(
+      await main(['replay', '--format', 'ngnix', file], { io: g.io, registry: builtinRegistry() }),
+    ).to.equal(2);
+    expect(g.err).to.match(/replay: format: .*"nginx"/);
+  });
+
+  it('starts from the same defaults ajv gives the access_log receiver', () => {
+    expect(topLevelDefaults(accessLogSchema)).to.deep.equal(defaultsFromSchema(accessLogSchema));
   });
 });

@@ -4,6 +4,7 @@
 import convict from 'convict';
 import { ConfigError } from '../component/errors.js';
 import type { LogLevel } from '../telemetry/logger.js';
+import { parseDurationMs } from '../util/duration.js';
 
 export interface ProcessSettings {
   logLevel: LogLevel;
@@ -64,17 +65,6 @@ convict.addFormat({
       throw new Error('must be a duration such as 500ms, 10s, 5m');
   },
 });
-
-/** `250ms`, `10s`, `5m`, `2h`, `1d`, or a bare number of milliseconds. */
-export function parseDurationMs(v: string | number): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(v);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit] ?? 1;
-  return Math.round(n * mult);
-}
 
 export function parseResourceAttributes(raw: string): Record<string, string> {
   const out: Record<string, string> = {};

@@ -21,6 +21,7 @@ import { RecordBuilder } from './record.js';
 import { redactedExcerpt } from './redact-line.js';
 import { RouteNormalizer } from './route.js';
 import { fingerprintOf, hashBytes, TrackedFile } from './tailer.js';
+import { READ_CHUNK_BYTES } from './read-chunk.js';
 
 interface Batch {
   records: CallRecord[];
@@ -30,7 +31,7 @@ interface Batch {
   attempts: number;
 }
 
-const CHUNK = 256 * 1024;
+const CHUNK = READ_CHUNK_BYTES;
 
 export class AccessLogReceiver implements Component {
   private readonly parser: LineParser;

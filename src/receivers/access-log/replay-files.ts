@@ -5,13 +5,13 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { AccessLogConfig } from './config.js';
 import { classifyLine } from './classify-line.js';
 import { createLineParser } from './parsers/create.js';
+import { READ_CHUNK_BYTES } from './read-chunk.js';
 import { RecordBuilder } from './record.js';
 import { RouteNormalizer } from './route.js';
 import { SummaryAggregator } from './summary.js';
 import type { ReplaySummary } from './summary.js';
 
-// Below V8's external-string threshold (~1 MB): chunks stay young-generation strings, freed fast.
-const CHUNK = 256 * 1024;
+const CHUNK = READ_CHUNK_BYTES;
 
 export function replayFiles(
   files: readonly string[],

@@ -30,12 +30,12 @@ export function decodeJsonEscapes(v: string): string {
   });
 }
 
+const NON_ASCII = /[\x80-\uffff]/;
+
 /** Lines are read as latin1 (one char per byte); kept text is re-read as UTF-8 (invalid bytes → U+FFFD). */
 export function latin1ToUtf8(v: string): string {
-  for (let i = 0; i < v.length; i++) {
-    if (v.charCodeAt(i) > 0x7f) return Buffer.from(v, 'latin1').toString('utf8');
-  }
-  return v;
+  // A regex test beats a charCodeAt loop on the sliced strings values are (measured 2-3x).
+  return NON_ASCII.test(v) ? Buffer.from(v, 'latin1').toString('utf8') : v;
 }
 
 /** `-`, empty, `null` mean "absent" in every format we read. */
@@ -45,29 +45,37 @@ export function isAbsent(v: string | undefined): boolean {
 
 /** A number or undefined (never NaN); plain decimals are scanned by hand (hot path). */
 export function num(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const len = v.length;
+  return v === undefined ? undefined : numAt(v, 0, v.length);
+}
+
+/**
+ * `num()` of `s.substring(start, end)` without cutting the substring: plain decimals (all but
+ * a few values in real logs) are scanned in place; anything else takes the general path.
+ */
+export function numAt(s: string, start: number, end: number): number | undefined {
+  const len = end - start;
   let n = 0;
-  let i = 0;
+  let i = start;
   let c = 0;
-  for (; i < len; i++) {
-    c = v.charCodeAt(i);
+  for (; i < end; i++) {
+    c = s.charCodeAt(i);
     if (c < 48 || c > 57) break;
     n = n * 10 + (c - 48);
   }
-  if (i === len && len > 0 && len < 16) return n;
-  if (c === 46 && i > 0 && len < 16) {
+  if (i === end && len > 0 && len < 16) return n;
+  if (c === 46 && i > start && len < 16) {
     let scale = 1;
     let j = i + 1;
-    for (; j < len; j++) {
-      c = v.charCodeAt(j);
+    for (; j < end; j++) {
+      c = s.charCodeAt(j);
       if (c < 48 || c > 57) break;
       n = n * 10 + (c - 48);
       scale *= 10;
     }
     // Both operands are exact, so the division rounds like Number() would.
-    if (j === len && j > i + 1) return n / scale;
+    if (j === end && j > i + 1) return n / scale;
   }
+  const v = start === 0 && end === s.length ? s : s.substring(start, end);
   if (isAbsent(v)) return undefined;
   const parsed = Number(v);
   return Number.isFinite(parsed) ? parsed : undefined;
@@ -131,6 +139,20 @@ export class TimeParser {
     this.lastKey = v;
     this.lastMs = ms;
     return ms;
+  }
+
+  /** `local()` of `line.substring(start, end)`; the common repeat is compared in place. */
+  localAt(line: string, start: number, end: number): number | undefined {
+    const k = this.lastKey;
+    if (k.length === end - start && k.length > 0 && line.startsWith(k, start)) return this.lastMs;
+    return this.local(line.substring(start, end));
+  }
+
+  /** `iso()` of `line.substring(start, end)`, compared in place like `localAt`. */
+  isoAt(line: string, start: number, end: number): number | undefined {
+    const k = this.lastKey;
+    if (k.length === end - start && k.length > 0 && line.startsWith(k, start)) return this.lastMs;
+    return this.iso(line.substring(start, end));
   }
 
   /** ISO-8601 (`$time_iso8601`, Envoy START_TIME, Traefik StartUTC). */

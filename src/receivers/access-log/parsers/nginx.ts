@@ -6,7 +6,7 @@ import type { LineFields } from '../fields.js';
 import { SYNTHETIC_HEADER_VALUE } from '../fields.js';
 import { isAbsent, lastListSeconds, num, splitUpstreamList, TimeParser } from '../values.js';
 import { decodeValue, TextFormatParser } from './text-format.js';
-import type { Escape, FieldSetter, FormatVariable } from './text-format.js';
+import type { Escape, FieldSetter, FormatVariable, NumericTarget, TimeTarget } from './text-format.js';
 
 export const NGINX_COMBINED =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
@@ -62,8 +62,17 @@ export function compileNginx(input: string, escapeOverride?: Escape): TextFormat
       ]);
     literals.push(lit);
     const name = (m[1] ?? m[2]).toLowerCase();
+    const numeric = NGINX_NUMERIC[name];
+    const stamp: TimeTarget | undefined =
+      name === 'time_local'
+        ? { parser: time, kind: 'local' }
+        : name === 'time_iso8601'
+          ? { parser: time, kind: 'iso' }
+          : undefined;
     variables.push({
-      setter: nginxSetter(name, escape, time),
+      setter: numeric || stamp ? undefined : nginxSetter(name, escape),
+      numeric,
+      time: stamp,
       list: name.startsWith('upstream_') && !name.startsWith('upstream_http_'),
     });
     last = m.index + m[0].length;
@@ -72,6 +81,16 @@ export function compileNginx(input: string, escapeOverride?: Escape): TextFormat
   literals.push(format.slice(last).replace(/\s+$/, ''));
   return new TextFormatParser({ literals, variables, escape, lenientPrefix: false });
 }
+
+/** Variables that are one plain number: the parser reads them in place. */
+const NGINX_NUMERIC: Record<string, NumericTarget | undefined> = {
+  status: { field: 'status', scale: 1 },
+  request_time: { field: 'totalMs', scale: 1000 },
+  body_bytes_sent: { field: 'bytesSent', scale: 1 },
+  bytes_sent: { field: 'bytesSent', scale: 1 },
+  request_length: { field: 'bytesReceived', scale: 1 },
+  msec: { field: 'timeMs', scale: 1000 },
+};
 
 /** Splits `$request` (`POST /v1/chat/completions?x HTTP/1.1`) into method and path. */
 export function setRequestLine(f: LineFields, v: string): void {
@@ -82,14 +101,9 @@ export function setRequestLine(f: LineFields, v: string): void {
   f.path = s2 > s1 && v.startsWith('HTTP/', s2 + 1) ? v.slice(s1 + 1, s2) : v.slice(s1 + 1);
 }
 
-function nginxSetter(name: string, escape: Escape, time: TimeParser): FieldSetter | undefined {
+function nginxSetter(name: string, escape: Escape): FieldSetter | undefined {
   const text = (v: string) => (isAbsent(v) ? undefined : decodeValue(v, escape));
   switch (name) {
-    case 'status':
-      return (f, v) => {
-        const n = num(v);
-        if (n !== undefined) f.status = n;
-      };
     case 'request':
       return setRequestLine;
     case 'request_method':
@@ -97,11 +111,6 @@ function nginxSetter(name: string, escape: Escape, time: TimeParser): FieldSette
     case 'request_uri':
     case 'uri':
       return (f, v) => void (isAbsent(v) || (f.path = v));
-    case 'request_time':
-      return (f, v) => {
-        const n = num(v);
-        if (n !== undefined) f.totalMs = n * 1000;
-      };
     case 'upstream_response_time':
       return (f, v) => {
         if (isAbsent(v)) return;
@@ -144,20 +153,6 @@ function nginxSetter(name: string, escape: Escape, time: TimeParser): FieldSette
         if (isAbsent(v)) return;
         countAttempts(f, v);
       };
-    case 'body_bytes_sent':
-    case 'bytes_sent':
-      return (f, v) => void (f.bytesSent = num(v));
-    case 'request_length':
-      return (f, v) => void (f.bytesReceived = num(v));
-    case 'time_local':
-      return (f, v) => void (f.timeMs = time.local(v));
-    case 'time_iso8601':
-      return (f, v) => void (f.timeMs = time.iso(v));
-    case 'msec':
-      return (f, v) => {
-        const n = num(v);
-        if (n !== undefined) f.timeMs = n * 1000;
-      };
     case 'request_id':
       return (f, v) => void (f.requestId ??= text(v));
     case 'upstream_http_x_request_id':
@@ -185,6 +180,11 @@ function nginxSetter(name: string, escape: Escape, time: TimeParser): FieldSette
 
 /** Counts attempts (`, ` and ` : `) and groups (` : `) without splitting the list. */
 function countAttempts(f: LineFields, v: string): void {
+  // One attempt (nearly every line): nothing to count.
+  if (v.indexOf(',') < 0 && v.indexOf(':') < 0) {
+    if ((f.upstreamAttempts ?? 0) < 1) f.upstreamAttempts = 1;
+    return;
+  }
   let attempts = 1;
   let groups = 1;
   for (let i = 0; i < v.length; i++) {

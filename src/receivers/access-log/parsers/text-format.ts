@@ -4,13 +4,36 @@
 // follows it (indexOf), with no regex and no per-line allocation beyond the values kept.
 import type { LineFields, LineParser } from '../fields.js';
 import { emptyFields } from '../fields.js';
-import { decodeJsonEscapes, decodeNginxEscapes, latin1ToUtf8 } from '../values.js';
+import { decodeJsonEscapes, decodeNginxEscapes, latin1ToUtf8, numAt } from '../values.js';
+import type { TimeParser } from '../values.js';
 
 /** How a variable's value is stored into the fields; `undefined` = skipped without copying. */
 export type FieldSetter = (f: LineFields, value: string) => void;
 
+/**
+ * Plain numeric fields, stored by the parser itself: read in place from the line (no substring,
+ * no setter call), the commonest kind of variable in gateway formats.
+ */
+export type NumericField =
+  'status' | 'bytesSent' | 'bytesReceived' | 'totalMs' | 'upstreamMs' | 'ttfbMs' | 'timeMs';
+
+export interface NumericTarget {
+  field: NumericField;
+  /** Multiplier to canonical units (1000 for seconds → ms). */
+  scale: number;
+}
+
+export interface TimeTarget {
+  parser: TimeParser;
+  kind: 'local' | 'iso';
+}
+
 export interface FormatVariable {
   setter?: FieldSetter;
+  /** Set instead of `setter` for plain numbers. */
+  numeric?: NumericTarget;
+  /** Set instead of `setter` for timestamps: consecutive lines share one, compared in place. */
+  time?: TimeTarget;
   /** Values may be upstream lists with spaces (`a, b : c`), e.g. unquoted in ingress-nginx. */
   list: boolean;
 }
@@ -26,8 +49,12 @@ export interface CompiledFormat {
   lenientPrefix: boolean;
 }
 
+const NEEDS_DECODE = /[\\\x80-\xff]/;
+
 /** Decodes a kept string value according to the format's escaping, then as UTF-8. */
 export function decodeValue(v: string, escape: Escape): string {
+  // Most values hold neither escapes nor high bytes: one regex test, returned as they are.
+  if (!NEEDS_DECODE.test(v)) return v;
   if (escape === 'default') return latin1ToUtf8(decodeNginxEscapes(v));
   if (escape === 'json') return latin1ToUtf8(decodeJsonEscapes(v));
   return latin1ToUtf8(v);
@@ -69,7 +96,13 @@ export class TextFormatParser implements LineParser {
         if (end >= 0 && (v.list || this.json)) end = this.findEnd(line, p, lit, v.list);
         if (end < 0) return undefined;
       }
-      if (v.setter !== undefined && end > p) v.setter(f, line.substring(p, end));
+      if (v.numeric !== undefined) {
+        if (end > p) storeNumber(f, v.numeric, line, p, end);
+      } else if (v.time !== undefined) {
+        if (end > p)
+          f.timeMs =
+            v.time.kind === 'local' ? v.time.parser.localAt(line, p, end) : v.time.parser.isoAt(line, p, end);
+      } else if (v.setter !== undefined && end > p) v.setter(f, line.substring(p, end));
       p = end + lit.length;
       if (p > len) return undefined;
     }
@@ -97,6 +130,35 @@ export class TextFormatParser implements LineParser {
       return q;
     }
     return -1;
+  }
+}
+
+function storeNumber(f: LineFields, t: NumericTarget, line: string, start: number, end: number): void {
+  const n = numAt(line, start, end);
+  if (n === undefined) return;
+  const v = t.scale === 1 ? n : n * t.scale;
+  switch (t.field) {
+    case 'status':
+      f.status = v;
+      break;
+    case 'bytesSent':
+      f.bytesSent = v;
+      break;
+    case 'bytesReceived':
+      f.bytesReceived = v;
+      break;
+    case 'totalMs':
+      f.totalMs = v;
+      break;
+    case 'upstreamMs':
+      f.upstreamMs = v;
+      break;
+    case 'ttfbMs':
+      f.ttfbMs = v;
+      break;
+    case 'timeMs':
+      f.timeMs = v;
+      break;
   }
 }
 
