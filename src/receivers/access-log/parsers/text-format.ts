@@ -93,7 +93,7 @@ export class TextFormatParser implements LineParser {
       } else {
         end = line.indexOf(lit, p);
         // Only list values and JSON-escaped quotes need a second look at the match.
-        if (end >= 0 && (v.list || this.json)) end = this.findEnd(line, p, lit, v.list);
+        if (end >= 0 && (v.list || this.json)) end = this.findEnd(line, end, lit, v.list);
         if (end < 0) return undefined;
       }
       if (v.numeric !== undefined) {
@@ -109,9 +109,9 @@ export class TextFormatParser implements LineParser {
     return f;
   }
 
-  private findEnd(line: string, from: number, lit: string, list: boolean): number {
-    const json = this.fmt.escape === 'json';
-    let q = line.indexOf(lit, from);
+  /** From the first match `q` of `lit`, skips matches that are inside the value. */
+  private findEnd(line: string, q: number, lit: string, list: boolean): number {
+    const json = this.json;
     while (q >= 0) {
       if (json && lit.charCodeAt(0) === 34 /* " */ && escapedQuote(line, q)) {
         q = line.indexOf(lit, q + 1);
