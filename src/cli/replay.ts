@@ -5,14 +5,16 @@
 import { accessSync, constants } from 'node:fs';
 import { ConfigError } from '../component/errors.js';
 import type { JsonSchema } from '../component/factory.js';
+import type { ServiceConfig } from '../config/load.js';
 import type { Registry } from '../pipeline/registry.js';
 import type { AccessLogConfig } from '../receivers/access-log/config.js';
 import { accessLogSchema } from '../receivers/access-log/config.js';
 import { replayFiles } from '../receivers/access-log/replay-files.js';
+import type { ExportTally } from '../receivers/access-log/replay-files.js';
 import { formatSummary } from '../receivers/access-log/summary.js';
 import { parseCommon } from './args.js';
 import type { CliIO } from './io.js';
-import { EXIT_CONFIG, EXIT_OK } from './report-error.js';
+import { EXIT_CONFIG, EXIT_OK, EXIT_RUNTIME } from './report-error.js';
 
 export const REPLAY_OPTIONS = {
   json: { type: 'boolean' },
@@ -21,6 +23,7 @@ export const REPLAY_OPTIONS = {
   escape: { type: 'string' },
   regex: { type: 'string' },
   receiver: { type: 'string' },
+  export: { type: 'boolean' },
 } as const;
 
 /** The `default` of each top-level property: what ajv's useDefaults gives an empty object. */
@@ -64,6 +67,11 @@ export async function replayCommand(
   }
   if (unreadable.length > 0) throw new ConfigError(unreadable);
   let config: AccessLogConfig;
+  let through: { cfg: ServiceConfig; receiverId: string } | undefined;
+  if (v.export === true && args.config.length === 0)
+    throw new ConfigError([
+      'replay: --export sends records through the pipeline of a --config file; give --config',
+    ]);
   if (args.config.length > 0) {
     const { loadServiceConfig } = await import('../config/load.js');
     const cfg = loadServiceConfig({
@@ -81,6 +89,7 @@ export async function replayCommand(
           : 'replay: the configuration has no access_log receiver',
       ]);
     config = { ...(pick.config as AccessLogConfig) };
+    if (v.export === true) through = { cfg, receiverId: pick.id };
   } else config = topLevelDefaults<AccessLogConfig>(accessLogSchema);
   if (v.format !== undefined) config.format = v.format as AccessLogConfig['format'];
   if (v['log-format'] !== undefined) config.log_format = String(v['log-format']);
@@ -94,7 +103,30 @@ export async function replayCommand(
     if (problems.length > 0)
       throw new ConfigError(problems.map((p) => `replay: ${p.path.join('.') || 'options'}: ${p.message}`));
   }
-  const summary = replayFiles(args.positionals, config);
-  io.out(v.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
-  return EXIT_OK;
+  if (through === undefined) {
+    const summary = replayFiles(args.positionals, config);
+    io.out(v.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    return EXIT_OK;
+  }
+  const { replayThroughPipeline } = await import('./replay-export.js');
+  const { summary, exported } = await replayThroughPipeline({
+    ...through,
+    files: args.positionals,
+    config,
+    args,
+    io,
+    registry: await registry(),
+  });
+  io.out(
+    v.json === true
+      ? `${JSON.stringify({ ...summary, exported }, null, 2)}\n`
+      : `${formatSummary(summary)}${formatExported(exported)}`,
+  );
+  return exported.failed_records > 0 ? EXIT_RUNTIME : EXIT_OK;
+}
+
+function formatExported(e: ExportTally): string {
+  const failed =
+    e.failed_records > 0 ? `; ${e.failed_records} refused downstream (${e.errors.join('; ')})` : '';
+  return `Exported through the pipeline: ${e.records} records in ${e.batches} batches${failed}\n`;
 }

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // One-shot read of whole files through parse → record → classify → aggregate, the hot path
-// of `driftwatch replay`: large chunked reads, lines split by index, no per-line promises.
+// of `driftwatch replay`: chunked reads, lines split by index, no per-line promises. With a
+// sink (`replay --export`), records also leave in batches, each awaited (acknowledged) before
+// the next chunk is read, so memory stays bounded however large the files are.
 import { closeSync, openSync, readSync } from 'node:fs';
+import type { CallRecord } from '../../model/call-record.js';
 import type { AccessLogConfig } from './config.js';
 import { classifyLine } from './classify-line.js';
 import { createLineParser } from './parsers/create.js';
@@ -11,7 +14,84 @@ import { RouteNormalizer } from './route.js';
 import { SummaryAggregator } from './summary.js';
 import type { ReplaySummary } from './summary.js';
 
-const CHUNK = READ_CHUNK_BYTES;
+/** Receives each batch of records; the promise is the acknowledgement. */
+export type ReplaySink = (batch: CallRecord[]) => Promise<void>;
+
+class Replayer {
+  readonly agg = new SummaryAggregator();
+  /** Records waiting for the sink (only kept when there is one). */
+  pending: CallRecord[] = [];
+  private readonly parser;
+  private readonly builder: RecordBuilder;
+  private readonly buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  private readonly now = Date.now();
+
+  constructor(
+    private readonly config: AccessLogConfig,
+    receiverId: string,
+    private readonly keep: boolean,
+  ) {
+    this.parser = createLineParser(config);
+    this.builder = new RecordBuilder({
+      receiver: receiverId,
+      provider: config.provider,
+      routes: new RouteNormalizer(config.max_routes, config.routes),
+      maxModels: config.max_models,
+    });
+  }
+
+  /** Yields after every chunk, so an async caller can send batches in between. */
+  *read(file: string): Generator<void> {
+    const max = this.config.max_line_bytes;
+    const fd = openSync(file, 'r');
+    try {
+      let partial = '';
+      let pos = 0;
+      for (;;) {
+        const n = readSync(fd, this.buf, 0, READ_CHUNK_BYTES, pos);
+        if (n <= 0) break;
+        pos += n;
+        const chunk = this.buf.toString('latin1', 0, n);
+        const text = partial.length > 0 ? partial + chunk : chunk;
+        let start = 0;
+        let nl = text.indexOf('\n');
+        while (nl >= 0) {
+          this.line(
+            text.charCodeAt(nl - 1) === 13 ? text.substring(start, nl - 1) : text.substring(start, nl),
+          );
+          start = nl + 1;
+          nl = text.indexOf('\n', start);
+        }
+        partial = text.substring(start);
+        // A line longer than the limit: keep only its head so memory stays bounded.
+        if (partial.length > max * 2) partial = partial.slice(0, max + 1);
+        yield;
+      }
+      if (partial.length > 0) this.line(partial.endsWith('\r') ? partial.slice(0, -1) : partial);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private line(line: string): void {
+    if (line.length === 0) return;
+    const lines = this.agg.lines;
+    lines.read++;
+    if (line.length > this.config.max_line_bytes) {
+      lines.truncated++;
+      line = line.slice(0, this.config.max_line_bytes);
+    }
+    const f = this.parser.parse(line);
+    if (!f || (f.status === undefined && f.path === undefined && f.model === undefined)) {
+      lines.unparsed++;
+      return;
+    }
+    lines.parsed++;
+    const r = this.builder.build(f, this.now);
+    this.agg.add(r, classifyLine(r));
+    if (this.keep) this.pending.push(r);
+  }
+}
 
 export function replayFiles(
   files: readonly string[],
@@ -19,62 +99,49 @@ export function replayFiles(
   receiverId = 'access_log/replay',
 ): ReplaySummary {
   const started = Date.now();
-  const parser = createLineParser(config);
-  const builder = new RecordBuilder({
-    receiver: receiverId,
-    provider: config.provider,
-    routes: new RouteNormalizer(config.max_routes, config.routes),
-    maxModels: config.max_models,
-  });
-  const agg = new SummaryAggregator();
-  const lines = agg.lines;
-  const max = config.max_line_bytes;
-  const buf = Buffer.allocUnsafe(CHUNK);
-  const now = Date.now();
-  const handle = (line: string) => {
-    if (line.length === 0) return;
-    lines.read++;
-    if (line.length > max) {
-      lines.truncated++;
-      line = line.slice(0, max);
-    }
-    const f = parser.parse(line);
-    if (!f || (f.status === undefined && f.path === undefined && f.model === undefined)) {
-      lines.unparsed++;
-      return;
-    }
-    lines.parsed++;
-    const r = builder.build(f, now);
-    agg.add(r, classifyLine(r));
-  };
-  for (const file of files) {
-    const fd = openSync(file, 'r');
-    try {
-      let partial = '';
-      let pos = 0;
-      for (;;) {
-        const n = readSync(fd, buf, 0, CHUNK, pos);
-        if (n <= 0) break;
-        pos += n;
-        const text =
-          partial.length > 0 ? partial + buf.toString('latin1', 0, n) : buf.toString('latin1', 0, n);
-        let start = 0;
-        let nl = text.indexOf('\n');
-        while (nl >= 0) {
-          handle(text.charCodeAt(nl - 1) === 13 ? text.substring(start, nl - 1) : text.substring(start, nl));
-          start = nl + 1;
-          nl = text.indexOf('\n', start);
-        }
-        partial = text.substring(start);
-        // A line longer than the limit: keep only its head so memory stays bounded.
-        if (partial.length > max * 2) partial = partial.slice(0, max + 1);
-      }
-      if (partial.length > 0) handle(partial.endsWith('\r') ? partial.slice(0, -1) : partial);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  const s = agg.summary([...files]);
+  const rp = new Replayer(config, receiverId, false);
+  for (const file of files) for (const _ of rp.read(file));
+  const s = rp.agg.summary([...files]);
   s.elapsed_ms = Date.now() - started;
   return s;
+}
+
+/** What `replayFilesInto` sent: records and batches acknowledged, and those refused downstream. */
+export interface ExportTally {
+  records: number;
+  batches: number;
+  failed_records: number;
+  errors: string[];
+}
+
+/** As `replayFiles`, and every record also goes to `sink` in batches of `config.batch_size`. */
+export async function replayFilesInto(
+  files: readonly string[],
+  config: AccessLogConfig,
+  sink: ReplaySink,
+  receiverId: string,
+): Promise<{ summary: ReplaySummary; exported: ExportTally }> {
+  const started = Date.now();
+  const rp = new Replayer(config, receiverId, true);
+  const tally: ExportTally = { records: 0, batches: 0, failed_records: 0, errors: [] };
+  const send = async () => {
+    const batch = rp.pending;
+    rp.pending = [];
+    try {
+      await sink(batch);
+      tally.records += batch.length;
+      tally.batches++;
+    } catch (err) {
+      tally.failed_records += batch.length;
+      // Distinct messages only, a few: the same outage fails every batch.
+      const msg = (err as Error).message;
+      if (tally.errors.length < 5 && !tally.errors.includes(msg)) tally.errors.push(msg);
+    }
+  };
+  for (const file of files)
+    for (const _ of rp.read(file)) if (rp.pending.length >= config.batch_size) await send();
+  if (rp.pending.length > 0) await send();
+  const summary = rp.agg.summary([...files]);
+  summary.elapsed_ms = Date.now() - started;
+  return { summary, exported: tally };
 }
