@@ -16,7 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { main } from '../dist/cli/main.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -146,6 +146,9 @@ async function row(minute) {
     heapTotal: mem.heapTotal,
     external: mem.external,
     arrayBuffers: mem.arrayBuffers,
+    // timers, sockets, file handles: a count that climbs is a handle leak
+    handles: process.getActiveResourcesInfo().length,
+    spaces: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.space_size])),
     p99: eld.percentile(99) / 1e6,
     max: eld.max / 1e6,
     written: tally.written,
@@ -157,7 +160,7 @@ async function row(minute) {
   eld.reset();
   rows.push(r);
   console.log(
-    `| ${String(minute).padStart(4)} | ${mb(r.rss).padStart(7)} | ${mb(r.anon).padStart(7)} | ${mb(r.heap).padStart(7)} | ${mb(r.heapTotal).padStart(7)} | ${mb(r.external).padStart(6)} | ${mb(r.arrayBuffers).padStart(6)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${String(r.written).padStart(10)} | ${String(r.behind).padStart(7)} | ${String(r.probes).padStart(6)} | ${String(r.queue).padStart(5)} |`,
+    `| ${String(minute).padStart(4)} | ${mb(r.rss).padStart(7)} | ${mb(r.anon).padStart(7)} | ${mb(r.heap).padStart(7)} | ${mb(r.heapTotal).padStart(7)} | ${mb(r.external).padStart(6)} | ${mb(r.arrayBuffers).padStart(6)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${String(r.written).padStart(10)} | ${String(r.behind).padStart(7)} | ${String(r.probes).padStart(6)} | ${String(r.queue).padStart(5)} | ${String(r.handles).padStart(7)} |`,
   );
 }
 
@@ -166,9 +169,9 @@ console.log(
   `node flags: ${process.execArgv.join(' ') || '(none)'}; NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? ''}`,
 );
 console.log(
-  '| min | RSS MiB | anon MiB | heap used MiB | heap total MiB | external MiB | arrayBuffers MiB | ELD p99 ms | ELD max ms | lines written | behind | probe records | queue |',
+  '| min | RSS MiB | anon MiB | heap used MiB | heap total MiB | external MiB | arrayBuffers MiB | ELD p99 ms | ELD max ms | lines written | behind | probe records | queue | handles |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 load.send('start');
 const t0 = Date.now();
 for (let minute = 1; minute * ROW_MS <= MINUTES * 60_000; minute++) {
@@ -230,6 +233,13 @@ function soakVerdict(rows, behindEnd) {
         `(raw minute ${first.minute} → ${last.minute}: ${mb(first.rss)} → ${mb(last.rss)} MiB, ${raw >= 0 ? '+' : ''}${raw.toFixed(1)} %; ` +
         `slope ${mb(slope)} MiB/min; anon RSS ${mb(mean(head, 'anon'))} → ${mb(mean(tail, 'anon'))} MiB; ` +
         `heap total ${mb(mean(head, 'heapTotal'))} → ${mb(mean(tail, 'heapTotal'))} MiB)`,
+    );
+    const moved = Object.keys(last.spaces)
+      .map((k) => [k, last.spaces[k] - (first.spaces[k] ?? 0)])
+      .filter(([, d]) => Math.abs(d) >= 512 * 1024)
+      .map(([k, d]) => `${k} ${d >= 0 ? '+' : ''}${mb(d)}`);
+    out.push(
+      `V8 spaces committed, minute ${first.minute} → ${last.minute} (MiB): ${moved.join(', ') || 'no space moved by 0.5 MiB or more'}`,
     );
   } else {
     out.push(`RSS growth: not judged, needs at least ${WARMUP + 6} minutes (warm-up ${WARMUP} + 6)`);
