@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* global process, console, setTimeout, fetch */
+/* global process, console, setTimeout, setInterval, fetch */
 // `npm run soak -- --minutes N`: the demo pipeline (simulator + probes every few seconds) plus an
 // access log growing at 5,000 lines/s, run with the agent IN THIS PROCESS (from ../dist) so the
 // event-loop delay measured is the agent's. The load (simulator, OTLP sink, log writer) runs in a
@@ -117,9 +117,15 @@ async function scrape() {
 }
 await scrape();
 
+// Lowest heapUsed seen each second: close to the live heap after a major GC, so a rising
+// minimum is a heap leak while a rising heap total with a flat minimum is V8 sizing its heap.
+let heapMin = Infinity;
+const heapSampler = setInterval(() => (heapMin = Math.min(heapMin, process.memoryUsage().heapUsed)), 1000);
+heapSampler.unref();
 const eld = monitorEventLoopDelay({ resolution: 10 });
 eld.enable();
 const rows = [];
+let cpuMark = process.cpuUsage();
 const mb = (b) => (b / 1048576).toFixed(1);
 /** Anonymous (malloc + V8) resident memory from /proc; file-backed pages (the node binary) excluded. */
 function rssAnon() {
@@ -143,11 +149,14 @@ async function row(minute) {
     rss: mem.rss,
     anon: rssAnon(),
     heap: mem.heapUsed,
+    heapMin: Math.min(heapMin, mem.heapUsed),
     heapTotal: mem.heapTotal,
     external: mem.external,
     arrayBuffers: mem.arrayBuffers,
     // timers, sockets, file handles: a count that climbs is a handle leak
     handles: process.getActiveResourcesInfo().length,
+    // CPU seconds of this process (agent + this script) in the minute: GC settings show up here
+    cpu: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpuMark)),
     spaces: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.space_size])),
     p99: eld.percentile(99) / 1e6,
     max: eld.max / 1e6,
@@ -158,9 +167,11 @@ async function row(minute) {
     queue: m.queue,
   };
   eld.reset();
+  heapMin = Infinity;
+  cpuMark = process.cpuUsage();
   rows.push(r);
   console.log(
-    `| ${String(minute).padStart(4)} | ${mb(r.rss).padStart(7)} | ${mb(r.anon).padStart(7)} | ${mb(r.heap).padStart(7)} | ${mb(r.heapTotal).padStart(7)} | ${mb(r.external).padStart(6)} | ${mb(r.arrayBuffers).padStart(6)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${String(r.written).padStart(10)} | ${String(r.behind).padStart(7)} | ${String(r.probes).padStart(6)} | ${String(r.queue).padStart(5)} | ${String(r.handles).padStart(7)} |`,
+    `| ${String(minute).padStart(4)} | ${mb(r.rss).padStart(7)} | ${mb(r.anon).padStart(7)} | ${mb(r.heap).padStart(7)} | ${mb(r.heapMin).padStart(7)} | ${mb(r.heapTotal).padStart(7)} | ${mb(r.external).padStart(6)} | ${mb(r.arrayBuffers).padStart(6)} | ${r.p99.toFixed(1).padStart(7)} | ${r.max.toFixed(1).padStart(7)} | ${String(r.written).padStart(10)} | ${String(r.behind).padStart(7)} | ${String(r.probes).padStart(6)} | ${String(r.queue).padStart(5)} | ${String(r.handles).padStart(7)} | ${r.cpu.toFixed(1).padStart(5)} |`,
   );
 }
 
@@ -169,9 +180,9 @@ console.log(
   `node flags: ${process.execArgv.join(' ') || '(none)'}; NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''}; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? ''}`,
 );
 console.log(
-  '| min | RSS MiB | anon MiB | heap used MiB | heap total MiB | external MiB | arrayBuffers MiB | ELD p99 ms | ELD max ms | lines written | behind | probe records | queue | handles |',
+  '| min | RSS MiB | anon MiB | heap used MiB | heap min MiB | heap total MiB | external MiB | arrayBuffers MiB | ELD p99 ms | ELD max ms | lines written | behind | probe records | queue | handles | CPU s |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 load.send('start');
 const t0 = Date.now();
 for (let minute = 1; minute * ROW_MS <= MINUTES * 60_000; minute++) {
@@ -232,7 +243,8 @@ function soakVerdict(rows, behindEnd) {
         `mean of minutes ${tail[0].minute}–${tail[2].minute} ${mb(mean(tail, 'rss'))} MiB: ${smooth >= 0 ? '+' : ''}${smooth.toFixed(1)} % ` +
         `(raw minute ${first.minute} → ${last.minute}: ${mb(first.rss)} → ${mb(last.rss)} MiB, ${raw >= 0 ? '+' : ''}${raw.toFixed(1)} %; ` +
         `slope ${mb(slope)} MiB/min; anon RSS ${mb(mean(head, 'anon'))} → ${mb(mean(tail, 'anon'))} MiB; ` +
-        `heap total ${mb(mean(head, 'heapTotal'))} → ${mb(mean(tail, 'heapTotal'))} MiB)`,
+        `heap total ${mb(mean(head, 'heapTotal'))} → ${mb(mean(tail, 'heapTotal'))} MiB; ` +
+        `heap min ${mb(mean(head, 'heapMin'))} → ${mb(mean(tail, 'heapMin'))} MiB)`,
     );
     const moved = Object.keys(last.spaces)
       .map((k) => [k, last.spaces[k] - (first.spaces[k] ?? 0)])
