@@ -244,7 +244,9 @@ function soakVerdict(rows, behindEnd) {
         `(raw minute ${first.minute} → ${last.minute}: ${mb(first.rss)} → ${mb(last.rss)} MiB, ${raw >= 0 ? '+' : ''}${raw.toFixed(1)} %; ` +
         `slope ${mb(slope)} MiB/min; anon RSS ${mb(mean(head, 'anon'))} → ${mb(mean(tail, 'anon'))} MiB; ` +
         `heap total ${mb(mean(head, 'heapTotal'))} → ${mb(mean(tail, 'heapTotal'))} MiB; ` +
-        `heap min ${mb(mean(head, 'heapMin'))} → ${mb(mean(tail, 'heapMin'))} MiB)`,
+        `heap min ${mb(mean(head, 'heapMin'))} → ${mb(mean(tail, 'heapMin'))} MiB; ` +
+        // anon RSS − V8 committed: malloc, buffers, native; flat means the allocator is not creeping
+        `outside V8 ${mb(mean(head, 'anon') - mean(head, 'heapTotal'))} → ${mb(mean(tail, 'anon') - mean(tail, 'heapTotal'))} MiB)`,
     );
     const moved = Object.keys(last.spaces)
       .map((k) => [k, last.spaces[k] - (first.spaces[k] ?? 0)])
