@@ -42,6 +42,7 @@ const freePort = () =>
   });
 
 const load = fork(join(root, 'scripts', '_soak-load.mjs'), [logDir, cacheDir], { stdio: 'inherit' });
+process.on('exit', () => load.kill()); // also when the script fails half-way
 let tally = { written: 0, otlpRequests: 0, otlpBytes: 0 };
 const ready = new Promise((resolve) =>
   load.on('message', (m) => {
