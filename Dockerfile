@@ -18,7 +18,9 @@ COPY src ./src
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
+# 4 MiB V8 semi-spaces instead of 16: ~29 MiB less RSS at the same CPU (docs/reliability.md, soak)
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=4 \
     DRIFTWATCH_DATA_DIR=/var/lib/driftwatch \
     DRIFTWATCH_HEALTHCHECK_URL=http://127.0.0.1:13133/healthz
 WORKDIR /app

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Writes realistic nginx access logs for the benchmark: the LLM-gateway text format
 // (combined + timings + upstream lists) and the same fields as an escape=json format.
-import { openSync, writeSync, closeSync } from 'node:fs';
+import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export const TEXT_FORMAT =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time $upstream_connect_time $upstream_header_time $upstream_response_time $upstream_status $request_id "$upstream_http_x_request_id" "$upstream_http_openai_model"';
@@ -50,6 +51,8 @@ const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct
 
 export function generate(path, lines, kind) {
   const r = rng(42);
+  // a fresh checkout has no .cache/bench yet: create the folder rather than fail with ENOENT
+  mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');
   let buf = [];
   let t = Date.UTC(2026, 10, 26, 0, 0, 0);

@@ -90,5 +90,7 @@ process.on('message', async (m) => {
     process.exit(0);
   }
 });
+// the soak script died (unattended run): do not keep writing logs forever
+process.on('disconnect', () => process.exit(0));
 setInterval(() => process.send({ type: 'tally', written, otlpRequests, otlpBytes }), 200);
 process.send({ type: 'ready', baseUrl, otlpUrl });

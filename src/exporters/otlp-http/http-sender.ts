@@ -15,6 +15,7 @@ import {
   ProtobufMetricsSerializer,
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
+import { DeadlineSignal } from '../../util/abort.js';
 import type { Signal, Transport } from './endpoint.js';
 
 export type Outcome =
@@ -93,8 +94,21 @@ export class HttpSender {
     const contentType = protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
     const headers: Record<string, string> = { ...this.t.headers, 'content-type': contentType };
     if (this.t.gzip) headers['content-encoding'] = 'gzip';
-    const timeout = AbortSignal.timeout(this.t.timeoutMs);
-    const signalAll = abort ? AbortSignal.any([abort, timeout]) : timeout;
+    const deadline = new DeadlineSignal(this.t.timeoutMs, abort);
+    try {
+      return await this.exchange(signal, body, headers, deadline, abort);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  private async exchange(
+    signal: Signal,
+    body: Uint8Array,
+    headers: Record<string, string>,
+    deadline: DeadlineSignal,
+    abort?: AbortSignal,
+  ): Promise<Outcome> {
     let res: Dispatcher.ResponseData;
     try {
       res = await request(this.t.urls[signal], {
@@ -102,11 +116,11 @@ export class HttpSender {
         headers,
         body,
         dispatcher: this.dispatcher,
-        signal: signalAll,
+        signal: deadline.signal,
       });
     } catch (err) {
       const e = err as { code?: string; name?: string };
-      const reason = timeout.aborted
+      const reason = deadline.timedOut
         ? 'timeout'
         : abort?.aborted
           ? 'shutdown'
@@ -145,7 +159,7 @@ export class HttpSender {
         ok: false,
         retryable: true,
         status,
-        reason: timeout.aborted ? 'timeout' : (e.code ?? 'body_failed'),
+        reason: deadline.timedOut ? 'timeout' : (e.code ?? 'body_failed'),
       };
     }
   }

@@ -3,6 +3,7 @@
 // interval starts at initial_interval, grows ×multiplier up to max_interval, each delay is
 // randomized ±randomization_factor; Retry-After is a floor; giving up when the next attempt
 // would land past max_elapsed_time.
+import { sleepUnlessAborted } from '../../util/abort.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { RetryConfig } from './config.js';
 import type { Outcome } from './http-sender.js';
@@ -29,22 +30,6 @@ export function retryPolicy(c: RetryConfig): RetryPolicy {
 
 export type FinalOutcome = Outcome & { attempts: number; exhausted?: boolean };
 
-function sleep(ms: number, abort?: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (abort?.aborted) return resolve(false);
-    const t = setTimeout(() => {
-      abort?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    t.unref();
-    const onAbort = (): void => {
-      clearTimeout(t);
-      resolve(false);
-    };
-    abort?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 export async function sendWithRetry(
   attempt: () => Promise<Outcome>,
   p: RetryPolicy,
@@ -61,7 +46,7 @@ export async function sendWithRetry(
     interval = Math.min(interval * p.multiplier, p.maxMs);
     if (p.budgetMs > 0 && Date.now() - start + delay > p.budgetMs) return { ...o, attempts, exhausted: true };
     opts.onRetry?.(delay, o);
-    if (!(await sleep(delay, opts.abort)))
+    if (!(await sleepUnlessAborted(delay, opts.abort)))
       return { ok: false, retryable: true, reason: 'shutdown', attempts };
   }
 }

@@ -4,6 +4,7 @@
 // credentials are ever sent here, so following them is safe).
 import { Agent, EnvHttpProxyAgent, interceptors, request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { DeadlineSignal } from '../../util/abort.js';
 
 export interface FetchOptions {
   userAgent: string;
@@ -57,8 +58,9 @@ export async function fetchPage(
   };
   if (opts.etag) headers['if-none-match'] = opts.etag;
   if (opts.lastModified) headers['if-modified-since'] = opts.lastModified;
-  const deadline = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+  // not AbortSignal.any(): with the receiver's long-lived shutdown signal it leaks (util/abort.ts)
+  const deadline = new DeadlineSignal(opts.timeoutMs, opts.signal);
+  const signal = deadline.signal;
   try {
     const res = await request(url, { method: 'GET', headers, dispatcher, signal });
     if (res.statusCode === 304) {
@@ -95,13 +97,15 @@ export async function fetchPage(
     const e = err as NodeJS.ErrnoException & { name?: string };
     if (opts.signal?.aborted) return { kind: 'failed', reason: 'connection', code: 'aborted' };
     const timedOut =
-      deadline.aborted ||
+      deadline.timedOut ||
       e.name === 'TimeoutError' ||
       /Timeout/i.test(e.code ?? '') ||
       /Timeout/.test(e.name ?? '');
     return timedOut
       ? { kind: 'failed', reason: 'timeout', code: 'timeout' }
       : { kind: 'failed', reason: 'connection', code: boundedCode(e) };
+  } finally {
+    deadline.dispose();
   }
 }
 

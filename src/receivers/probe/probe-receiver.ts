@@ -21,6 +21,7 @@ import { ProbeBudget } from './budget.js';
 import type { ProbeReceiverConfig, ProbeSpec } from './config.js';
 import { Connections } from './connection.js';
 import { estimateTokens, buildRequest } from './request-builder.js';
+import { sleepUnlessAborted } from '../../util/abort.js';
 import { runProbe } from './run-probe.js';
 import type { ProbeTargetContext } from './run-probe.js';
 
@@ -270,17 +271,8 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.abort.signal.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      t.unref();
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.abort.signal.addEventListener('abort', done, { once: true });
-    });
+  private async sleep(ms: number): Promise<void> {
+    await sleepUnlessAborted(ms, this.abort.signal);
   }
 
   async shutdown(opts: ShutdownOptions): Promise<void> {
