@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The real agent (`driftwatch run` from source) as a child process, for process-level access_log
 // tests: collects the request ids the debug exporter prints (one line per record), stderr's
-// JSON log lines, and can run as another user (root bypasses file permissions).
+// JSON log lines, and can run without root's file-permission bypass (see `setpriv`).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,28 +19,39 @@ export interface AccessLogAgent {
 export function startAccessLogAgent(
   config: string,
   dataDir: string,
-  opts: { uid?: number; gid?: number; logLevel?: string; idPattern?: RegExp } = {},
+  opts: {
+    uid?: number;
+    gid?: number;
+    logLevel?: string;
+    idPattern?: RegExp;
+    /**
+     * util-linux `setpriv`: run as root but without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH, so
+     * file permissions apply to the agent while the checkout (root's own files) stays readable.
+     */
+    setpriv?: string;
+  } = {},
 ): AccessLogAgent {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(process.cwd(), 'test', 'helpers', 'run-cli.ts'),
-      'run',
-      '--config',
-      config,
-      '--data-dir',
-      dataDir,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DRIFTWATCH_LOG_LEVEL: opts.logLevel ?? 'warn' },
-      cwd: process.cwd(),
-      uid: opts.uid,
-      gid: opts.gid,
-    },
-  );
+  const nodeArgs = [
+    '--import',
+    'tsx',
+    join(process.cwd(), 'test', 'helpers', 'run-cli.ts'),
+    'run',
+    '--config',
+    config,
+    '--data-dir',
+    dataDir,
+  ];
+  const noDac = '-dac_override,-dac_read_search';
+  const [cmd, args] = opts.setpriv
+    ? [opts.setpriv, [`--bounding-set=${noDac}`, `--inh-caps=${noDac}`, '--', process.execPath, ...nodeArgs]]
+    : [process.execPath, nodeArgs];
+  const proc = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, DRIFTWATCH_LOG_LEVEL: opts.logLevel ?? 'warn' },
+    cwd: process.cwd(),
+    uid: opts.uid,
+    gid: opts.gid,
+  });
   const idRe = opts.idPattern ?? / request_id=(\S+)/;
   const ids: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
