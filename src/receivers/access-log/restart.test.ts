@@ -4,56 +4,19 @@
 // writer keeps appending. Every line must come out; a clean stop repeats nothing; kill -9
 // repeats at most the one unacknowledged batch (batch_size × max_inflight_batches).
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAccessLogAgent, stopAgent } from '../../../test/helpers/access-log-agent.js';
+import type { AccessLogAgent } from '../../../test/helpers/access-log-agent.js';
 import { waitFor } from './test-harness.js';
 
 const BATCH = 50;
 
-interface Agent {
-  proc: ChildProcess;
-  ids: string[];
-  exited: Promise<number | null>;
-}
-
-function startAgent(config: string, dataDir: string): Agent {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(process.cwd(), 'test', 'helpers', 'run-cli.ts'),
-      'run',
-      '--config',
-      config,
-      '--data-dir',
-      dataDir,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn' } },
-  );
-  const ids: string[] = [];
-  let rest = '';
-  proc.stdout!.on('data', (d: Buffer) => {
-    const text = rest + d.toString('utf8');
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) {
-      const m = / request_id=(w\d+)/.exec(l);
-      if (m) ids.push(m[1]);
-    }
-  });
-  proc.stderr!.resume();
-  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
-  return { proc, ids, exited };
-}
-
 describe('access_log receiver: agent restarts (clean stop and kill -9)', function () {
   this.timeout(180_000);
   let dir: string;
-  let agents: Agent[] = [];
+  let agents: AccessLogAgent[] = [];
   let writer: NodeJS.Timeout | undefined;
 
   beforeEach(() => {
@@ -61,12 +24,7 @@ describe('access_log receiver: agent restarts (clean stop and kill -9)', functio
   });
   afterEach(async () => {
     clearInterval(writer);
-    for (const a of agents) {
-      if (a.proc.exitCode === null && a.proc.signalCode === null) {
-        a.proc.kill('SIGKILL');
-        await a.exited;
-      }
-    }
+    for (const a of agents) await stopAgent(a, 'SIGKILL');
     agents = [];
     rmSync(dir, { recursive: true, force: true });
   });
@@ -106,21 +64,21 @@ service:
     writer = setInterval(() => writeSome(4), 20); // ~200 lines/s for ~20 s
 
     // Phase 1: run, then stop cleanly (SIGTERM drains and checkpoints).
-    const a1 = startAgent(config, data);
+    const a1 = startAccessLogAgent(config, data, { idPattern: / request_id=(w\d+)/ });
     agents.push(a1);
     await waitFor(() => a1.ids.length >= 300, 'phase 1 output', 60_000);
     a1.proc.kill('SIGTERM');
     expect(await a1.exited).to.equal(0);
 
     // Phase 2: run, then SIGKILL mid-stream.
-    const a2 = startAgent(config, data);
+    const a2 = startAccessLogAgent(config, data, { idPattern: / request_id=(w\d+)/ });
     agents.push(a2);
     await waitFor(() => a2.ids.length >= 300, 'phase 2 output', 60_000);
     a2.proc.kill('SIGKILL');
     await a2.exited;
 
     // Phase 3: run until everything was written and read.
-    const a3 = startAgent(config, data);
+    const a3 = startAccessLogAgent(config, data, { idPattern: / request_id=(w\d+)/ });
     agents.push(a3);
     await waitFor(() => written >= TOTAL, 'the writer', 90_000);
     const all = () => new Set([...a1.ids, ...a2.ids, ...a3.ids]);
