@@ -22,12 +22,7 @@ import { exitCodeFor, judgeRecord } from './check-verdict.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
 
-export async function checkCommand(
-  args: CommonArgs,
-  io: CliIO,
-  registry: Registry,
-  inline?: Array<[string, string]>,
-): Promise<number> {
+export async function checkCommand(args: CommonArgs, io: CliIO, registry: Registry): Promise<number> {
   const repeat = Number(args.values.repeat ?? 1);
   const failOn = String(args.values['fail-on'] ?? 'violation');
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) {
@@ -50,7 +45,6 @@ export async function checkCommand(
     mkdirSync(settings.dataDir, { recursive: true });
     const cfg = loadServiceConfig({
       files: args.config,
-      inline: args.config.length === 0 ? inline : undefined,
       sets: args.set,
       env: io.env,
       registry,
