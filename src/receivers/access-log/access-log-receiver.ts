@@ -15,6 +15,7 @@ import { CheckpointStore, MAX_RETIRED } from './checkpoints.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { AccessLogConfig } from './config.js';
 import type { LineParser } from './fields.js';
+import { describesCall } from './fields.js';
 import { FileMatcher } from './glob.js';
 import { createLineParser } from './parsers/create.js';
 import { RecordBuilder } from './record.js';
@@ -329,7 +330,7 @@ export class AccessLogReceiver implements Component {
    * Splits a chunk into lines; `endOffset` is the file offset just after the chunk. Returns the
    * offset reading continues from: the chunk's end, or the end of the line that filled the batch.
    * A batch never exceeds `batch_size` records, so a crash repeats at most the batches in flight
-   * even while catching up (one 256 KiB chunk can hold thousands of lines).
+   * even while catching up (one READ_CHUNK_BYTES chunk can hold thousands of lines).
    */
   private consumeChunk(f: TrackedFile, chunk: string, endOffset: number, now: number): number {
     const max = this.config.max_line_bytes;
@@ -383,7 +384,7 @@ export class AccessLogReceiver implements Component {
   private handleLine(line: string, now: number): void {
     if (line.length === 0) return;
     const fields = this.parser.parse(line);
-    if (!fields || (fields.status === undefined && fields.path === undefined && fields.model === undefined)) {
+    if (!describesCall(fields)) {
       this.counts.unparsed++;
       this.errors.warn(
         'unparsed',

@@ -73,5 +73,10 @@ export interface LineParser {
   parse(line: string): LineFields | undefined;
 }
 
+/** A parsed line describes a call when it gave at least a status, a path or a model. */
+export function describesCall(f: LineFields | undefined): f is LineFields {
+  return f !== undefined && (f.status !== undefined || f.path !== undefined || f.model !== undefined);
+}
+
 /** Header value the synthetic probe sends; a line that logs it is marked synthetic. */
 export const SYNTHETIC_HEADER_VALUE = 'synthetic-contract-probe';

@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { CallRecord } from '../../model/call-record.js';
 import type { AccessLogConfig } from './config.js';
 import { classifyLine } from './classify-line.js';
+import { describesCall } from './fields.js';
 import { createLineParser } from './parsers/create.js';
 import { READ_CHUNK_BYTES } from './read-chunk.js';
 import { RecordBuilder } from './record.js';
@@ -82,7 +83,7 @@ class Replayer {
       line = line.slice(0, this.config.max_line_bytes);
     }
     const f = this.parser.parse(line);
-    if (!f || (f.status === undefined && f.path === undefined && f.model === undefined)) {
+    if (!describesCall(f)) {
       lines.unparsed++;
       return;
     }
