@@ -3,22 +3,20 @@
 // configured graph, confirms every exporter accepts a test export, runs each receiver that can
 // run on demand once (or --repeat N), reads the judged records from a tap beside the exporters,
 // prints a table and exits 0 (holds), 1 (drift, with --fail-on drift) or 2 (violation/error).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { canRunOnce } from '../component/component.js';
 import { consumerFromFn } from '../component/consumer.js';
 import type { ExporterComponent } from '../component/factory.js';
 import { loadServiceConfig } from '../config/load.js';
-import { loadProcessSettings } from '../config/process-settings.js';
 import type { CallRecord } from '../model/call-record.js';
-import { Graph } from '../pipeline/graph.js';
+import type { Graph } from '../pipeline/graph.js';
 import type { Registry } from '../pipeline/registry.js';
-import { ServiceHost } from '../service/host.js';
-import { createLogger } from '../telemetry/logger.js';
-import { SelfMetrics } from '../telemetry/self-metrics.js';
+import type { ServiceHost } from '../service/host.js';
 import type { CommonArgs } from './args.js';
 import { renderJson, renderJunit, renderTable } from './check-report.js';
 import type { CheckReport, TelemetryCheck } from './check-report.js';
 import { exitCodeFor, judgeRecord } from './check-verdict.js';
+import { buildHeadless, headlessSettings, startAllButReceivers } from './headless-graph.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
 
@@ -38,24 +36,16 @@ export async function checkCommand(args: CommonArgs, io: CliIO, registry: Regist
   let host: ServiceHost;
   const collected: CallRecord[] = [];
   try {
-    const settings = loadProcessSettings(
-      { logLevel: args.logLevel ?? 'warn', dataDir: args.dataDir },
-      io.env,
-    );
-    mkdirSync(settings.dataDir, { recursive: true });
+    const settings = headlessSettings(args, io);
     const cfg = loadServiceConfig({
       files: args.config,
       sets: args.set,
       env: io.env,
       registry,
     });
-    const metrics = new SelfMetrics();
-    host = new ServiceHost(metrics);
-    const logger = createLogger({ level: settings.logLevel });
     const tap = consumerFromFn(async (batch) => void collected.push(...batch));
-    graph = Graph.build(cfg, { registry, process: settings, logger, metrics }, undefined, tap);
-    await graph.startAll(host, (n) => n.kind !== 'receiver');
-    host.serviceState = 'running';
+    ({ graph, host } = buildHeadless(cfg, settings, registry, tap));
+    await startAllButReceivers(graph, host);
   } catch (err) {
     return reportError(io, err);
   }

@@ -3,20 +3,15 @@
 // pipeline of the access_log receiver (its processors and exporters), e.g. to backfill an OTLP
 // backend, while the summary is printed as usual. Built like `check`: the same graph, every
 // node but the receivers started, batches acknowledged one at a time, exporters drained at the end.
-import { mkdirSync } from 'node:fs';
 import { newContext } from '../component/consumer.js';
 import type { ServiceConfig } from '../config/load.js';
-import { loadProcessSettings } from '../config/process-settings.js';
-import { Graph } from '../pipeline/graph.js';
 import type { Registry } from '../pipeline/registry.js';
 import type { AccessLogConfig } from '../receivers/access-log/config.js';
 import { replayFilesInto } from '../receivers/access-log/replay-files.js';
 import type { ExportTally } from '../receivers/access-log/replay-files.js';
 import type { ReplaySummary } from '../receivers/access-log/summary.js';
-import { ServiceHost } from '../service/host.js';
-import { createLogger } from '../telemetry/logger.js';
-import { SelfMetrics } from '../telemetry/self-metrics.js';
 import type { CommonArgs } from './args.js';
+import { buildHeadless, headlessSettings, startAllButReceivers } from './headless-graph.js';
 import type { CliIO } from './io.js';
 
 export interface ReplayThrough {
@@ -32,15 +27,8 @@ export interface ReplayThrough {
 export async function replayThroughPipeline(
   o: ReplayThrough,
 ): Promise<{ summary: ReplaySummary; exported: ExportTally }> {
-  const settings = loadProcessSettings(
-    { logLevel: o.args.logLevel ?? 'warn', dataDir: o.args.dataDir },
-    o.io.env,
-  );
-  mkdirSync(settings.dataDir, { recursive: true });
-  const metrics = new SelfMetrics();
-  const host = new ServiceHost(metrics);
-  const logger = createLogger({ level: settings.logLevel });
-  const graph = Graph.build(o.cfg, { registry: o.registry, process: settings, logger, metrics });
+  const settings = headlessSettings(o.args, o.io);
+  const { graph, host } = buildHeadless(o.cfg, settings, o.registry);
   const consumer = graph.find(`receiver:${o.receiverId}`)?.consumer;
   if (!consumer)
     throw new Error(
@@ -49,8 +37,7 @@ export async function replayThroughPipeline(
   // Components unref their timers so a running agent can exit; hold the loop until the end.
   const keepAlive = setInterval(() => undefined, 60_000);
   try {
-    await graph.startAll(host, (n) => n.kind !== 'receiver');
-    host.serviceState = 'running';
+    await startAllButReceivers(graph, host);
     return await replayFilesInto(
       o.files,
       o.config,
