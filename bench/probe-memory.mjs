@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+/* global URL, process, console */
 // Memory stays bounded under bad input: 30 probes against a 10 MB body and 30 against a stream
 // that never ends, with the default 1 MiB body limit; prints heap and RSS before and after.
-// Run after `npm run build`: node --expose-gc bench/probe-memory.js
+// Run by `npm run bench` (or after `npm run build`: node --expose-gc bench/probe-memory.mjs)
 import { performance } from 'node:perf_hooks';
 import { Connections } from '../dist/receivers/probe/connection.js';
 import { runAttempt } from '../dist/receivers/probe/http-attempt.js';

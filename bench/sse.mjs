@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+/* global URL, console */
 // SSE stream reading throughput: a recorded Groq stream (test/fixtures/llm/streams) fed to the
-// ChatStreamAccumulator in 1 KiB reads, repeated. Run after `npm run build`: node bench/sse.js
+// ChatStreamAccumulator in 1 KiB reads, repeated. Run by `npm run bench` (or after `npm run build`: node bench/sse.mjs)
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ChatStreamAccumulator } from '../dist/sse/chat-stream.js';
