@@ -2,7 +2,7 @@
 // `driftwatch simulate --scenario FILE [--port N] [--access-log FILE]`: runs the provider
 // simulator on 127.0.0.1 until SIGINT/SIGTERM.
 import { ProviderSimulator } from '../simulator/server.js';
-import { loadScenarioFile, ScenarioError } from '../simulator/scenario.js';
+import { loadScenarioFile } from '../simulator/scenario.js';
 import type { Scenario } from '../simulator/scenario.js';
 import { parseCommon } from './args.js';
 import type { CliIO } from './io.js';
@@ -35,8 +35,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
   try {
     scenario = loadScenarioFile(file);
   } catch (err) {
-    const msg = err instanceof ScenarioError ? err.message : (err as Error).message;
-    io.err(`driftwatch simulate: ${file}: ${msg}\n`);
+    io.err(`driftwatch simulate: ${file}: ${(err as Error).message}\n`);
     return EXIT_CONFIG;
   }
   const accessLog = args.values['access-log'] as string | undefined;
