@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // In-process aggregation of access-log calls for `driftwatch replay`: counts by status and
-// class, latency quantiles by route and model from log-bucket histograms (±1% error, fixed
-// memory per key), retries and fallbacks.
+// class, latency quantiles by route and model from log-bucket histograms (2 % wide buckets; a
+// quantile reads as its bucket's upper bound, so at most 2 % high; fixed memory per key),
+// retries and fallbacks.
 import type { CallRecord } from '../../model/call-record.js';
 import type { LineClass } from './classify-line.js';
 
