@@ -17,6 +17,3 @@ export const classifyProcessorFactory: ProcessorFactory<ClassifyConfig> = {
   validate: (c) => contractPathProblems(c.contract),
   create: (settings, config, next) => new ClassifyProcessor(settings, config, next),
 };
-
-/** The default config works as is (the shipped OpenAI contract); nothing to override. */
-export const classifyComplianceOverrides = {};

@@ -17,6 +17,3 @@ export const validateProcessorFactory: ProcessorFactory<ValidateConfig> = {
   validate: (c) => contractPathProblems(c.contract),
   create: (settings, config, next) => new ValidateProcessor(settings, config, next),
 };
-
-/** The default config works as is (the shipped OpenAI contract); nothing to override. */
-export const validateComplianceOverrides = {};
