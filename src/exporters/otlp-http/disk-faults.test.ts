@@ -5,8 +5,8 @@
 // is left holding space, no entry is corrupted, nothing crashes; once the disk is back, data flows.
 import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../testing/backends.js';
 import { captureLogger } from '../../testing/log-capture.js';
 import { nopHost } from '../../testing/nop-host.js';
 import { attrs, OtlpTestReceiver } from '../../testing/otlp-receiver.js';
@@ -24,14 +24,6 @@ async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Pro
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 function fileQueueConfig(url: string) {

@@ -34,7 +34,8 @@ export function parseRetryAfter(v: string | string[] | undefined, now = Date.now
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
-const deserializers = {
+/** The OTLP (de)serializers by protocol and signal (requests out, responses back). */
+export const otlpSerializers = {
   'http/protobuf': {
     traces: ProtobufTraceSerializer,
     metrics: ProtobufMetricsSerializer,
@@ -137,7 +138,7 @@ export class HttpSender {
         try {
           const parsed = ct.includes('json')
             ? (JSON.parse(raw.toString('utf8')) as unknown)
-            : deserializers['http/protobuf'][signal].deserializeResponse(raw);
+            : otlpSerializers['http/protobuf'][signal].deserializeResponse(raw);
           return { ok: true, status, ...rejectedCount(signal, parsed) };
         } catch {
           return { ok: true, status, rejected: 0, message: 'unparsable response body' };

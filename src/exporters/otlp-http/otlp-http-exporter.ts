@@ -4,14 +4,6 @@
 // queue and an optional persistent queue. consume() resolves once the batch's spans and logs are
 // sent (memory queue) or persisted (file queue); metrics count as accepted once aggregated.
 import { join } from 'node:path';
-import {
-  JsonLogsSerializer,
-  JsonMetricsSerializer,
-  JsonTraceSerializer,
-  ProtobufLogsSerializer,
-  ProtobufMetricsSerializer,
-  ProtobufTraceSerializer,
-} from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
@@ -29,7 +21,7 @@ import { resolveTransport } from './endpoint.js';
 import type { Signal, Transport } from './endpoint.js';
 import { FileQueue, QueueIoError } from './file-queue.js';
 import type { FileEntry } from './file-queue.js';
-import { HttpSender } from './http-sender.js';
+import { HttpSender, otlpSerializers } from './http-sender.js';
 import type { Outcome } from './http-sender.js';
 import { retryPolicy, sendWithRetry } from './retry.js';
 import type { FinalOutcome, RetryPolicy } from './retry.js';
@@ -156,13 +148,13 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (batch.length === 0) return;
     const { spans, logs } = this.builder.build(batch);
     const waits: Promise<void>[] = [];
-    const json = this.transport.protocol === 'http/json';
+    const serializers = otlpSerializers[this.transport.protocol];
     if (spans.length > 0) {
-      const payload = (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans);
+      const payload = serializers.traces.serializeRequest(spans);
       if (payload) waits.push(this.enqueue({ signal: 'traces', payload, items: spans.length }));
     }
     if (logs.length > 0) {
-      const payload = (json ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest(logs);
+      const payload = serializers.logs.serializeRequest(logs);
       if (payload) waits.push(this.enqueue({ signal: 'logs', payload, items: logs.length }));
     }
     const results = await Promise.allSettled(waits);
@@ -322,8 +314,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     const rm = await this.builder.collectMetrics();
     const points = countDataPoints(rm);
     if (points === 0) return true;
-    const json = this.transport.protocol === 'http/json';
-    const payload = (json ? JsonMetricsSerializer : ProtobufMetricsSerializer).serializeRequest(rm);
+    const payload = otlpSerializers[this.transport.protocol].metrics.serializeRequest(rm);
     if (!payload) return false;
     if (!this.guarded({ signal: 'metrics', payload, items: points })) return false;
     const o = await this.send('metrics', payload);

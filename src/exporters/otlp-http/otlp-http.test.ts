@@ -2,7 +2,6 @@
 // otlp_http against a real loopback OTLP/HTTP receiver (protobufjs-decoded): span names, phase
 // events, attributes, logs, metrics, protocols, env resolution and the export guard.
 import { expect } from 'chai';
-import { runComplianceSuite } from '../../testing/compliance.js';
 import { nopHost } from '../../testing/nop-host.js';
 import { attrs, OtlpTestReceiver } from '../../testing/otlp-receiver.js';
 import {
@@ -15,15 +14,13 @@ import {
 import type { OtlpHttpConfig } from './config.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import { resolveTransport } from './endpoint.js';
-import { otlpHttpComplianceOverrides, otlpHttpExporterFactory } from './index.js';
+import { otlpHttpExporterFactory } from './index.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const SECRET = 'sk-live-0123456789abcdef';
 const PROMPT = 'Reply with exactly: pong. (probe prompt)';
 
 describe('otlp_http exporter', () => {
-  runComplianceSuite([otlpHttpExporterFactory as never], otlpHttpComplianceOverrides);
-
   let rx: OtlpTestReceiver;
   const stop: Array<() => Promise<void>> = [];
   beforeEach(async () => {

@@ -2,7 +2,6 @@
 // TLS to the OTLP endpoint: a custom CA bundle and a client certificate (mTLS), against a real
 // HTTPS server on loopback whose certificates `openssl` makes for the test.
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
@@ -15,61 +14,7 @@ import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import { decodeOtlp } from '../../testing/otlp-receiver.js';
 import { probeRecord } from '../../testing/signal-records.js';
 import { requireTool } from '../../testing/system-tool.js';
-
-function makePki(dir: string, openssl: string): void {
-  const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'ignore' });
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=driftwatch test CA',
-  );
-  for (const name of ['server', 'client']) {
-    run(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${name === 'server' ? '127.0.0.1' : 'driftwatch-agent'}`,
-    );
-    const ext = join(dir, `${name}.ext`);
-    execFileSync('sh', [
-      '-c',
-      `printf '%s\\n' "${name === 'server' ? 'subjectAltName=IP:127.0.0.1' : 'extendedKeyUsage=clientAuth'}" > ${ext}`,
-    ]);
-    run(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      ext,
-    );
-  }
-}
+import { makeTestPki } from '../../testing/test-pki.js';
 
 describe('otlp_http over TLS (custom CA, client certificate)', function () {
   this.timeout(60_000);
@@ -81,7 +26,9 @@ describe('otlp_http over TLS (custom CA, client certificate)', function () {
   before(async function () {
     const openssl = requireTool(this, 'openssl', ['/usr/bin/openssl'], 'apt-get install -y openssl');
     dir = mkdtempSync(join(tmpdir(), 'dw-tls-'));
-    makePki(dir, openssl);
+    const pki = makeTestPki(openssl, dir, 2);
+    pki.issue('server', { cn: '127.0.0.1', san: 'IP:127.0.0.1', dates: ['-days', '2'] });
+    pki.issue('client', { cn: 'driftwatch-agent', eku: 'clientAuth', dates: ['-days', '2'] });
     server = createServer(
       {
         key: readFileSync(join(dir, 'server.key')),

@@ -5,12 +5,11 @@ import { expect } from 'chai';
 import { newContext } from '../../component/consumer.js';
 import { ALL_METRICS, prometheusName } from '../../signals/names.js';
 import { BACKENDS_HINT, pollUntil, Prometheus, PROMETHEUS } from '../../testing/backends.js';
-import { runComplianceSuite } from '../../testing/compliance.js';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { probeRecord, rateLimitedRecord, violationRecord } from '../../testing/signal-records.js';
 import { requireTool } from '../../testing/system-tool.js';
 import { SelfMetrics } from '../../telemetry/self-metrics.js';
-import { prometheusComplianceOverrides, prometheusExporterFactory } from './index.js';
+import { prometheusExporterFactory } from './index.js';
 import type { PrometheusExporter } from './prometheus-exporter.js';
 
 const SECRET = 'sk-live-0123456789abcdef';
@@ -26,8 +25,6 @@ async function startExporter(sensitive: string[] = []) {
 }
 
 describe('prometheus exporter', () => {
-  runComplianceSuite([prometheusExporterFactory as never], prometheusComplianceOverrides);
-
   it('serves the documented names with cumulative buckets and escaped labels', async () => {
     const { e, url } = await startExporter();
     try {

@@ -5,7 +5,7 @@ import type { CreateSettings, Host, ShutdownOptions } from '../../component/comp
 import type { Consumer, ConsumeContext } from '../../component/consumer.js';
 import type { ProcessorComponent } from '../../component/factory.js';
 import type { Contract } from '../../contract/contract.js';
-import { loadContract } from '../../contract/load.js';
+import { ContractResolver } from '../../contract/contract-resolver.js';
 import type { CallRecord } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
@@ -15,9 +15,8 @@ import { classify } from './decide.js';
 export class ClassifyProcessor implements ProcessorComponent {
   readonly mutatesData = true;
   readonly defaultContract: Contract;
-  private readonly bad = new Set<string>();
-  /** Contracts named by receivers, resolved once (no file-system call per record). */
-  private readonly named = new Map<string, Contract>();
+  /** Unloadable named contracts are reported by the validate processor, not here. */
+  private readonly contracts: ContractResolver;
   private readonly unknown: Counter;
   private readonly classes: Counter;
   private readonly errLog: RateLimitedLog;
@@ -27,7 +26,8 @@ export class ClassifyProcessor implements ProcessorComponent {
     private readonly config: ClassifyConfig,
     private readonly next: Consumer,
   ) {
-    this.defaultContract = loadContract(config.contract);
+    this.contracts = new ContractResolver(config.contract);
+    this.defaultContract = this.contracts.defaultContract;
     const m = settings.telemetry.metrics;
     this.unknown = m.counter(
       'driftwatch_classify_unknown_total',
@@ -39,28 +39,13 @@ export class ClassifyProcessor implements ProcessorComponent {
 
   async start(_host: Host): Promise<void> {}
 
-  private contractFor(r: CallRecord): Contract {
-    const p = r.target?.contract;
-    if (!p || p === this.config.contract || this.bad.has(p)) return this.defaultContract;
-    const hit = this.named.get(p);
-    if (hit) return hit;
-    try {
-      const c = loadContract(p);
-      this.named.set(p, c);
-      return c;
-    } catch {
-      this.bad.add(p); // the validate processor reports unloadable contracts
-      return this.defaultContract;
-    }
-  }
-
   process(batch: CallRecord[], nowMs = Date.now()): void {
     for (const r of batch) {
       if (r.event) continue;
       if (!r.findings) r.findings = { items: [] };
       if (!r.response) r.response = { headers: {} };
       try {
-        const out = classify(r, this.contractFor(r), { keepRequestId: this.config.keep_request_id, nowMs });
+        const out = classify(r, this.contracts.for(r), { keepRequestId: this.config.keep_request_id, nowMs });
         const cls = r.findings.errorClass;
         if (cls) this.classes.add(1, { class: cls });
         if (cls === 'unknown') this.unknown.add(1, { what: 'class' });

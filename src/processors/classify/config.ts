@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JsonSchema } from '../../component/factory.js';
-import { DEFAULT_CONTRACT } from '../../contract/load.js';
+import { contractPathSchema } from '../../contract/config-field.js';
 
 export interface ClassifyConfig {
   /** Contract whose error rules and class overrides apply when a record names none. */
@@ -13,12 +13,7 @@ export const classifySchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    contract: {
-      type: 'string',
-      minLength: 1,
-      default: DEFAULT_CONTRACT,
-      description: 'contract file; relative paths are tried against the working directory, then the package',
-    },
+    contract: contractPathSchema,
     keep_request_id: { type: 'boolean', default: true },
   },
 };

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ConfigError } from '../../component/errors.js';
 import type { ProcessorFactory } from '../../component/factory.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
-import { loadContract } from '../../contract/load.js';
+import { contractPathProblems } from '../../contract/config-field.js';
 import { ClassifyProcessor } from './classify-processor.js';
 import { classifySchema } from './config.js';
 import type { ClassifyConfig } from './config.js';
@@ -15,17 +14,6 @@ export const classifyProcessorFactory: ProcessorFactory<ClassifyConfig> = {
     'Assigns error class, sub-reason, owner, first action, runbook and retry decision (with Retry-After) from a data table plus contract overrides.',
   configSchema: classifySchema,
   createDefaultConfig: () => defaultsFromSchema<ClassifyConfig>(classifySchema),
-  validate: (c) => {
-    try {
-      loadContract(c.contract);
-      return [];
-    } catch (err) {
-      const problems = err instanceof ConfigError ? err.problems : [(err as Error).message];
-      return problems.map((message) => ({ path: ['contract'], message }));
-    }
-  },
+  validate: (c) => contractPathProblems(c.contract),
   create: (settings, config, next) => new ClassifyProcessor(settings, config, next),
 };
-
-/** The default config works as is (the shipped OpenAI contract); nothing to override. */
-export const classifyComplianceOverrides = {};

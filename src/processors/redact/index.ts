@@ -29,6 +29,3 @@ export const redactProcessorFactory: ProcessorFactory<RedactConfig> = {
   },
   create: (settings, config, next) => new RedactProcessor(settings, config, next),
 };
-
-/** The default config works as is; nothing to override. */
-export const redactComplianceOverrides = {};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JsonSchema } from '../../component/factory.js';
-import { DEFAULT_CONTRACT } from '../../contract/load.js';
+import { contractPathSchema } from '../../contract/config-field.js';
 
 export interface ValidateConfig {
   /** Contract for records whose receiver names none (`target.contract`). */
@@ -15,12 +15,7 @@ export const validateSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    contract: {
-      type: 'string',
-      minLength: 1,
-      default: DEFAULT_CONTRACT,
-      description: 'contract file; relative paths are tried against the working directory, then the package',
-    },
+    contract: contractPathSchema,
     shapes: {
       type: 'object',
       additionalProperties: false,

@@ -6,8 +6,8 @@ import type { Consumer, ConsumeContext } from '../../component/consumer.js';
 import type { ProcessorComponent } from '../../component/factory.js';
 import type { CallRecord } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
+import { ContractResolver } from '../../contract/contract-resolver.js';
 import { addFinding, verdictOf } from '../../contract/findings.js';
-import { loadContract } from '../../contract/load.js';
 import { shapeHash, shapeOf } from '../../contract/shape.js';
 import { ShapeStore } from '../../contract/shape-store.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
@@ -19,9 +19,7 @@ export class ValidateProcessor implements ProcessorComponent {
   readonly mutatesData = true;
   readonly defaultContract: Contract;
   readonly shapes: ShapeStore;
-  private readonly badContracts = new Set<string>();
-  /** Contracts named by receivers, resolved once (no file-system call per record). */
-  private readonly named = new Map<string, Contract>();
+  private readonly contracts: ContractResolver;
   private readonly newShapes: Counter;
   private readonly verdicts: Counter;
   private readonly errLog: RateLimitedLog;
@@ -32,7 +30,14 @@ export class ValidateProcessor implements ProcessorComponent {
     private readonly config: ValidateConfig,
     private readonly next: Consumer,
   ) {
-    this.defaultContract = loadContract(config.contract);
+    this.contracts = new ContractResolver(config.contract, (contract, err) => {
+      settings.telemetry.error('config_failed', 'processing');
+      settings.logger.error(
+        { contract, err: err.message },
+        'Contract named by a receiver cannot be loaded; using the default contract.',
+      );
+    });
+    this.defaultContract = this.contracts.defaultContract;
     this.shapes = new ShapeStore(config.shapes.persist ? settings.dataDir : undefined, {
       maxKeys: config.shapes.max_keys,
       maxShapesPerKey: config.shapes.max_shapes_per_key,
@@ -58,26 +63,6 @@ export class ValidateProcessor implements ProcessorComponent {
       this.settings.logger.warn({ error: r.error }, 'Known shapes could not be read; learning again.');
   }
 
-  private contractFor(r: CallRecord): Contract {
-    const p = r.target?.contract;
-    if (!p || p === this.config.contract || this.badContracts.has(p)) return this.defaultContract;
-    const hit = this.named.get(p);
-    if (hit) return hit;
-    try {
-      const c = loadContract(p);
-      this.named.set(p, c);
-      return c;
-    } catch (err) {
-      this.badContracts.add(p);
-      this.settings.telemetry.error('config_failed', 'processing');
-      this.settings.logger.error(
-        { contract: p, err: (err as Error).message },
-        'Contract named by a receiver cannot be loaded; using the default contract.',
-      );
-      return this.defaultContract;
-    }
-  }
-
   /** Judges records in place (also used by `check-response`). */
   process(batch: CallRecord[], nowMs = Date.now()): void {
     this.loadShapes();
@@ -87,7 +72,7 @@ export class ValidateProcessor implements ProcessorComponent {
       if (!r.response) r.response = { headers: {} };
       if (!r.request) r.request = { method: 'POST', route: '', synthetic: false };
       try {
-        const c = this.contractFor(r);
+        const c = this.contracts.for(r);
         const subject = judge(r, c, this.config.max_findings, nowMs);
         if (subject && subject.values.length > 0 && this.config.shapes.enabled)
           this.fingerprint(r, c, subject.kind, subject.values);

@@ -174,6 +174,41 @@ function sanitize(err: unknown): string {
   return m.replace(/Bearer\s+\S+/gi, 'Bearer [REDACTED]').slice(0, 200);
 }
 
+/**
+ * Feeds the body to `onChunk` until it ends or fails (a body-phase error), or until it passes
+ * `req.maxBodyBytes`: then the response is marked truncated, `body_limit` recorded and the body
+ * destroyed. Returns the bytes received.
+ */
+async function drainBody(
+  req: AttemptRequest,
+  res: Dispatcher.ResponseData,
+  out: AttemptResult,
+  deadlineHit: () => boolean,
+  what: 'stream' | 'body',
+  onChunk: (chunk: Buffer) => void,
+): Promise<number> {
+  let bytes = 0;
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      bytes += chunk.byteLength;
+      if (bytes > req.maxBodyBytes) {
+        out.response.truncated = true;
+        out.transportError = {
+          code: 'body_limit',
+          phase: 'body',
+          message: `${what} exceeded ${req.maxBodyBytes} bytes`,
+        };
+        res.body.destroy();
+        break;
+      }
+      onChunk(chunk);
+    }
+  } catch (err) {
+    out.transportError = bodyPhaseError(err, deadlineHit());
+  }
+  return bytes;
+}
+
 async function readStream(
   req: AttemptRequest,
   res: Dispatcher.ResponseData,
@@ -183,27 +218,10 @@ async function readStream(
 ): Promise<void> {
   const acc = new ChatStreamAccumulator({ maxChunks: req.maxChunks });
   const { response, timings } = out;
-  let bytes = 0;
-  try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      bytes += chunk.byteLength;
-      if (bytes > req.maxBodyBytes) {
-        response.truncated = true;
-        acc.mark('body_limit');
-        out.transportError = {
-          code: 'body_limit',
-          phase: 'body',
-          message: `stream exceeded ${req.maxBodyBytes} bytes`,
-        };
-        res.body.destroy();
-        break;
-      }
-      acc.push(chunk, since());
-    }
-  } catch (err) {
-    out.transportError = bodyPhaseError(err, deadlineHit());
-    if (out.transportError.code === 'body_timeout') acc.mark(deadlineHit() ? 'deadline' : 'stalled');
-  }
+  const bytes = await drainBody(req, res, out, deadlineHit, 'stream', (chunk) => acc.push(chunk, since()));
+  const code = out.transportError?.code;
+  if (code === 'body_limit') acc.mark('body_limit');
+  else if (code === 'body_timeout') acc.mark(deadlineHit() ? 'deadline' : 'stalled');
   const r = acc.end();
   response.bodyBytes = bytes;
   response.parse = 'sse';
@@ -227,25 +245,7 @@ async function readBuffered(
 ): Promise<void> {
   const { response } = out;
   const parts: Buffer[] = [];
-  let bytes = 0;
-  try {
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      bytes += chunk.byteLength;
-      if (bytes > req.maxBodyBytes) {
-        response.truncated = true;
-        out.transportError = {
-          code: 'body_limit',
-          phase: 'body',
-          message: `body exceeded ${req.maxBodyBytes} bytes`,
-        };
-        res.body.destroy();
-        break;
-      }
-      parts.push(chunk);
-    }
-  } catch (err) {
-    out.transportError = bodyPhaseError(err, deadlineHit());
-  }
+  const bytes = await drainBody(req, res, out, deadlineHit, 'body', (chunk) => parts.push(chunk));
   response.bodyBytes = bytes;
   if (out.transportError) {
     response.parse = 'not_read';

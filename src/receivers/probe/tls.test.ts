@@ -3,8 +3,7 @@
 // A good certificate (custom CA bundle) yields handshake timing and days to expiry; an expired
 // one and a wrong-host one fail in the TLS phase with their own codes, and still report expiry.
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireTool } from '../../testing/system-tool.js';
 import { probeOnce } from '../../testing/probe-once.js';
+import { makeTestPki } from '../../testing/test-pki.js';
 
 const BODY = JSON.stringify({
   id: 'x',
@@ -35,78 +35,13 @@ describe('probe receiver over TLS (openssl-made CA)', function () {
       'apt-get install -y openssl',
     );
     dir = mkdtempSync(join(tmpdir(), 'dw-tls-'));
-    const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'pipe' });
-    writeFileSync(
-      join(dir, 'ca.cnf'),
-      [
-        '[ca]',
-        'default_ca = dw',
-        '[dw]',
-        `dir = ${dir}`,
-        `database = ${dir}/index.txt`,
-        `new_certs_dir = ${dir}`,
-        `serial = ${dir}/serial`,
-        'default_md = sha256',
-        'policy = pol',
-        'copy_extensions = copy',
-        'unique_subject = no',
-        '[pol]',
-        'commonName = supplied',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(join(dir, 'index.txt'), '');
-    writeFileSync(join(dir, 'serial'), '1000\n');
-    run(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=driftwatch test CA',
-    );
-    const leaf = (name: string, san: string, dates: string[]) => {
-      run(
-        'req',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        `${name}.key`,
-        '-out',
-        `${name}.csr`,
-        '-subj',
-        `/CN=${name}`,
-        '-addext',
-        `subjectAltName=${san}`,
-      );
-      run(
-        'ca',
-        '-batch',
-        '-notext',
-        '-config',
-        'ca.cnf',
-        '-cert',
-        'ca.pem',
-        '-keyfile',
-        'ca.key',
-        '-in',
-        `${name}.csr`,
-        '-out',
-        `${name}.pem`,
-        ...dates,
-      );
-    };
-    leaf('good', 'IP:127.0.0.1,DNS:localhost', ['-days', '20']);
-    leaf('expired', 'IP:127.0.0.1', ['-startdate', '20200101000000Z', '-enddate', '20200201000000Z']);
-    leaf('otherhost', 'DNS:api.other.example', ['-days', '20']);
+    const pki = makeTestPki(openssl, dir);
+    pki.issue('good', { san: 'IP:127.0.0.1,DNS:localhost' });
+    pki.issue('expired', {
+      san: 'IP:127.0.0.1',
+      dates: ['-startdate', '20200101000000Z', '-enddate', '20200201000000Z'],
+    });
+    pki.issue('otherhost', { san: 'DNS:api.other.example' });
   });
 
   after(() => {
