@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { waitFor } from './helpers/child-agent.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -35,14 +36,6 @@ function cli(args: string[]): {
   return { child, out: () => out, err: () => err, exit };
 }
 
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('demo and simulate commands (real processes)', function () {
   this.timeout(90_000);
   let dir: string;
@@ -52,15 +45,15 @@ describe('demo and simulate commands (real processes)', function () {
   it('demo: starts the simulator, probes it, prints records, stops on SIGINT', async () => {
     const p = cli(['demo', '--data-dir', dir, '--set', 'extensions.health_check.endpoint=127.0.0.1:0']);
     try {
-      await until(
+      await waitFor(
+        'the banner',
         () => /simulator\s+http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/.test(p.out()),
         40_000,
-        'the banner',
       );
-      await until(
+      await waitFor(
+        'a probe record',
         () => /\[debug\/debug\] src=probe\/simulator probe=\w+/.test(p.out()),
         60_000,
-        'a probe record',
       );
       // Real signals: the prometheus exporter (9464, or a free port when that is taken) serves them.
       const metricsUrl = /prometheus\s+(http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(p.out())?.[1];
@@ -93,7 +86,7 @@ describe('demo and simulate commands (real processes)', function () {
     const log = join(dir, 'access.log');
     const p = cli(['simulate', '--scenario', scenario, '--access-log', log]);
     try {
-      await until(() => /listening: http:\/\/127\.0\.0\.1:\d+/.test(p.out()), 40_000, 'listening');
+      await waitFor('listening', () => /listening: http:\/\/127\.0\.0\.1:\d+/.test(p.out()), 40_000);
       const url = /listening: (\S+)/.exec(p.out())![1];
       const res = await request(url, {
         method: 'POST',

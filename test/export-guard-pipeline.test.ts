@@ -27,6 +27,7 @@ import { silentLogger } from '../src/telemetry/logger.js';
 import { SelfMetrics } from '../src/telemetry/self-metrics.js';
 import { sinkExporterFactory } from '../src/testing/sink.js';
 import { ExportGuard } from '../src/util/export-guard.js';
+import { waitFor } from './helpers/child-agent.js';
 
 const KEY = 'sk-canary-7Qm2Zx9Lp4Rt8Vw1Yb6Nc3';
 const PROMPT = 'Canary prompt: the owl flies at midnight over Lake 4471.';
@@ -147,14 +148,6 @@ const canaryFactory: ReceiverFactory<CanaryConfig> = {
   create: (s, c, next) => new CanaryReceiver(s, c, next),
 };
 
-async function until(cond: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function yaml(processors: string[]): string {
   return `
 receivers:
@@ -213,7 +206,7 @@ describe('export guard: canaries never reach an exporter', () => {
     });
     await service.start(cfg);
     try {
-      await until(() => (sinks.instances.get('sink')?.records.length ?? 0) >= 6);
+      await waitFor('6 records at the sink', () => (sinks.instances.get('sink')?.records.length ?? 0) >= 6);
     } finally {
       await service.shutdown(5000);
     }

@@ -16,12 +16,16 @@ export const VICTORIA_METRICS = [join(cacheBin, 'victoria-metrics'), '/usr/bin/v
 export const PROMETHEUS = [join(cacheBin, 'prometheus'), '/usr/bin/prometheus'];
 export const BACKENDS_HINT = 'bash .ci/install.d/50-otlp-backends.sh';
 
+/** A port free on 127.0.0.1 right now (listen on 0, read it, close). */
 export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export async function pollUntil<T>(

@@ -127,7 +127,9 @@ describe('deploy/kubernetes manifests', () => {
   });
 
   it('run the probe and gateway pods at the Pod Security "restricted" level (no host paths)', () => {
-    for (const p of podSpecs().filter((x) => byKind('Deployment').some((d) => d.metadata.name === x.name))) {
+    const pods = podSpecs().filter((x) => byKind('Deployment').some((d) => d.metadata.name === x.name));
+    expect(pods.length, 'Deployment pods found (else nothing below is checked)').to.be.at.least(2);
+    for (const p of pods) {
       expect(p.spec.securityContext?.seccompProfile?.type, p.name).to.equal('RuntimeDefault');
       expect(
         (p.spec.volumes ?? []).filter((v: Any) => v.hostPath),

@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeEntry } from '../../src/exporters/otlp-http/file-queue.js';
+import { seededRng } from '../../src/simulator/rng.js';
 import { attrs, OtlpTestReceiver } from '../../src/testing/otlp-receiver.js';
 import { startAccessLogAgent, stopAgent } from '../helpers/access-log-agent.js';
 import type { AccessLogAgent } from '../helpers/access-log-agent.js';
@@ -29,18 +30,6 @@ const INFLIGHT = 1; // access_log max_inflight_batches (default)
 const CONSUMERS = 2; // otlp_http sending_queue.num_consumers (default)
 /** Documented bound: the unacknowledged batches plus the queue entries being sent at the kill. */
 const REPEAT_BOUND_PER_KILL = BATCH * (INFLIGHT + CONSUMERS);
-
-/** Small seeded PRNG (mulberry32) so a failing run can be replayed with KILL_LOOP_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('process faults: kill -9 at random moments, in a loop (access_log → otlp_http file queue)', function () {
   this.timeout(240_000);
@@ -63,7 +52,7 @@ describe('process faults: kill -9 at random moments, in a loop (access_log → o
   });
 
   it(`every line arrives, repeats ≤ ${REPEAT_BOUND_PER_KILL} per kill, state files parse after every kill`, async () => {
-    const random = prng(seed);
+    const random = seededRng(seed); // a failing run replays with KILL_LOOP_SEED
     const log = join(dir, 'access.log');
     writeFileSync(log, '');
     const config = join(dir, 'agent.yaml');

@@ -20,8 +20,6 @@ export function startAccessLogAgent(
   config: string,
   dataDir: string,
   opts: {
-    uid?: number;
-    gid?: number;
     logLevel?: string;
     idPattern?: RegExp;
     /**
@@ -49,8 +47,6 @@ export function startAccessLogAgent(
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DRIFTWATCH_LOG_LEVEL: opts.logLevel ?? 'warn' },
     cwd: process.cwd(),
-    uid: opts.uid,
-    gid: opts.gid,
   });
   const idRe = opts.idPattern ?? / request_id=(\S+)/;
   const ids: string[] = [];

@@ -2,7 +2,6 @@
 // Spawns the agent as a real child process and gives tests handles on it.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const HELPER = fileURLToPath(new URL('./agent-with-test-doubles.ts', import.meta.url));
@@ -27,16 +26,7 @@ export function spawnAgent(args: string[], env: NodeJS.ProcessEnv = {}): ChildAg
   return { proc, stdout: () => out, stderr: () => err, exited };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../src/testing/backends.js';
 
 export async function waitFor<T>(
   what: string,

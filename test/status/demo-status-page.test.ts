@@ -2,12 +2,11 @@
 // The status page while the demo runs (simulator + probes of every kind + processors), in a
 // real headless Chromium: the page's figures match /status.json; the screenshot is kept.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '../../src/testing/system-tool.js';
 import { freePort, getJson, spawnAgent, waitFor } from '../helpers/child-agent.js';
-import { ARTIFACTS, launchChromium } from './status-page.test.js';
+import { launchChromium, requireChromium, saveScreenshot } from './chromium.js';
 
 interface Group {
   receiver: string;
@@ -22,12 +21,7 @@ describe('status page of the running demo in headless Chromium', function () {
   this.timeout(120_000);
   let chromiumPath: string;
   before(function () {
-    chromiumPath = requireTool(
-      this,
-      'chromium',
-      ['/usr/bin/chromium', '/usr/bin/chromium-browser'],
-      'apt-get install chromium',
-    );
+    chromiumPath = requireChromium(this);
   });
 
   it('shows the demo’s contract health, figure for figure as /status.json', async () => {
@@ -70,10 +64,7 @@ describe('status page of the running demo in headless Chromium', function () {
         compared = true;
       }
       expect(compared, 'page and JSON agreed on a snapshot').to.equal(true);
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const shot = join(ARTIFACTS, 'status-page-demo.png');
-      await page.screenshot({ path: shot, fullPage: true });
-      process.stdout.write(`      screenshot: ${shot}\n`);
+      await saveScreenshot(page, 'status-page-demo.png');
     } finally {
       await browser.close();
       demo.proc.kill('SIGTERM');

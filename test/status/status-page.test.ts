@@ -2,46 +2,19 @@
 // The contract-health page in a real headless Chromium (Debian's chromium, driven by
 // playwright-core): figures on the page match /status.json; a screenshot is kept as an artifact.
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
 import { newContext } from '../../src/component/consumer.js';
 import { HealthCheckExtension } from '../../src/extensions/health-check/health-check.js';
 import { StatusExporter } from '../../src/exporters/status/status-exporter.js';
 import { sampleRecord } from '../../src/testing/compliance.js';
 import { nopHost, testSettings } from '../../src/testing/nop-host.js';
-import { requireTool } from '../../src/testing/system-tool.js';
-
-export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
-
-export async function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({
-    executablePath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+import { launchChromium, requireChromium, saveScreenshot } from './chromium.js';
 
 describe('status page in headless Chromium', function () {
   this.timeout(60_000);
   let chromiumPath: string;
   before(function () {
-    chromiumPath = requireTool(
-      this,
-      'chromium',
-      ['/usr/bin/chromium', '/usr/bin/chromium-browser'],
-      'apt-get install chromium',
-    );
+    chromiumPath = requireChromium(this);
   });
 
   it('shows the same figures as /status.json', async () => {
@@ -105,10 +78,7 @@ describe('status page in headless Chromium', function () {
       expect(await page.locator('text=check key rotation').count()).to.be.greaterThan(0);
       const external = await page.locator('script[src], link[href], img[src]').count();
       expect(external, 'no external assets').to.equal(0);
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const shot = join(ARTIFACTS, 'status-page-unit.png');
-      await page.screenshot({ path: shot, fullPage: true });
-      process.stdout.write(`      screenshot: ${shot}\n`);
+      await saveScreenshot(page, 'status-page-unit.png');
     } finally {
       await browser.close();
       await health.shutdown({ deadline: Date.now() + 1000 });
