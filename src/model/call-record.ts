@@ -190,6 +190,21 @@ export interface Findings {
   answerMatched?: boolean;
   /** Days since the contract file's `reviewed` date (contract review age signal). */
   contractReviewAgeDays?: number;
+  /**
+   * Set on deliberate probes only (`invalid_request`, `timeout_boundary`): the failure they
+   * provoke is the expected answer, so such a record is judged as an expectation that held or
+   * broke, never as a contract violation, a missing field, a client timeout or a failed probe.
+   */
+  expectation?: ProbeExpectation;
+}
+
+/** The outcome of a deliberate probe: did the server answer the way the probe expects? */
+export interface ProbeExpectation {
+  kind: 'invalid_request' | 'timeout_boundary';
+  /** true: the expected failure happened (right class, not retried; the deadline fired). */
+  held: boolean;
+  /** Short bounded reason when it broke, e.g. `accepted_nonexistent_model`. */
+  reason?: string;
 }
 
 /**
