@@ -13,13 +13,13 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
-  rmSync,
   statSync,
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Signal } from './endpoint.js';
+import { removeFile } from '../../util/remove-file.js';
 
 const MAGIC = 0x44575131; // "DWQ1"
 const HEADER = 24;
@@ -121,7 +121,7 @@ export class FileQueue {
     for (const name of names) {
       const path = join(this.dir, name);
       if (name.startsWith('tmp-')) {
-        rmSync(path, { force: true });
+        removeFile(path);
         continue;
       }
       if (!name.endsWith('.otlp')) continue;
@@ -162,7 +162,7 @@ export class FileQueue {
     } catch (err) {
       // A half-written temp file would hold the space a full disk needs back.
       try {
-        rmSync(tmp, { force: true });
+        removeFile(tmp);
       } catch {
         // read-only: nothing was created
       }
@@ -195,7 +195,7 @@ export class FileQueue {
     this.bytes -= e.bytes;
     const path = join(this.dir, e.name);
     try {
-      rmSync(path, { force: true });
+      removeFile(path);
     } catch (err) {
       throw ioError('delete', path, err);
     }
