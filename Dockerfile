@@ -8,7 +8,9 @@
 #   docker build -t driftwatch .
 #   docker run --rm -v "$PWD/config.yaml:/etc/driftwatch/config.yaml:ro" \
 #     -v driftwatch-data:/var/lib/driftwatch -e COMETAPI_API_KEY driftwatch
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node.js 24 LTS (security fixes until 2028-04-30); any line CI tests (20, 22, 24, 26) works:
+#   docker build --build-arg NODE_IMAGE=node:26-slim -t driftwatch .
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

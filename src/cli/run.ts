@@ -11,6 +11,7 @@ import type { ProcessSettings } from '../config/process-settings.js';
 import type { Registry } from '../pipeline/registry.js';
 import { Service } from '../service/service.js';
 import { createLogger } from '../telemetry/logger.js';
+import { endOfLifeWarning, nodeLineStatus } from '../runtime/node-line.js';
 import type { Logger } from '../telemetry/logger.js';
 import { registerProcessMetrics, SelfMetrics } from '../telemetry/self-metrics.js';
 import type { CommonArgs } from './args.js';
@@ -60,6 +61,9 @@ export async function runAgent(opts: RunOptions): Promise<number> {
   }
   const logger = createLogger({ level: settings.logLevel });
   for (const w of cfg.warnings) logger.warn(w);
+  const nodeLine = nodeLineStatus();
+  const eol = endOfLifeWarning(nodeLine);
+  if (eol) logger.warn({ node: process.version, end_of_life: nodeLine.endOfLife }, eol);
   const metrics = new SelfMetrics();
   registerProcessMetrics(metrics);
   const reloads = metrics.counter('driftwatch_config_reloads_total', 'Configuration reloads by result.');

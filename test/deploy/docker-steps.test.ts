@@ -5,7 +5,7 @@
 // ENTRYPOINT and CMD (paths mapped into the temp folder, config read-only), /healthz must
 // answer 200, the HEALTHCHECK command must pass, and SIGTERM must stop it cleanly.
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import {
   chmodSync,
@@ -25,9 +25,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execForm, parseDockerfile } from './dockerfile.js';
 import type { Stage } from './dockerfile.js';
+import { imageNodeMajor, nodeBinDir } from './node-line.js';
+import { requireTool } from '../../src/testing/system-tool.js';
 
 const REPO = resolve('.');
 const dockerfile = parseDockerfile(readFileSync('Dockerfile', 'utf8'));
+// The image's Node line is the active LTS (24 until October 2026's 26 reaches LTS).
+const IMAGE_NODE_MAJOR = 24;
 
 function step(stage: Stage, op: string): string[] {
   return stage.steps.filter((s) => s.op === op).map((s) => s.args);
@@ -58,7 +62,8 @@ describe('Dockerfile', function () {
     const { stages } = dockerfile;
     expect(stages.length, 'stages').to.be.at.least(2);
     const runtime = stages[stages.length - 1];
-    expect(runtime.from).to.match(/^node:20[.-]/);
+    expect(imageNodeMajor(runtime.from), `runtime image ${runtime.from}`).to.equal(IMAGE_NODE_MAJOR);
+    expect(imageNodeMajor(stages[0].from), `build image ${stages[0].from}`).to.equal(IMAGE_NODE_MAJOR);
     const user = step(runtime, 'USER');
     expect(user, 'USER').to.have.length(1);
     expect(user[0]).to.not.match(/^(root|0)(:|$)/);
@@ -80,8 +85,21 @@ describe('Dockerfile', function () {
     let agent: ChildProcess | undefined;
     const dirs = new Map<string, string>();
     const skipped: string[] = [];
+    // Every step runs on the image's Node line, not on whatever node runs mocha.
+    let node = '';
+    let path = '';
 
-    before(async () => {
+    before(async function () {
+      const binDir = nodeBinDir(IMAGE_NODE_MAJOR);
+      node = requireTool(
+        this,
+        `node ${IMAGE_NODE_MAJOR}`,
+        binDir ? [join(binDir, 'node')] : [],
+        `bash .ci/lib/node-line.sh ${IMAGE_NODE_MAJOR}`,
+      );
+      path = `${join(node, '..')}:${process.env.PATH ?? ''}`;
+      const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+      expect(version, 'node of the image line').to.match(new RegExp(`^v${IMAGE_NODE_MAJOR}\\.`));
       root = mkdtempSync(join(tmpdir(), 'dw-docker-'));
       docsRequests = [];
       docs = createServer((req, res) => {
@@ -99,7 +117,12 @@ describe('Dockerfile', function () {
 
     it('builds every stage with its own COPY and npm RUN steps', async () => {
       // Prefer the local npm cache so a warm machine needs no registry round trips.
-      const env = { ...process.env, npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' };
+      const env = {
+        ...process.env,
+        PATH: path,
+        npm_config_prefer_offline: 'true',
+        npm_config_update_notifier: 'false',
+      };
       for (const stage of dockerfile.stages) {
         const dir = join(root, stage.name);
         mkdirSync(dir, { recursive: true });
@@ -190,7 +213,7 @@ describe('Dockerfile', function () {
       chmodSync(join(etc, 'config.yaml'), 0o444);
       chmodSync(etc, 0o555);
 
-      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: root };
+      const env: NodeJS.ProcessEnv = { PATH: path, HOME: root };
       for (const e of step(runtimeStage, 'ENV'))
         for (const m of e.matchAll(/(\w+)=(\S+)/g)) env[m[1]] = map(m[2]);
       env.DRIFTWATCH_HEALTHCHECK_URL = `http://127.0.0.1:${port}/healthz`;
@@ -200,7 +223,7 @@ describe('Dockerfile', function () {
       ].map(map);
       expect(argv[0]).to.equal('node');
       let logs = '';
-      agent = spawn(process.execPath, argv.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      agent = spawn(node, argv.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
       agent.stdout!.on('data', (d: Buffer) => (logs += d.toString()));
       agent.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
 
@@ -217,7 +240,7 @@ describe('Dockerfile', function () {
 
       const hc = execForm(step(runtimeStage, 'HEALTHCHECK')[0].replace(/^.*?CMD /, ''))!;
       const hcRun = await new Promise<number>((res) => {
-        const p = spawn(process.execPath, hc.slice(1), { env, stdio: 'ignore' });
+        const p = spawn(node, hc.slice(1), { env, stdio: 'ignore' });
         p.on('close', (code) => res(code ?? 1));
       });
       expect(hcRun, 'HEALTHCHECK command exit code').to.equal(0);
