@@ -110,7 +110,9 @@ function create(
     metrics,
     pipeline: f.kind === 'processor' ? 'p' : undefined,
   });
-  validateAgainst(f.configSchema, cfg);
+  // Also fills in the schema's defaults, as the config loader does.
+  const problems = validateAgainst(f.configSchema, cfg);
+  if (problems.length > 0) throw new Error(`${id}: test config invalid: ${JSON.stringify(problems)}`);
   const sink = consumerFromFn(async () => {});
   switch (f.kind) {
     case 'receiver':
