@@ -139,7 +139,7 @@ const canaryFactory: ReceiverFactory<CanaryConfig> = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      api_key: { type: 'string' },
+      api_key: { type: 'string', 'x-secret': true },
       prompt: { type: 'string' },
       interval_ms: { type: 'integer', default: 20 },
     },

@@ -35,7 +35,7 @@ export function printConfigCommand(
       env: io.env,
       registry,
     });
-    io.out(stringify(maskSecrets(cfg.effective)));
+    io.out(stringify(maskSecrets(cfg.effective, registry)));
     return EXIT_OK;
   } catch (err) {
     return reportError(io, err);

@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Kind } from '../component/component.js';
 import { ConfigError } from '../component/errors.js';
 import type { Registry } from '../pipeline/registry.js';
+import { maskBySchema, secretValues } from './secrets.js';
 import { didYouMean } from '../util/suggest.js';
 import { validateAgainst } from './component-schema.js';
 import { expandEnv } from './expand.js';
@@ -62,7 +63,6 @@ const SECTIONS: Array<[string, Kind]> = [
   ['extensions', 'extension'],
 ];
 const TOP_KEYS = ['receivers', 'processors', 'exporters', 'extensions', 'service'];
-const SECRET_KEY = /(api_?key|token|secret|password|authorization|bearer|hmac_key)/i;
 const PROMPT_KEY = /^(prompt|prompts|content|system_prompt|user_prompt|large_prompt|small_prompt|messages)$/i;
 
 export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
@@ -124,7 +124,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
       if (c) {
         sections[kind].set(id, c);
         block[id] = c.config;
-        collectSecrets(c.config, secrets);
+        secretValues(opts.registry.get(kind, c.type)!.configSchema, c.config, secrets);
         collectPrompts(c.config, prompts);
       }
     }
@@ -296,16 +296,6 @@ function unusedComponents(
   return out;
 }
 
-function collectSecrets(v: unknown, out: Set<string>, key = ''): void {
-  if (typeof v === 'string') {
-    if (SECRET_KEY.test(key) && v.length >= 8) out.add(v.replace(/^Bearer\s+/i, ''));
-  } else if (Array.isArray(v)) {
-    for (const x of v) collectSecrets(x, out, key);
-  } else if (isPlainObject(v)) {
-    for (const [k, x] of Object.entries(v)) collectSecrets(x, out, k);
-  }
-}
-
 function collectPrompts(v: unknown, out: Set<string>, inPrompt = false): void {
   if (typeof v === 'string') {
     if (inPrompt && v.length >= 12) out.add(v);
@@ -316,10 +306,18 @@ function collectPrompts(v: unknown, out: Set<string>, inPrompt = false): void {
   }
 }
 
-/** A copy of the effective config with every secret-looking value masked. */
-export function maskSecrets(v: unknown, key = ''): unknown {
-  if (typeof v === 'string') return SECRET_KEY.test(key) && v !== '' ? '[REDACTED]' : v;
-  if (Array.isArray(v)) return v.map((x) => maskSecrets(x, key));
-  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskSecrets(x, k)]));
-  return v;
+/** A copy of the effective config with every value its component's schema marks `x-secret` masked. */
+export function maskSecrets(effective: Record<string, unknown>, registry: Registry): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...effective };
+  for (const [section, kind] of SECTIONS) {
+    const block = effective[section];
+    if (!isPlainObject(block)) continue;
+    out[section] = Object.fromEntries(
+      Object.entries(block).map(([id, config]) => {
+        const factory = registry.get(kind, id.split('/')[0]);
+        return [id, factory ? maskBySchema(factory.configSchema, config) : config];
+      }),
+    );
+  }
+  return out;
 }

@@ -71,7 +71,8 @@ export const otlpHttpSchema: JsonSchema = {
     logs_endpoint: str('Full logs URL (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT).'),
     protocol: { enum: ['', 'http/protobuf', 'http/json'], default: '' },
     compression: { enum: ['', 'gzip', 'none'], default: '' },
-    headers: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+    // Header values carry credentials (Authorization, api-key): all are secrets, like the Collector's configopaque.
+    headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, 'x-secret': true },
     timeout: {
       ...durationSchema('', 'Per-request timeout (OTEL_EXPORTER_OTLP_TIMEOUT, else 10s).'),
       pattern: '^(\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)?\\s*)?$',

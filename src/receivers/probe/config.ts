@@ -125,7 +125,8 @@ export const probeReceiverSchema: JsonSchema = {
     base_url: { type: 'string', default: '', description: 'e.g. https://api.cometapi.com/v1' },
     path: { type: 'string', pattern: '^/', default: '/chat/completions', description: 'starts with /' },
     api_key: { type: 'string', default: '', 'x-secret': true },
-    headers: { type: 'object', additionalProperties: { type: 'string' }, default: {} },
+    // Header values carry credentials (Authorization, api-key): all are secrets, like the Collector's configopaque.
+    headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, 'x-secret': true },
     model: { type: 'string', default: 'gpt-4o-mini' },
     provider: { type: 'string', default: '' },
     contract: { type: 'string', default: '' },
