@@ -7,6 +7,7 @@
 // Receivers and exporters are shared across pipelines; processors are created per pipeline.
 // Start: extensions, exporters, processors, receivers. Stop: the reverse, so upstream drains
 // into live consumers. Every shutdown error is collected.
+import { componentKey } from '../component/identity.js';
 import { join } from 'node:path';
 import type { Component, Host, Kind } from '../component/component.js';
 import type { Consumer } from '../component/consumer.js';
@@ -230,9 +231,8 @@ export class Graph {
   }
 }
 
-export function statusId(n: Pick<Node, 'kind' | 'id' | 'pipeline'>): string {
-  return n.pipeline ? `${n.kind}:${n.pipeline}/${n.id}` : `${n.kind}:${n.id}`;
-}
+/** The key a node's status is reported under (the same a component computes from its settings). */
+export const statusId = componentKey;
 
 async function withDeadline<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -89,6 +89,23 @@ describe('service', () => {
     expect(ticker.emitted).to.equal(ticker.acked, 'the retired receiver drained');
   });
 
+  it('a component reports its status under the key the graph uses; reload forgets it', async () => {
+    const { service, load } = setup();
+    const withProbe = `
+receivers:
+  ticker/t: { interval_ms: 50, batch: 1 }
+  probe/x: { base_url: "http://127.0.0.1:9/v1", model: m, probes: [{ name: chat, kind: chat, interval: 1h }] }
+exporters: { sink/a: {} }
+service: { pipelines: { p: { receivers: [ticker/t, probe/x], exporters: [sink/a] } } }
+`;
+    await service.start(load(withProbe));
+    const keys = () => [...service.host.statuses().keys()].filter((k) => k.includes('probe'));
+    expect(keys()).to.deep.equal(['receiver:probe/x']);
+    await service.reload(load(yaml('m1', '[sink/a]')));
+    expect(keys(), 'no stale entry after the probe was removed').to.deep.equal([]);
+    expect(await service.shutdown(5000)).to.deep.equal([]);
+  });
+
   it('a failing exporter start stops what already started and reports the component', async () => {
     const { service, load } = setup();
     const blocker = createServer();

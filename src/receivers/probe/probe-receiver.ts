@@ -3,6 +3,7 @@
 // their intervals and pushes one CallRecord per probe run. A probe never overlaps itself (a tick
 // is skipped while the previous run is going), probes share a concurrency cap, and a daily
 // token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
+import { componentKey } from '../../component/identity.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -100,14 +101,14 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     if (!this.prepare()) {
       // The loader's validate() refuses this; a receiver created without it just reports and idles.
       this.settings.telemetry.error('config_failed', 'receiving');
-      host.reportStatus(this.settings.id, {
+      host.reportStatus(componentKey(this.settings), {
         state: 'permanent_error',
         error: 'base_url is missing or invalid',
       });
       return;
     }
     for (const p of this.cfg.probes) this.schedule(p);
-    host.reportStatus(this.settings.id, { state: 'ok' });
+    host.reportStatus(componentKey(this.settings), { state: 'ok' });
   }
 
   /**
@@ -289,6 +290,6 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     const left = Math.max(0, opts.deadline - Date.now());
     await Promise.race([wait, new Promise((r) => setTimeout(r, left).unref())]);
     await this.ctx?.connections.close();
-    this.host?.reportStatus(this.settings.id, { state: 'stopped' });
+    this.host?.reportStatus(componentKey(this.settings), { state: 'stopped' });
   }
 }
