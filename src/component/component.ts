@@ -5,12 +5,12 @@ import type { ComponentTelemetry } from '../telemetry/component-telemetry.js';
 import type { SelfMetrics } from '../telemetry/self-metrics.js';
 import type { ProcessSettings } from '../config/process-settings.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Kind } from '../model/component-kind.js';
 
 /** An extra HTTP route served by the health_check extension (status page, etc.). */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export type Kind = 'receiver' | 'processor' | 'exporter' | 'extension';
-export type Stability = 'development' | 'alpha' | 'beta' | 'stable';
+export type { Kind, Stability } from '../model/component-kind.js';
 
 export type ComponentState =
   'starting' | 'ok' | 'recoverable_error' | 'permanent_error' | 'stopping' | 'stopped';
@@ -27,8 +27,23 @@ export interface ShutdownOptions {
   deadline: number;
 }
 
+export type ServiceState = 'starting' | 'running' | 'reloading' | 'stopping' | 'stopped';
+
+/** The outcome of the last configuration reload. */
+export interface ReloadOutcome {
+  at: number;
+  ok: boolean;
+  error?: string;
+}
+
 /** What the running service offers its components. */
 export interface Host {
+  /** The service's own lifecycle state (the health endpoint shows it). */
+  readonly serviceState: ServiceState;
+  /** Last reload outcome, when there was one. */
+  readonly lastReload?: ReloadOutcome;
+  /** Running, and no component starting, stopping or failed for good. */
+  healthy(): boolean;
   reportStatus(id: string, status: Omit<ComponentStatus, 'since'>): void;
   getExtension(id: string): Component | undefined;
   /** Component states, for the health endpoint. */

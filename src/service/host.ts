@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Host components see: component states for the health endpoint, extensions by id, and
 // the self-metrics registry.
-import type { Component, ComponentStatus, Host, RouteHandler } from '../component/component.js';
+import type {
+  Component,
+  ComponentStatus,
+  Host,
+  ReloadOutcome,
+  RouteHandler,
+  ServiceState,
+} from '../component/component.js';
 import type { SelfMetrics } from '../telemetry/self-metrics.js';
 
-export type ServiceState = 'starting' | 'running' | 'reloading' | 'stopping' | 'stopped';
+export type { ServiceState };
 
 export class ServiceHost implements Host {
   private readonly states = new Map<string, ComponentStatus>();
@@ -12,7 +19,7 @@ export class ServiceHost implements Host {
   private readonly extraRoutes = new Map<string, RouteHandler>();
   serviceState: ServiceState = 'starting';
   /** Last reload outcome, shown on /healthz. */
-  lastReload?: { at: number; ok: boolean; error?: string };
+  lastReload?: ReloadOutcome;
 
   constructor(readonly metrics: SelfMetrics) {}
 

@@ -2,7 +2,7 @@
 // The standard counters every component reports (Collector obsreport / Vector instrumentation
 // spec): accepted / refused for receivers, incoming / outgoing / dropped for processors,
 // sent / send_failed / enqueue_failed and queue gauges for exporters, and bounded errors.
-import type { Kind } from '../component/component.js';
+import type { Kind } from '../model/component-kind.js';
 import type { Counter, Gauge, SelfMetrics } from './self-metrics.js';
 
 /** Bounded error taxonomy (Vector's `error_type`). */

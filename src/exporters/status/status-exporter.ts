@@ -5,7 +5,6 @@ import type { CreateSettings, Host, ShutdownOptions } from '../../component/comp
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';
 import type { CallRecord } from '../../model/call-record.js';
-import type { ServiceHost } from '../../service/host.js';
 import type { StatusConfig } from './config.js';
 import { ContractHealth } from './contract-health.js';
 import type { StatusSnapshot } from './contract-health.js';
@@ -45,7 +44,7 @@ export class StatusExporter implements ExporterComponent {
   }
 
   snapshot(): StatusSnapshot {
-    const reload = (this.host as ServiceHost | undefined)?.lastReload;
+    const reload = this.host?.lastReload;
     const changedAt = reload?.ok && reload.at > this.startedAt ? reload.at : this.startedAt;
     return this.health.snapshot(changedAt);
   }

@@ -6,7 +6,6 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
-import type { ServiceHost } from '../../service/host.js';
 import { splitHostPort } from './config.js';
 import type { HealthCheckConfig } from './config.js';
 
@@ -58,7 +57,7 @@ export class HealthCheckExtension implements Component {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    const host = this.host as ServiceHost | undefined;
+    const host = this.host;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
