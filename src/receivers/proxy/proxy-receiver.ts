@@ -289,6 +289,11 @@ export class ProxyReceiver implements Component {
       const code = errCode(err);
       const timeout = isTimeout(code);
       const message = sanitizeError(err);
+      // headers are never logged (Authorization): only the method, the path and the cause
+      this.settings.logger.debug(
+        { receiver: this.settings.id, method, path: path.slice(0, 100), code },
+        'Upstream call failed before the response.',
+      );
       sendProxyError(
         res,
         timeout ? 504 : 502,
