@@ -14,12 +14,14 @@ import { validateProcessorFactory } from './processors/validate/index.js';
 import { accessLogReceiverFactory } from './receivers/access-log/index.js';
 import { docsWatchFactory } from './receivers/docs-watch/index.js';
 import { probeReceiverFactory } from './receivers/probe/index.js';
+import { proxyReceiverFactory } from './receivers/proxy/index.js';
 
 export const builtinFactories: readonly AnyFactory[] = [
   // receivers
   probeReceiverFactory as AnyFactory,
   accessLogReceiverFactory as AnyFactory,
   docsWatchFactory as AnyFactory,
+  proxyReceiverFactory as AnyFactory,
   // processors
   batchProcessorFactory as AnyFactory,
   validateProcessorFactory as AnyFactory,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The one unit of data that flows through every pipeline: one observed LLM API call,
-// from a synthetic probe or from one gateway access-log line (DESIGN.md §1).
+// from a synthetic probe, one gateway access-log line or one real call through the proxy (DESIGN.md §1).
 // Bodies live in memory only: no exporter may serialise `response.body`.
 
-export type RecordSource = 'probe' | 'access_log' | 'docs_watch';
+export type RecordSource = 'probe' | 'access_log' | 'docs_watch' | 'proxy';
 export type Verdict = 'ok' | 'drift' | 'violation';
 
 /** Error classes of DESIGN.md §5, plus `unknown` for shapes nobody has seen yet. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Secret-leak audit (issue 8): the real agent, every exporter, probes of every kind against a
-// simulator that misbehaves on purpose, and an access log carrying the key. Every byte the agent
+// simulator that misbehaves on purpose, an access log carrying the key, and real calls through
+// the proxy receiver (issue 19) carrying key, prompts and tenant id in headers and bodies. Every byte the agent
 // emits is captured and searched for canary API key, prompt and tenant id in raw, base64,
 // URL-encoded and JSON-escaped forms. Duration: AUDIT_SECONDS (default 90 under CI=true, else 30).
 import { expect } from 'chai';
@@ -27,6 +28,7 @@ const SYSTEM = 'Canary system orchid-lantern-5582 <b>';
 const LARGE = 'Canary large prompt marble-falcon-6693 ' + 'filler words here. '.repeat(200);
 const TENANT = 'tenant-canary-walnut-7704';
 const ANSWER = 'pong. canary completion velvet-harbor-8815';
+const TENANT_KEY = 'hmac-canary-saffron-9926-key';
 /** Distinctive cores: a leak of any fragment that keeps the core is still caught. */
 const CANARIES: Record<string, string[]> = {
   key: [KEY, 'dwcanaryKEY9q7Zx3Lm2Pw8Rt6Vb4Nc1'],
@@ -35,6 +37,7 @@ const CANARIES: Record<string, string[]> = {
   large: ['marble-falcon-6693'],
   tenant: [TENANT, 'walnut-7704'],
   answer: [ANSWER, 'velvet-harbor-8815'],
+  hmac: [TENANT_KEY, 'saffron-9926'],
 };
 
 /** Base64 of `s` at each of the three byte alignments, trimmed to the characters that are stable. */
@@ -73,6 +76,12 @@ function findLeaks(where: string, text: string): string[] {
     const around = text.slice(Math.max(0, at - 160), at + n.needle.length + 40);
     return `${where}: ${n.what} canary found as ${JSON.stringify(n.needle.slice(0, 24))} in …${JSON.stringify(around)}`;
   });
+}
+
+function sum(metrics: string, name: string, receiver: string): number {
+  return [
+    ...metrics.matchAll(new RegExp(`${name}\\{[^}]*receiver="${receiver}"[^}]*\\} (\\d+)`, 'g')),
+  ].reduce((a, m) => a + Number(m[1]), 0);
 }
 
 function walk(dir: string): string[] {
@@ -142,6 +151,7 @@ describe('secret-leak audit: the whole agent, every exporter, canaries nowhere',
     const jsonUrl = await otlpJson.start();
     const healthPort = await freePort();
     const promPort = await freePort();
+    const proxyPort = await freePort();
     const dataDir = join(dir, 'data');
     const logFile = join(dir, 'gateway.log');
     writeFileSync(logFile, '');
@@ -171,6 +181,13 @@ receivers:
       - { name: invalid, kind: invalid_request, interval: 2s }
       - { name: payload, kind: invalid_request, invalid: payload, interval: 2s }
       - { name: deadline, kind: timeout_boundary, interval: 2s, timeout: 3ms }
+  proxy/audit:
+    endpoint: 127.0.0.1:${proxyPort}
+    upstream: ${base.replace(/\/v1$/, '')}
+    environment: staging
+    tenant:
+      header: x-tenant
+      hmac_key: \${env:DW_AUDIT_TENANT_KEY}
   access_log/gateway:
     include: [${logFile}]
     start_at: beginning
@@ -205,13 +222,14 @@ service:
   extensions: [health_check]
   pipelines:
     contract:
-      receivers: [probe/audit, access_log/gateway]
+      receivers: [probe/audit, access_log/gateway, proxy/audit]
       processors: [validate, classify, redact]
       exporters: [debug, status, otlp_http/proto, otlp_http/json, prometheus]
 `,
     );
     const agent = spawnAgent(['run', '--config', config, '--data-dir', dataDir], {
       DW_AUDIT_API_KEY: KEY,
+      DW_AUDIT_TENANT_KEY: TENANT_KEY,
       DRIFTWATCH_LOG_LEVEL: 'debug',
     });
     const pages: Array<{ url: string; text: string }> = [];
@@ -261,6 +279,51 @@ service:
       );
       appendFileSync(logFile, rows.join('\n') + '\n');
     };
+    // Real calls through the proxy: key, tenant and prompts in headers, query and body.
+    let proxied = 0;
+    const callThroughProxy = async (): Promise<void> => {
+      const bodies = [
+        {
+          model: 'gpt-4o-mini',
+          messages: [
+            { role: 'system', content: SYSTEM },
+            { role: 'user', content: PROMPT },
+          ],
+        },
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: LARGE }], stream: true, user: TENANT },
+        {
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: PROMPT }],
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        {
+          model: 'no-such-model',
+          messages: [{ role: 'user', content: PROMPT }],
+          metadata: { tenant: TENANT },
+        },
+      ];
+      await Promise.all(
+        bodies.map(async (b) => {
+          try {
+            const res = await fetch(`http://127.0.0.1:${proxyPort}/v1/chat/completions?key=${KEY}`, {
+              method: 'POST',
+              headers: {
+                authorization: `Bearer ${KEY}`,
+                'content-type': 'application/json',
+                'x-tenant': TENANT,
+                'user-agent': `canary-agent/${TENANT}`,
+              },
+              body: JSON.stringify(b),
+            });
+            await res.text();
+            proxied++;
+          } catch {
+            // counted by the assertion on `proxied` below
+          }
+        }),
+      );
+    };
     try {
       await waitFor(
         'the health endpoint',
@@ -270,6 +333,7 @@ service:
       const end = Date.now() + seconds * 1000;
       while (Date.now() < end) {
         writeLogLines();
+        await callThroughProxy();
         for (const url of urls) {
           try {
             const res = await fetch(url);
@@ -306,6 +370,11 @@ service:
       ].map((m) => m[1]),
     );
     expect(classes.size, `error classes on /status.json: ${[...classes].join(', ')}`).to.be.at.least(3);
+    expect(proxied, 'calls answered through the proxy').to.be.greaterThan(seconds);
+    expect(
+      sum(lastMetrics, 'driftwatch_receiver_accepted_records_total', 'proxy/audit'),
+      'proxy records accepted',
+    ).to.be.greaterThan(0);
     const served = [...sim.served.keys()].filter((m) => m !== 'normal');
     expect(served.length, `modes served: ${served.join(', ')}`).to.be.at.least(6);
     const debugOut = agent.stdout();

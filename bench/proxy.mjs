@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+/* global process, console, setTimeout, fetch, AbortController */
+// The proxy receiver against direct calls, side by side in one run (issue 19, point 5). Three
+// processes: a loopback upstream that answers at once (pinned to core 0, with this load
+// generator), and the real agent (`driftwatch run`: proxy → validate → classify → redact →
+// prometheus) pinned to core 1, so "through one core" is what it says. Prints:
+//   - added latency at 100 concurrent non-stream calls (p50 / p99, proxy minus direct), and 1 at a time
+//   - added time to first byte of a stream, p99 (50 concurrent streams)
+//   - calls/s through the proxy on one core with every call judged (autocannon, 100 connections)
+//   - RSS of the agent holding 1,000 concurrent slow streams
+// The machine may be shared: os.loadavg() is printed with every figure.
+// Run: npm run bench -- proxy   (or, after npm run build: node bench/proxy.mjs)
+import { spawn, spawnSync } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Agent } from 'undici';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const SECONDS = Number(process.env.PROXY_BENCH_SECONDS ?? 8);
+const load = () =>
+  `loadavg ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
+const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
+const pin = (core, cmd, args) => (hasTaskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args]);
+if (hasTaskset) spawnSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const ms = (x) => `${x.toFixed(3)} ms`;
+
+// --- the upstream ----------------------------------------------------------------------------
+const [ucmd, uargs] = pin(0, process.execPath, [join(here, '_proxy-upstream.mjs')]);
+const upstream = spawn(ucmd, uargs, { stdio: ['ignore', 'pipe', 'inherit'] });
+const upPort = await new Promise((resolve) =>
+  upstream.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
+);
+
+// --- the agent -------------------------------------------------------------------------------
+const dir = mkdtempSync(join(tmpdir(), 'dw-bench-proxy-'));
+const [proxyPort, healthPort, promPort] = [await freePort(), await freePort(), await freePort()];
+writeFileSync(
+  join(dir, 'agent.yaml'),
+  `
+receivers:
+  proxy/bench:
+    endpoint: 127.0.0.1:${proxyPort}
+    upstream: http://127.0.0.1:${upPort}
+    provider: bench
+processors:
+  validate:
+    contract: ${join(root, 'config/contracts/openai-chat-completions.yaml')}
+  classify: {}
+  redact: {}
+exporters:
+  prometheus:
+    endpoint: 127.0.0.1:${promPort}
+extensions:
+  health_check:
+    endpoint: 127.0.0.1:${healthPort}
+service:
+  extensions: [health_check]
+  pipelines:
+    contract:
+      receivers: [proxy/bench]
+      processors: [validate, classify, redact]
+      exporters: [prometheus]
+`,
+);
+const [acmd, aargs] = pin(1, process.execPath, [
+  join(root, 'bin/driftwatch.js'),
+  'run',
+  '--config',
+  join(dir, 'agent.yaml'),
+  '--data-dir',
+  join(dir, 'data'),
+]);
+const agent = spawn(acmd, aargs, {
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn' },
+});
+const cleanup = () => {
+  agent.kill('SIGKILL');
+  upstream.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status === 200) break;
+  } catch {
+    // not up yet
+  }
+  if (i > 300) throw new Error('the agent did not start');
+  await sleep(100);
+}
+const rssMiB = () => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${agent.pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+const cpuSeconds = () => {
+  const f = readFileSync(`/proc/${agent.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+};
+const selfMetric = async (name, receiver = 'proxy/bench') => {
+  const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith(`${name}{`) && line.includes(`receiver="${receiver}"`))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return sum;
+};
+
+const rssStart = rssMiB();
+const direct = `http://127.0.0.1:${upPort}`;
+const viaProxy = `http://127.0.0.1:${proxyPort}`;
+const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0000000000000000' };
+const ask = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Reply with exactly: pong.' }],
+  max_tokens: 16,
+});
+const askStream = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Reply with exactly: pong.' }],
+  stream: true,
+  stream_options: { include_usage: true },
+});
+
+/** `concurrency` workers calling `origin` for `seconds`: total latency and time to first body byte. */
+async function loop(origin, body, concurrency, seconds, path = '/v1/chat/completions') {
+  const client = new Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
+  const total = [];
+  const ttfb = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const t = performance.now();
+      try {
+        const res = await client.request({ origin, path, method: 'POST', headers, body });
+        let first = true;
+        for await (const chunk of res.body) {
+          if (first && chunk.length > 0) ttfb.push(performance.now() - t);
+          first = false;
+        }
+        if (res.statusCode !== 200) errors++;
+        total.push(performance.now() - t);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await client.close();
+  return { total: total.sort((a, b) => a - b), ttfb: ttfb.sort((a, b) => a - b), errors };
+}
+
+function compare(label, d, p, key) {
+  const rows = [50, 99].map((q) => {
+    const a = pct(d[key], q);
+    const b = pct(p[key], q);
+    return `p${q} direct ${ms(a)}, proxy ${ms(b)}, added ${ms(b - a)}`;
+  });
+  console.log(
+    `${label}: ${rows.join('; ')}  (n=${d[key].length}/${p[key].length}, errors ${d.errors}/${p.errors}; ${load()})`,
+  );
+}
+
+// 1. 1,000 concurrent slow streams (a chunk every 500 ms for 20 s), first: on a fresh agent
+const slow = new Agent({ connections: 1000, pipelining: 1, headersTimeout: 60_000, bodyTimeout: 60_000 });
+let open = 0;
+const ctl = new AbortController();
+setMaxListeners(2000, ctl.signal);
+const streams = Array.from({ length: 1000 }, async () => {
+  try {
+    const res = await slow.request({
+      origin: viaProxy,
+      path: '/v1/chat/completions?slow=1',
+      method: 'POST',
+      headers,
+      body: askStream,
+      signal: ctl.signal,
+    });
+    open++;
+    await res.body.dump({ limit: Infinity });
+  } catch {
+    // aborted at the end of the measurement
+  }
+});
+const until = Date.now() + 20_000;
+while (open < 1000 && Date.now() < until) await sleep(100);
+let peak = 0;
+for (let i = 0; i < 10; i++) {
+  peak = Math.max(peak, rssMiB());
+  await sleep(500);
+}
+console.log(
+  `1,000 slow streams: ${open} open at once; agent RSS ${rssStart.toFixed(1)} MiB at start → ${peak.toFixed(1)} MiB peak (${load()})`,
+);
+ctl.abort();
+await Promise.allSettled(streams);
+await slow.destroy();
+// 2. non-stream latency at 100 concurrent, interleaved rounds so the machine's load hits both alike
+await loop(direct, ask, 100, 1);
+await loop(viaProxy, ask, 100, 1);
+const d1 = { total: [], ttfb: [], errors: 0 };
+const p1 = { total: [], ttfb: [], errors: 0 };
+for (let r = 0; r < 2; r++) {
+  for (const [acc, origin] of [
+    [d1, direct],
+    [p1, viaProxy],
+  ]) {
+    const x = await loop(origin, ask, 100, SECONDS / 2);
+    acc.total.push(...x.total);
+    acc.errors += x.errors;
+  }
+}
+d1.total.sort((a, b) => a - b);
+p1.total.sort((a, b) => a - b);
+compare('non-stream latency, 100 concurrent', d1, p1, 'total');
+
+// 2b. the same one call at a time: what the proxy adds to a call when nothing queues
+const d1s = await loop(direct, ask, 1, SECONDS / 2);
+const p1s = await loop(viaProxy, ask, 1, SECONDS / 2);
+compare('non-stream latency, 1 at a time', d1s, p1s, 'total');
+
+// 3. stream time to first byte, 50 concurrent
+const d2 = await loop(direct, askStream, 50, SECONDS / 2);
+const p2 = await loop(viaProxy, askStream, 50, SECONDS / 2);
+compare('stream time to first byte, 50 concurrent', d2, p2, 'ttfb');
+
+// 4. calls/s through one core, every call judged
+const ac = (url, body) =>
+  autocannon({
+    url: `${url}/v1/chat/completions`,
+    method: 'POST',
+    headers,
+    body,
+    connections: 100,
+    duration: SECONDS * 2,
+  });
+const rd = await ac(direct, ask);
+console.log(`direct: ${rd.requests.average.toFixed(0)} calls/s (autocannon, 100 connections; ${load()})`);
+const calls0 = await selfMetric('driftwatch_proxy_calls_total');
+const accepted0 = await selfMetric('driftwatch_receiver_accepted_records_total');
+const cpu0 = cpuSeconds();
+const rp = await ac(viaProxy, ask);
+const cpu1 = cpuSeconds();
+await sleep(1000); // the last batches reach the pipeline
+const calls = (await selfMetric('driftwatch_proxy_calls_total')) - calls0;
+const judged = (await selfMetric('driftwatch_receiver_accepted_records_total')) - accepted0;
+const dropped = await selfMetric('driftwatch_proxy_records_dropped_total');
+console.log(
+  `proxy:  ${rp.requests.average.toFixed(0)} calls/s (non-2xx ${rp.non2xx}, errors ${rp.errors}); agent CPU ${((100 * (cpu1 - cpu0)) / rp.duration).toFixed(0)}% of one core; ` +
+    `${calls} calls counted, ${judged} records judged, ${dropped} dropped (${load()})`,
+);
+// On a shared machine the pinned core is shared too: CPU time per call says what one whole core would carry.
+console.log(`proxy CPU cost: ${(calls / (cpu1 - cpu0)).toFixed(0)} judged calls per CPU-second of the agent`);
+
+console.log(
+  `(agent pinned to one core: ${hasTaskset ? 'yes, core 1' : 'no, taskset missing'}; ${SECONDS}s per latency phase)`,
+);
+process.exit(0);

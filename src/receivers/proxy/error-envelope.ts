@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// Answers the proxy itself gives (upstream unreachable, request too large, path refused), in the
+// OpenAI error envelope so SDKs surface them like any API error, naming the cause.
+import type { ServerResponse } from 'node:http';
+
+export type ProxyErrorCode =
+  | 'upstream_unreachable'
+  | 'upstream_timeout'
+  | 'request_too_large'
+  | 'path_not_allowed'
+  | 'proxy_shutting_down';
+
+export function sendProxyError(
+  res: ServerResponse,
+  status: number,
+  code: ProxyErrorCode,
+  message: string,
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({
+    error: { message: `driftwatch proxy: ${message}`, type: 'proxy_error', param: null, code },
+  });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'x-driftwatch-proxy-error': code,
+  });
+  res.end(body);
+}
+
+/** An undici/Node error message without anything that could be a credential. */
+export function sanitizeError(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  return m
+    .replace(/Bearer\s+\S+/gi, 'Bearer [REDACTED]')
+    .replace(/\/\/[^/@\s]*@/g, '//[REDACTED]@')
+    .slice(0, 200);
+}

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `proxy` receiver: an HTTP reverse proxy in front of one OpenAI-compatible upstream. Every
+// request is forwarded unchanged (minus hop-by-hop fields) and every answer streamed back chunk
+// by chunk as it arrives; redirects are passed back, never followed. Calls on the judged paths
+// are also described as CallRecords on the side (fingerprint + the response as a probe sees it)
+// and handed to the pipeline fail-open: a record never delays, changes or fails a call.
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { Consumer } from '../../component/consumer.js';
+import { splitHostPort } from '../../extensions/health-check/config.js';
+import { newCallRecord } from '../../model/call-record.js';
+import type { TargetInfo, TransportError } from '../../model/call-record.js';
+import type { Counter } from '../../telemetry/self-metrics.js';
+import { parseDurationMs } from '../../util/duration.js';
+import { providerOf } from '../probe/probe-receiver.js';
+import type { ProxyReceiverConfig } from './config.js';
+import { sanitizeError, sendProxyError } from './error-envelope.js';
+import { fingerprint } from './fingerprint.js';
+import type { FingerprintOptions } from './fingerprint.js';
+import { forwardRequestHeaders, forwardResponseHeaders } from './hop-by-hop.js';
+import { ResponseObserver } from './observe.js';
+import { Outbox } from './outbox.js';
+import { pathMatcher } from './paths.js';
+import { upstreamDispatcher } from './upstream.js';
+import type { Upstream } from './upstream.js';
+
+const CODE_RE = /^[A-Za-z0-9_]{1,48}$/;
+
+interface Counters {
+  calls: Counter;
+  unjudged: Counter;
+  dropped: Counter;
+  judgeErrors: Counter;
+}
+
+function errCode(err: unknown): string {
+  const e = err as { code?: string; name?: string; cause?: { code?: string } };
+  const c = e.cause?.code ?? e.code ?? e.name ?? 'ERR';
+  return CODE_RE.test(c) ? c : 'ERR';
+}
+
+function isTimeout(code: string): boolean {
+  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT';
+}
+
+function statusClass(status: number | undefined): string {
+  return status === undefined ? 'none' : `${Math.floor(status / 100)}xx`;
+}
+
+export class ProxyReceiver implements Component {
+  private server?: Server;
+  private upstream?: Upstream;
+  private outbox?: Outbox;
+  private host?: Host;
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private readonly sockets = new Set<Socket>();
+  private readonly active = new Set<Promise<void>>();
+  private readonly origin: URL;
+  private readonly basePath: string;
+  private readonly judgedRoute: (path: string) => string | undefined;
+  private readonly fp: Omit<FingerprintOptions, 'route' | 'method'>;
+  private readonly target: TargetInfo;
+  private readonly headersTimeoutMs: number;
+  private readonly idleMs: number;
+  private readonly counters: Counters;
+  private readonly labels: Record<string, string>;
+  private boundAddress?: { host: string; port: number };
+
+  constructor(
+    private readonly settings: CreateSettings,
+    private readonly cfg: ProxyReceiverConfig,
+    private readonly next: Consumer,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    const up = new URL(cfg.upstream);
+    this.origin = new URL(up.origin);
+    this.basePath = up.pathname.replace(/\/+$/, '');
+    this.judgedRoute = pathMatcher(cfg.judge_paths);
+    this.fp = {
+      tenantHeader: cfg.tenant.header.toLowerCase(),
+      tenantKey: cfg.tenant.hmac_key,
+      synthetic: cfg.synthetic_header,
+    };
+    this.target = {
+      provider: providerOf(cfg, up),
+      endpoint: '',
+      serverAddress: up.hostname,
+      serverPort: Number(up.port) || (up.protocol === 'https:' ? 443 : 80),
+    };
+    if (cfg.environment) this.target.environment = cfg.environment;
+    if (cfg.contract) this.target.contract = cfg.contract;
+    this.headersTimeoutMs = parseDurationMs(cfg.timeout) ?? 600_000;
+    this.idleMs = parseDurationMs(cfg.idle_timeout) ?? 300_000;
+    const m = settings.telemetry.metrics;
+    this.labels = { receiver: settings.id };
+    this.counters = {
+      calls: m.counter(
+        'driftwatch_proxy_calls_total',
+        'Calls through the proxy receiver, every one (sampled or not), by status class and judged.',
+      ),
+      unjudged: m.counter(
+        'driftwatch_proxy_unjudged_calls_total',
+        'Calls passed through without a record: other path, sampled out, body above the judge limit, client abort, refused.',
+      ),
+      dropped: m.counter(
+        'driftwatch_proxy_records_dropped_total',
+        'Proxy records dropped because the pipeline was slow or refused them (the calls were untouched).',
+      ),
+      judgeErrors: m.counter(
+        'driftwatch_proxy_judge_errors_total',
+        'Errors while describing a proxied call (the call was untouched).',
+      ),
+    };
+  }
+
+  /** Where the proxy listens (after start); tests use port 0. */
+  get address(): { host: string; port: number } | undefined {
+    return this.boundAddress;
+  }
+
+  async start(host: Host): Promise<void> {
+    if (this.stopped) return;
+    this.host = host;
+    this.upstream = upstreamDispatcher(
+      this.cfg,
+      this.origin,
+      parseDurationMs(this.cfg.connect_timeout) ?? 10_000,
+      this.env,
+    );
+    if (this.cfg.tls.insecure_skip_verify)
+      this.settings.logger.warn({ receiver: this.settings.id }, 'TLS verification of the upstream is OFF.');
+    this.outbox = new Outbox(this.next, {
+      maxPending: this.cfg.max_pending_records,
+      maxBatch: 256,
+      maxInFlight: 2,
+      flushMs: 20,
+      signal: this.abort.signal,
+      onDrop: (n, reason) => this.counters.dropped.add(n, { ...this.labels, reason }),
+    });
+    const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.track(req, res));
+    server.on('connection', (s: Socket) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('clientError', (_err, socket: Socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+    const { host: bindHost, port } = splitHostPort(this.cfg.endpoint);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            err.code === 'EADDRINUSE'
+              ? `${this.settings.id}: endpoint ${this.cfg.endpoint} is already in use (set receivers.${this.settings.id}.endpoint to a free port)`
+              : `${this.settings.id} cannot listen on ${this.cfg.endpoint}: ${err.code ?? err.message}`,
+          ),
+        ),
+      );
+      server.listen(port, bindHost, () => resolve());
+    });
+    server.on('error', (err) => this.settings.logger.error({ err: err.message }, 'Proxy listener error.'));
+    this.server = server;
+    const a = server.address();
+    if (a && typeof a === 'object') this.boundAddress = { host: a.address, port: a.port };
+    this.settings.logger.info(
+      {
+        receiver: this.settings.id,
+        endpoint: `${a && typeof a === 'object' ? `${a.address}:${a.port}` : ''}`,
+        upstream: this.origin.origin,
+      },
+      'Proxy listening.',
+    );
+    host.reportStatus(this.settings.id, { state: 'ok' });
+  }
+
+  private track(req: IncomingMessage, res: ServerResponse): void {
+    const p = this.handle(req, res).catch((err: unknown) => {
+      // last guard: a proxy bug answers 502 instead of crashing the agent
+      this.counters.judgeErrors.add(1, this.labels);
+      this.settings.logger.error({ err: sanitizeError(err) }, 'Proxy call failed unexpectedly.');
+      sendProxyError(res, 502, 'upstream_unreachable', 'internal proxy error');
+    });
+    this.active.add(p);
+    void p.finally(() => this.active.delete(p));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startWall = Date.now();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const method = req.method ?? 'GET';
+    const route = this.judgedRoute(path);
+    if (this.stopped) return sendProxyError(res, 503, 'proxy_shutting_down', 'shutting down');
+    if (route === undefined && this.cfg.other_paths === 'refuse') {
+      this.count('refused', undefined, false);
+      req.resume();
+      return sendProxyError(
+        res,
+        404,
+        'path_not_allowed',
+        `path ${JSON.stringify(path.slice(0, 100))} is not allowed by this proxy`,
+      );
+    }
+
+    const body = await this.readBody(req, res);
+    if (body === undefined) return;
+    const sampled = route !== undefined && (this.cfg.sample >= 1 || Math.random() < this.cfg.sample);
+    if (route !== undefined && !sampled)
+      this.counters.unjudged.add(1, { ...this.labels, reason: 'sampled_out' });
+    if (route === undefined) this.counters.unjudged.add(1, { ...this.labels, reason: 'other_path' });
+
+    const dispatcher = this.upstream!.dispatcher;
+    const ac = new AbortController();
+    let clientGone = false;
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        clientGone = true;
+        ac.abort();
+      }
+    });
+    let streamRequested = false;
+    let parsed: unknown;
+    if (sampled && body.length > 0 && body.length <= this.cfg.max_body_bytes) {
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+        streamRequested = (parsed as { stream?: unknown } | null)?.stream === true;
+      } catch {
+        parsed = undefined; // not JSON: forwarded as it is, the upstream answers it
+      }
+    }
+    const observer = sampled
+      ? new ResponseObserver(
+          { maxBodyBytes: this.cfg.max_body_bytes, maxChunks: this.cfg.max_stream_chunks },
+          streamRequested,
+        )
+      : undefined;
+    const t0 = performance.now();
+    const since = (): number => performance.now() - t0;
+    const emit = (transportError?: TransportError, status?: number): void => {
+      this.count(statusClass(status), route, sampled);
+      if (!observer || route === undefined) return;
+      try {
+        const obs = observer.end(since(), transportError, clientGone);
+        if (obs.unjudged) this.counters.unjudged.add(1, { ...this.labels, reason: obs.unjudged });
+        const request = fingerprint({ ...this.fp, route, method }, req.headers, parsed, body.length);
+        const r = newCallRecord(
+          'proxy',
+          this.settings.id,
+          { ...this.target, endpoint: route },
+          request,
+          startWall,
+        );
+        r.response = obs.response;
+        r.timings = obs.timings;
+        if (obs.transportError) r.transportError = obs.transportError;
+        if (obs.unjudged || this.upstream!.proxied)
+          r.extra = {
+            ...(obs.unjudged ? { unjudged: obs.unjudged } : {}),
+            ...(this.upstream!.proxied ? { proxied: true } : {}),
+          };
+        this.outbox!.offer(r);
+      } catch (err) {
+        this.counters.judgeErrors.add(1, this.labels);
+        this.settings.logger.warn({ err: sanitizeError(err) }, 'Could not describe a proxied call.');
+      }
+    };
+
+    let up: Dispatcher.ResponseData;
+    try {
+      up = await dispatcher.request({
+        origin: this.origin.origin,
+        path: this.basePath + rawUrl,
+        method: method as Dispatcher.HttpMethod,
+        headers: forwardRequestHeaders(req.rawHeaders, req.headers.connection),
+        body: body.length > 0 || (method !== 'GET' && method !== 'HEAD') ? body : undefined,
+        signal: ac.signal,
+        headersTimeout: this.headersTimeoutMs,
+        bodyTimeout: this.idleMs,
+      });
+    } catch (err) {
+      if (clientGone) return emit(undefined, 499);
+      const code = errCode(err);
+      const timeout = isTimeout(code);
+      const message = sanitizeError(err);
+      // headers are never logged (Authorization): only the method, the path and the cause
+      this.settings.logger.debug(
+        { receiver: this.settings.id, method, path: path.slice(0, 100), code },
+        'Upstream call failed before the response.',
+      );
+      sendProxyError(
+        res,
+        timeout ? 504 : 502,
+        timeout ? 'upstream_timeout' : 'upstream_unreachable',
+        timeout
+          ? `no answer from the upstream ${this.origin.host} before the deadline (${code})`
+          : `upstream ${this.origin.host} unreachable (${code}: ${message})`,
+      );
+      return emit({ code: timeout ? 'timeout' : code, phase: 'headers', message }, undefined);
+    }
+    const upBody = up.body;
+    upBody.on('error', () => {}); // reported by the loop below
+    observer?.headers(up.statusCode, up.headers, since(), this.origin.origin + this.basePath + path);
+    try {
+      res.writeHead(up.statusCode, forwardResponseHeaders(up.headers));
+      // a stream's headers go out at once (time to first byte), a sized body's with its first chunk
+      if (up.headers['content-length'] === undefined) res.flushHeaders();
+    } catch (err) {
+      upBody.destroy();
+      this.settings.logger.warn(
+        { err: sanitizeError(err) },
+        'Upstream response headers could not be forwarded.',
+      );
+      sendProxyError(res, 502, 'upstream_unreachable', 'upstream sent headers that cannot be forwarded');
+      return emit({ code: 'bad_headers', phase: 'headers' }, up.statusCode);
+    }
+    let bodyError: TransportError | undefined;
+    try {
+      for await (const chunk of upBody as AsyncIterable<Buffer>) {
+        const more = res.write(chunk);
+        observer?.chunk(chunk, since());
+        if (!more && !clientGone) await drained(res);
+        if (clientGone) break;
+      }
+    } catch (err) {
+      if (!clientGone) {
+        const code = errCode(err);
+        bodyError = {
+          code:
+            code === 'UND_ERR_BODY_TIMEOUT'
+              ? 'body_timeout'
+              : code === 'UND_ERR_SOCKET'
+                ? 'ECONNRESET'
+                : code,
+          phase: 'body',
+          message: sanitizeError(err),
+        };
+      }
+    }
+    if (clientGone) {
+      upBody.destroy();
+      return emit(undefined, 499);
+    }
+    if (bodyError)
+      res.destroy(); // the client sees the cut the upstream made
+    else res.end();
+    emit(bodyError, up.statusCode);
+  }
+
+  /** The whole request body within `max_request_bytes`; undefined when it was refused (413). */
+  private async readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+    const max = this.cfg.max_request_bytes;
+    const refuse = (): undefined => {
+      this.count('refused', undefined, false);
+      res.setHeader('connection', 'close');
+      sendProxyError(res, 413, 'request_too_large', `request body above ${max} bytes`);
+      res.on('finish', () => req.socket.destroy());
+      return undefined;
+    };
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) return refuse();
+    const parts: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const c of req as AsyncIterable<Buffer>) {
+        size += c.byteLength;
+        if (size > max) return refuse();
+        parts.push(c);
+      }
+    } catch {
+      return undefined; // the client went away while sending
+    }
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  private count(status: string, route: string | undefined, judged: boolean): void {
+    this.counters.calls.add(1, {
+      ...this.labels,
+      status_class: status,
+      judged: String(judged && route !== undefined),
+    });
+    if (status === 'refused') this.counters.unjudged.add(1, { ...this.labels, reason: 'refused' });
+  }
+
+  async shutdown(opts: ShutdownOptions): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const server = this.server;
+    if (server) {
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const left = (): number => Math.max(0, opts.deadline - Date.now());
+      // calls in flight may finish until the deadline; then their connections are cut
+      await Promise.race([
+        Promise.allSettled([...this.active]),
+        new Promise((r) => setTimeout(r, left()).unref()),
+      ]);
+      for (const s of this.sockets) s.destroy();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, left()).unref())]);
+    }
+    await this.outbox?.drain(opts.deadline);
+    this.abort.abort();
+    await this.upstream?.dispatcher.destroy().catch(() => {});
+    this.host?.reportStatus(this.settings.id, { state: 'stopped' });
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

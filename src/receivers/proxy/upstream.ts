@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// The connection pool to the upstream: kept-alive connections, certificate verification on
+// (extra CAs added to the system roots, never replacing them), and an HTTP(S) proxy when one is
+// configured or named by HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured, as the probe does it).
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
+import { proxyFor } from '../probe/connection.js';
+import type { ProxyReceiverConfig } from './config.js';
+
+export interface Upstream {
+  dispatcher: Dispatcher;
+  /** Through an HTTP(S) proxy. */
+  proxied: boolean;
+}
+
+export function upstreamDispatcher(
+  cfg: ProxyReceiverConfig,
+  origin: URL,
+  connectTimeoutMs: number,
+  env: NodeJS.ProcessEnv,
+): Upstream {
+  const extraCa = cfg.tls.ca_file ? readFileSync(cfg.tls.ca_file, 'utf8') : undefined;
+  const tls = {
+    ca: extraCa ? [...rootCertificates, extraCa] : undefined,
+    servername: cfg.tls.server_name || undefined,
+    rejectUnauthorized: !cfg.tls.insecure_skip_verify,
+  };
+  const via = proxyFor({ origin, proxy: cfg.proxy, env });
+  if (via) {
+    return {
+      dispatcher: new ProxyAgent({
+        uri: via,
+        requestTls: tls,
+        proxyTls: { ca: tls.ca },
+        connectTimeout: connectTimeoutMs,
+      }),
+      proxied: true,
+    };
+  }
+  return {
+    dispatcher: new Agent({ connect: { ...tls, timeout: connectTimeoutMs }, pipelining: 1 }),
+    proxied: false,
+  };
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+// The proxy receiver's safe defaults over real loopback: upstream certificates verified (a
+// throwaway openssl CA; trusted only through tls.ca_file), a wrong host refused, an HTTP(S)
+// proxy used when configured or named by HTTPS_PROXY, and Authorization never in the logs.
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { createServer } from 'node:https';
+import type { Server } from 'node:https';
+import { connect } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { consumerFromFn } from '../src/component/consumer.js';
+import type { CallRecord } from '../src/model/call-record.js';
+import { proxyReceiverFactory } from '../src/receivers/proxy/index.js';
+import { ProxyReceiver } from '../src/receivers/proxy/proxy-receiver.js';
+import { captureLogger } from '../src/testing/log-capture.js';
+import { nopHost, testSettings } from '../src/testing/nop-host.js';
+import { requireTool } from '../src/testing/system-tool.js';
+import { makeTestPki } from '../src/testing/test-pki.js';
+
+const KEY = 'sk-safety-canary-0123456789abcdef';
+const BODY = JSON.stringify({
+  id: 'x',
+  object: 'chat.completion',
+  created: 1,
+  model: 'gpt-4o-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'pong.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+});
+const ASK = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'ping' }] });
+
+function post(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' } },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(ASK);
+  });
+}
+
+describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const servers: Array<{ close(): void }> = [];
+  const log = captureLogger();
+  const records: CallRecord[] = [];
+
+  async function proxyTo(
+    cfg: Record<string, unknown>,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ url: string; stop: () => Promise<void> }> {
+    const config = { ...proxyReceiverFactory.createDefaultConfig(), endpoint: '127.0.0.1:0', ...cfg };
+    const p = new ProxyReceiver(
+      testSettings('receiver', 'proxy/safety', { logger: log.logger }),
+      config,
+      consumerFromFn(async (b) => {
+        records.push(...b);
+      }),
+      env,
+    );
+    await p.start(nopHost());
+    return {
+      url: `http://127.0.0.1:${p.address!.port}/v1/chat/completions`,
+      stop: () => p.shutdown({ deadline: Date.now() + 2000 }),
+    };
+  }
+
+  async function serveTls(name: string): Promise<string> {
+    const s: Server = createServer(
+      { key: readFileSync(join(dir, `${name}.key`)), cert: readFileSync(join(dir, `${name}.pem`)) },
+      (req, res) => {
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(BODY));
+      },
+    );
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    return `https://127.0.0.1:${(s.address() as AddressInfo).port}`;
+  }
+
+  before(function () {
+    const openssl = requireTool(
+      this,
+      'openssl',
+      ['/usr/bin/openssl', '/bin/openssl'],
+      'apt-get install -y openssl',
+    );
+    dir = mkdtempSync(join(tmpdir(), 'dw-proxy-tls-'));
+    const pki = makeTestPki(openssl, dir);
+    pki.issue('good', { san: 'IP:127.0.0.1,DNS:localhost' });
+    pki.issue('otherhost', { san: 'DNS:api.other.example' });
+  });
+  after(() => {
+    for (const s of servers) s.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('verifies the upstream certificate: unknown CA refused (502 naming it), trusted through tls.ca_file', async () => {
+    const upstream = await serveTls('good');
+    const strict = await proxyTo({ upstream });
+    try {
+      const res = await post(strict.url);
+      expect(res.status).to.equal(502);
+      expect(res.body).to.match(/upstream_unreachable/);
+      expect(res.body).to.match(/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/);
+    } finally {
+      await strict.stop();
+    }
+    const trusting = await proxyTo({
+      upstream,
+      tls: { ca_file: join(dir, 'ca.pem'), server_name: '', insecure_skip_verify: false },
+    });
+    try {
+      const res = await post(trusting.url);
+      expect(res.status).to.equal(200);
+      expect(res.body).to.equal(BODY);
+    } finally {
+      await trusting.stop();
+    }
+  });
+
+  it('refuses a certificate for another host even from the trusted CA', async () => {
+    const upstream = await serveTls('otherhost');
+    const p = await proxyTo({
+      upstream,
+      tls: { ca_file: join(dir, 'ca.pem'), server_name: '', insecure_skip_verify: false },
+    });
+    try {
+      const res = await post(p.url);
+      expect(res.status).to.equal(502);
+      expect(res.body).to.match(/ALTNAME|altnames|ERR_TLS/i);
+    } finally {
+      await p.stop();
+    }
+  });
+
+  it('goes through an HTTP(S) proxy: the `proxy` option and HTTPS_PROXY', async () => {
+    const upstream = await serveTls('good');
+    const tunnels: string[] = [];
+    const fwd = createHttpServer((_req, res) => res.writeHead(405).end());
+    fwd.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      const [host, port] = (req.url ?? '').split(':');
+      const up = connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.write(head);
+        up.pipe(client);
+        client.pipe(up);
+      });
+      up.on('error', () => client.destroy());
+      client.on('error', () => up.destroy());
+    });
+    servers.push(fwd);
+    await new Promise<void>((r) => fwd.listen(0, '127.0.0.1', () => r()));
+    const fwdUrl = `http://127.0.0.1:${(fwd.address() as AddressInfo).port}`;
+    const tls = { ca_file: join(dir, 'ca.pem'), server_name: '', insecure_skip_verify: false };
+    const byOption = await proxyTo({ upstream, tls, proxy: fwdUrl });
+    try {
+      expect((await post(byOption.url)).status).to.equal(200);
+    } finally {
+      await byOption.stop();
+    }
+    const byEnv = await proxyTo({ upstream, tls }, { HTTPS_PROXY: fwdUrl });
+    try {
+      expect((await post(byEnv.url)).status).to.equal(200);
+    } finally {
+      await byEnv.stop();
+    }
+    expect(tunnels).to.deep.equal([new URL(upstream).host, new URL(upstream).host]);
+    expect(records.some((r) => r.extra?.proxied === true)).to.equal(true);
+  });
+
+  it('never logs Authorization (every log line of this suite searched)', () => {
+    expect(log.lines.length, 'the suite logged something').to.be.greaterThan(0);
+    const all = JSON.stringify(log.lines);
+    expect(all).to.not.include(KEY);
+    expect(all).to.not.include('Bearer');
+  });
+});
