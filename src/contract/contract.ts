@@ -55,7 +55,13 @@ export interface Contract {
     /** `path:type` lines every request body must contain (from `minimum_body`). */
     minimumShape: string[];
   };
-  response: SchemaPair & { reads: ContractRead[]; finishReasons: ReadonlySet<string> };
+  response: SchemaPair & {
+    reads: ContractRead[];
+    finishReasons: ReadonlySet<string>;
+    /** Where a non-streamed body's usage may sit, in order (`usage`, Groq's `x_groq.usage`). */
+    usageFrom: Segment[][];
+    usageFromNames: string[];
+  };
   stream?: SchemaPair & {
     doneExpected: boolean;
     usageFrom: Segment[][];

@@ -106,6 +106,7 @@ export const contractFileSchema: JsonSchema = {
           items: { type: 'string' },
           default: ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'],
         },
+        usage_from: { type: 'array', items: { type: 'string' }, default: ['usage'] },
       },
     },
     stream: {

@@ -51,6 +51,7 @@ interface RawContract {
     schema: RawPair;
     reads: Array<{ path: string; type?: string | string[]; required: boolean }>;
     finish_reasons: string[];
+    usage_from: string[];
   };
   stream?: {
     schema?: RawPair;
@@ -229,6 +230,8 @@ export function parseContract(text: string, file: string): Contract {
         required: r.required,
       })),
       finishReasons: new Set(raw.response.finish_reasons),
+      usageFrom: raw.response.usage_from.map(parsePath),
+      usageFromNames: raw.response.usage_from,
     },
     stream:
       raw.stream && stream

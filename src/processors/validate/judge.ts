@@ -5,6 +5,7 @@
 import type { CallRecord, Findings } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
 import { reviewAgeDays } from '../../contract/contract.js';
+import { carriesErrorEnvelope } from '../../contract/error-envelope.js';
 import { addFinding, safeToken } from '../../contract/findings.js';
 import { jsonTypeOf, lookup, MISSING, typeMatches } from '../../contract/json-path.js';
 import { requestProblems } from '../../contract/request-check.js';
@@ -43,6 +44,12 @@ export function judge(r: CallRecord, c: Contract, max: number, nowMs = Date.now(
     if (res.parse === undefined && res.body === undefined) return undefined;
     addFinding(f, { path: '$', kind: 'type', level: 'violation', note: `body_${safeToken(res.parse)}` }, max);
     return undefined;
+  }
+  if (carriesErrorEnvelope(res.body)) {
+    // a 2xx that carries an error, not a completion: judged as the error it is (classify takes the
+    // class from the envelope), not as a completion with every field missing
+    addFinding(f, { path: 'error', kind: 'unexpected', level: 'violation', note: 'error_body_2xx' }, max);
+    return judgeError(r, c, max);
   }
   if (r.request.stream === true)
     addFinding(f, { path: '$', kind: 'stream', level: 'drift', note: 'not_streamed' }, max);
@@ -113,10 +120,17 @@ function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void
     checkOutput(r, bodyHasOutput(body), reasons[0], 'choices[0].message.content', max);
   const model = lookup(body, ['model']);
   if (r.response.model === undefined && typeof model === 'string') r.response.model = model.slice(0, 128);
-  const u = lookup(body, ['usage']);
-  const usage =
-    u !== MISSING && u !== null && typeof u === 'object' ? (u as Record<string, unknown>) : undefined;
-  if (usage && r.response.usage === undefined) r.response.usage = toUsage(usage, 'body');
+  // usage from the contract's places (`response.usage_from`), the last non-null one wins
+  let usage: Record<string, unknown> | undefined;
+  let origin = 'body';
+  c.response.usageFrom.forEach((segs, i) => {
+    const u = lookup(body, segs);
+    if (u !== MISSING && u !== null && typeof u === 'object' && !Array.isArray(u)) {
+      usage = u as Record<string, unknown>;
+      origin = i === 0 ? 'body' : c.response.usageFromNames[i];
+    }
+  });
+  if (usage && r.response.usage === undefined) r.response.usage = toUsage(usage, origin);
   checkUsage(r, c, usage, true, max);
 }
 
