@@ -23,6 +23,15 @@ export interface CheckRow {
   notes: string[];
 }
 
+const HELD = {
+  invalid_request: 'error contract holds: bad_request, not retried',
+  timeout_boundary: 'expectation holds: the deadline fired as a timeout, or the answer came within it',
+} as const;
+const EXPECTED = {
+  invalid_request: 'expected a bad_request error that is not retried',
+  timeout_boundary: 'expected the timeout path within the deadline',
+} as const;
+
 export function judgeRecord(r: CallRecord): CheckRow {
   const f = r.findings;
   const row: CheckRow = {
@@ -58,6 +67,16 @@ export function judgeRecord(r: CallRecord): CheckRow {
   if (f.requestSchemaValid === false && row.kind !== 'invalid_request') {
     row.outcome = 'fail';
     row.notes.unshift('the request built from configuration breaks the contract');
+  }
+  const exp = f.expectation;
+  if (exp) {
+    // a deliberate probe: the expectation decides, the same one llm_probe_success follows in `run`
+    if (exp.held) row.notes.unshift(HELD[exp.kind]);
+    else {
+      row.outcome = 'fail';
+      row.notes.unshift(`expectation failed: ${exp.reason ?? 'unknown'} (${EXPECTED[exp.kind]})`);
+    }
+    return row;
   }
   switch (row.kind) {
     case 'invalid_request':

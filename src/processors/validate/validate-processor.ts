@@ -15,6 +15,20 @@ import { RateLimitedLog } from '../../telemetry/logger.js';
 import type { ValidateConfig } from './config.js';
 import { judge } from './judge.js';
 
+/** Probes that provoke a failure on purpose; classify judges them as expectations. */
+export function isDeliberateProbe(r: CallRecord): boolean {
+  const k = r.request?.probeKind;
+  return k === 'invalid_request' || k === 'timeout_boundary';
+}
+
+/**
+ * A deliberate probe is never a contract violation: what it provoked is judged by its expectation
+ * (`findings.expectation`, set by classify). Its findings stay visible as warnings.
+ */
+function keepOutOfViolations(r: CallRecord): void {
+  for (const i of r.findings.items) if (i.level === 'violation') i.level = 'warning';
+}
+
 export class ValidateProcessor implements ProcessorComponent {
   readonly mutatesData = true;
   readonly defaultContract: Contract;
@@ -76,6 +90,7 @@ export class ValidateProcessor implements ProcessorComponent {
         const subject = judge(r, c, this.config.max_findings, nowMs);
         if (subject && subject.values.length > 0 && this.config.shapes.enabled)
           this.fingerprint(r, c, subject.kind, subject.values);
+        if (isDeliberateProbe(r)) keepOutOfViolations(r);
         if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
         if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
       } catch (err) {
