@@ -34,13 +34,15 @@ export const CASES: FixtureCase[] = [
   },
   {
     fixture: 'responses/azure-gpt41mini-content-filter-results.json',
-    verdict: 'ok',
-    why: 'extra `*_filter_results` keys are allowed (additionalProperties open)',
+    verdict: 'drift',
+    findings: ['drift:unexpected:prompt_filter_results', 'drift:unexpected:choices[].content_filter_results'],
+    why: 'the `*_filter_results` keys are outside the OpenAI contract: drift on the first call, no learned shape needed',
   },
   {
     fixture: 'responses/azure-gpt5mini-latency-checkpoint.json',
-    verdict: 'ok',
-    why: '`system_fingerprint: null` is allowed; `usage.latency_checkpoint` is an extra key',
+    verdict: 'drift',
+    findings: ['drift:unexpected:usage.latency_checkpoint'],
+    why: '`system_fingerprint: null` is allowed; `usage.latency_checkpoint` is outside the OpenAI contract',
   },
   {
     fixture: 'responses/cometapi-doc-gpt41nano-2026.json',
@@ -106,8 +108,9 @@ export const CASES: FixtureCase[] = [
   },
   {
     fixture: 'responses/openrouter-gpt54nano-provider-cost-native-finish.json',
-    verdict: 'ok',
-    why: 'provider/cost extras are extra keys only',
+    verdict: 'drift',
+    findings: ['drift:unexpected:provider', 'drift:unexpected:usage.cost'],
+    why: 'provider/cost extras are outside the OpenAI contract (the schema still holds)',
   },
   // streams
   {
@@ -197,8 +200,9 @@ export const CASES: FixtureCase[] = [
   {
     fixture: 'streams/openrouter-gpt54nano-processing-comment-usage-in-nonempty-choices.sse',
     includeUsage: true,
-    verdict: 'ok',
-    why: 'SSE comments are skipped; usage on a chunk with non-empty choices is still found',
+    verdict: 'drift',
+    findings: ['drift:unexpected:chunk.provider', 'drift:unexpected:chunk.usage.cost'],
+    why: 'SSE comments are skipped and usage on a chunk with non-empty choices is found; provider/cost extras are outside the OpenAI contract',
   },
   // error envelopes
   {

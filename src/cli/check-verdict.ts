@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // How `driftwatch check` judges one judged record. Pure: the table, JSON and JUnit reports
 // all come from these rows.
+import { acceptedByNote } from '../contract/contract.js';
 import type { CallRecord } from '../model/call-record.js';
 
 export type Outcome = 'pass' | 'drift' | 'fail';
@@ -21,6 +22,8 @@ export interface CheckRow {
   totalMs?: number;
   /** Why: bounded finding paths or the expectation that failed. */
   notes: string[];
+  /** Known drift the contract accepts, with the contract line, reason and review date. */
+  accepted?: string[];
 }
 
 const HELD = {
@@ -57,6 +60,16 @@ export function judgeRecord(r: CallRecord): CheckRow {
       .filter((i) => i.level === 'violation' || i.level === 'drift')
       .map((i) => `${i.level}: ${i.kind} ${i.path}`),
   };
+  const accepted = f.items
+    .filter((i) => i.level === 'info' && i.note?.startsWith('accepted:'))
+    .map((i) => {
+      const a = acceptedByNote(i.note);
+      const where = i.note!.slice('accepted:'.length);
+      return a
+        ? `${i.kind} ${i.path}: accepted at ${where} (${a.reason}; review by ${a.reviewBy})`
+        : `${i.kind} ${i.path}: accepted at ${where}`;
+    });
+  if (accepted.length > 0) row.accepted = accepted;
   if (r.event) {
     row.outcome = r.event.name === 'probe.budget_exhausted' ? 'fail' : 'pass';
     row.verdict = 'event';

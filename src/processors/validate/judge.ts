@@ -5,6 +5,8 @@
 import type { CallRecord, Findings } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
 import { reviewAgeDays } from '../../contract/contract.js';
+import { undeclaredPaths } from '../../contract/declared-fields.js';
+import type { DeclaredNode } from '../../contract/declared-fields.js';
 import { carriesErrorEnvelope } from '../../contract/error-envelope.js';
 import { addFinding, safeToken } from '../../contract/findings.js';
 import { jsonTypeOf, lookup, MISSING, typeMatches } from '../../contract/json-path.js';
@@ -79,6 +81,27 @@ function checkReads(f: Findings, c: Contract, body: unknown, max: number): void 
   }
 }
 
+/**
+ * Fields outside the contract (not named by its strict schema) are drift on the first call, so a
+ * fresh `check` reports them without a learned shape. Accept standing ones in `accepted`.
+ */
+function reportUndeclared(
+  f: Findings,
+  tree: DeclaredNode | undefined,
+  values: readonly unknown[],
+  max: number,
+  prefix = '',
+): void {
+  if (!tree) return;
+  const seen = new Set<string>();
+  for (const v of values)
+    for (const p of undeclaredPaths(v, tree, 8)) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      addFinding(f, { path: prefix + p, kind: 'unexpected', level: 'drift', note: 'not_in_contract' }, max);
+    }
+}
+
 function checkFinishReasons(r: CallRecord, c: Contract, reasons: readonly string[], max: number): void {
   for (const fr of reasons)
     if (!c.response.finishReasons.has(fr))
@@ -117,6 +140,7 @@ function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void
   // schema-valid means the compat level holds; strict-only failures are drift, not invalid
   f.responseSchemaValid = checkPair(f, c.response, body, max).compat;
   checkReads(f, c, body, max);
+  reportUndeclared(f, c.response.declared, [body], max);
   if (Array.isArray(choices) && choices.length > 0)
     checkOutput(r, bodyHasOutput(body), reasons[0], 'choices[0].message.content', max);
   const model = lookup(body, ['model']);
@@ -163,6 +187,7 @@ function judgeStream(r: CallRecord, c: Contract, max: number): ShapeSubject | un
       allCompat &&= checkPair(f, c.stream, ch, max, 'chunk').compat;
     }
   }
+  reportUndeclared(f, c.stream?.declared, good.slice(0, 64), max, 'chunk.');
   const names = c.stream?.usageFromNames ?? ['usage'];
   const a = assemble(good, c.stream?.usageFrom ?? [['usage']], names);
   if (a.errorChunks > 0 || s.errorEvent !== undefined)
