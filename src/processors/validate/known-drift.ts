@@ -29,6 +29,11 @@ export class KnownDrift {
     private readonly logger: Logger,
   ) {}
 
+  /** Forgets every target (offline judging: each input is judged on its own). */
+  clear(): void {
+    this.targets.clear();
+  }
+
   /** Applies the contract's `accepted` list and the known-drift rule to one judged record. */
   apply(r: CallRecord, c: Contract, subjectKind: string, shapeKnown: boolean, nowMs: number): void {
     const f = r.findings;

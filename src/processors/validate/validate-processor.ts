@@ -116,6 +116,12 @@ export class ValidateProcessor implements ProcessorComponent {
     this.shapes.flush();
   }
 
+  /** Forgets learned shapes and known drift, so the next record is judged as on a fresh start. */
+  forget(): void {
+    this.shapes.clear();
+    this.known.clear();
+  }
+
   /** True when the shape was seen before (learned earlier, persisted, or pinned), not just learned. */
   private fingerprint(r: CallRecord, c: Contract, kind: string, values: unknown[]): boolean {
     const shape = shapeOf(...values);
