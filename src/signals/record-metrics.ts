@@ -124,7 +124,9 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (isNum(t.connectMs)) inst.add(C.phaseDuration, t.connectMs, base.with(ATTR.phase, 'connect'));
   if (isNum(t.tlsMs)) inst.add(C.phaseDuration, t.tlsMs, base.with(ATTR.phase, 'tls'));
   if (isNum(t.upstreamMs)) inst.add(C.phaseDuration, t.upstreamMs, base.with(ATTR.phase, 'upstream'));
-  if (r.transportError && /timeout/i.test(r.transportError.code)) inst.add(C.clientTimeout, 1, base);
+  // a timeout_boundary probe provokes its timeout on purpose: not the client timeout rate
+  if (r.transportError && /timeout/i.test(r.transportError.code) && !deliberate)
+    inst.add(C.clientTimeout, 1, base);
 
   const u = rs.usage;
   if (u) {

@@ -152,6 +152,9 @@ describe('deliberate probes are expectations', () => {
     expect(r.findings.expectation).to.deep.equal({ kind: 'timeout_boundary', held: true });
     expect(metrics(r).get('llm.probe.success')).to.deep.equal([1]);
     expect(judgeRecord(r).outcome).to.equal('pass');
+    // provoked on purpose: never in the client timeout rate
+    const timeouts = [...metrics(r).keys()].filter((k) => /timeout/i.test(k) && !/budget/i.test(k));
+    expect(timeouts, 'client timeout counters').to.deep.equal([]);
   });
 
   it('timeout_boundary: an answer long after the deadline means the deadline did not fire', () => {
