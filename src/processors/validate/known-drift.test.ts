@@ -99,6 +99,35 @@ describe('validate: known deviations are stated once', () => {
     expect(row.accepted?.[0]).to.include('CometAPI never sends refusal').and.include('review by 2099-01-01');
   });
 
+  it('a shape change that is only the accepted deviation is no new-shape event', () => {
+    const file = contractAccepting('2099-01-01');
+    const metrics = new SelfMetrics();
+    const v = processor(file, metrics);
+    const withRefusal = structuredClone(NO_REFUSAL) as {
+      choices: Array<{ message: Record<string, unknown> }>;
+    };
+    withRefusal.choices[0].message.refusal = null;
+    const first = record(withRefusal, file);
+    const second = record(NO_REFUSAL, file);
+    v.process([first, second]);
+    expect(second.findings.verdict).to.equal('ok');
+    expect(second.findings.shapeDiff, 'no drift event').to.equal(undefined);
+    expect(second.findings.items).to.deep.include({
+      path: '$',
+      kind: 'shape',
+      level: 'info',
+      note: 'new_response_shape_known_drift',
+    });
+    expect(metrics.sum('driftwatch_validate_new_shapes_total')).to.equal(0);
+    // any other change in the same shape is still news
+    const other = structuredClone(NO_REFUSAL) as Record<string, unknown>;
+    other.system_fingerprint = 42;
+    const third = record(other, file);
+    v.process([third]);
+    expect(third.findings.shapeDiff).to.not.equal(undefined);
+    expect(metrics.sum('driftwatch_validate_new_shapes_total')).to.equal(1);
+  });
+
   it('an acceptance past its review date lapses: the deviation counts again', () => {
     const file = contractAccepting('2020-01-01');
     const r = record(NO_REFUSAL, file);

@@ -5,7 +5,7 @@
 // gauge of current deviations per target, but is not a drift event again; only a change (a new
 // finding on that target) keeps the verdict `drift`. New and resolved deviations are logged once.
 import type { Logger } from '../../telemetry/logger.js';
-import type { CallRecord, Finding } from '../../model/call-record.js';
+import type { CallRecord, Finding, Findings } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
 import { acceptedFor, acceptedNote } from '../../contract/contract.js';
 import type { Gauge } from '../../telemetry/self-metrics.js';
@@ -76,6 +76,7 @@ export class KnownDrift {
           "New contract deviation on this target; reported once, then as known drift (accept it in the contract's `accepted` list if it is a standing trait).",
         );
     }
+    explainShapeChange(f);
     for (const k of st.current.keys())
       if (!now.has(k))
         this.logger.info({ contract: c.id, target, finding: k }, 'Contract deviation resolved.');
@@ -89,3 +90,30 @@ export class KnownDrift {
     this.gauge.set(accepted, { ...st.labels, state: 'accepted' });
   }
 }
+
+/**
+ * A new shape whose every changed path is a deviation already accepted or known on this record
+ * (a server that never sends `refusal`) is that deviation again, not news: the shape finding
+ * takes the deviation's level and the shape diff (the drift event) is dropped. The shape is
+ * still learned.
+ */
+function explainShapeChange(f: Findings): void {
+  const shape = f.items.find((i) => i.kind === 'shape' && i.level === 'drift' && i.note?.startsWith('new_'));
+  if (!shape || !f.shapeDiff) return;
+  const known = f.items.filter((i) => i.kind !== 'shape' && (i.level === 'warning' || isAccepted(i)));
+  const bare = (p: string) => p.replace(/^chunk\./, '');
+  const covers = (i: Finding, p: string) => {
+    const k = bare(i.path);
+    return p === k || p.startsWith(`${k}.`) || p.startsWith(`${k}[`);
+  };
+  const d = f.shapeDiff;
+  const paths = [...d.added, ...d.removed, ...d.changed.map((c) => c.slice(0, c.lastIndexOf(':')))].map(bare);
+  if (paths.length === 0) return;
+  const by = paths.map((p) => known.find((i) => covers(i, p)));
+  if (by.some((i) => i === undefined)) return;
+  shape.level = by.every((i) => isAccepted(i!)) ? 'info' : 'warning';
+  shape.note = `${shape.note}_known_drift`;
+  delete f.shapeDiff;
+}
+
+const isAccepted = (i: Finding) => i.level === 'info' && i.note?.startsWith('accepted:') === true;

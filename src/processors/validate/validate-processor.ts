@@ -101,6 +101,9 @@ export class ValidateProcessor implements ProcessorComponent {
         if (subject && subject.values.length > 0 && this.config.shapes.enabled)
           shapeKnown = this.fingerprint(r, c, subject.kind, subject.values);
         if (subject) this.known.apply(r, c, subject.kind, shapeKnown, nowMs);
+        // counted after the known-drift rule: a shape change it explains is not a new shape
+        if (subject && r.findings.shapeDiff)
+          this.newShapes.add(1, { processor: this.settings.id, kind: subject.kind });
         if (isDeliberateProbe(r)) keepOutOfViolations(r);
         if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
         if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
@@ -154,7 +157,6 @@ export class ValidateProcessor implements ProcessorComponent {
     }
     if (o.diff) {
       r.findings.shapeDiff = o.diff;
-      this.newShapes.add(1, { processor: this.settings.id, kind });
       addFinding(
         r.findings,
         { path: '$', kind: 'shape', level: 'drift', note: `new_${kind}_shape` },
