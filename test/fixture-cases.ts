@@ -413,4 +413,14 @@ export const CASES: FixtureCase[] = [
     retryable: false,
     why: 'the model is not pulled on the server: `ollama pull`, not a retry',
   },
+  {
+    fixture: 'streams/openrouter-midstream-error-finish-error.sse',
+    contract: OPENROUTER,
+    verdict: 'violation',
+    errorClass: 'upstream',
+    subReason: 'bad_gateway',
+    retryable: true,
+    findings: ['violation:stream:stream'],
+    why: "a mid-stream error chunk (`error.code: 502`, finish_reason `error`): the event's code decides the class; the documented finish reason is accepted",
+  },
 ];
