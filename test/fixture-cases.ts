@@ -6,6 +6,12 @@ import type { ErrorClass, Verdict } from '../src/model/call-record.js';
 export const COMETAPI = 'config/contracts/cometapi-chat-completions.yaml';
 export const OPENAI = 'config/contracts/openai-chat-completions.yaml';
 export const GROQ_X = 'test/fixtures/contracts/groq-x-groq-usage.yaml';
+export const LLAMACPP = 'config/contracts/llamacpp-chat-completions.yaml';
+export const VLLM = 'config/contracts/vllm-chat-completions.yaml';
+export const OLLAMA = 'config/contracts/ollama-chat-completions.yaml';
+export const LITELLM = 'config/contracts/litellm-chat-completions.yaml';
+export const OPENROUTER = 'config/contracts/openrouter-chat-completions.yaml';
+export const AZURE = 'config/contracts/azure-openai-chat-completions.yaml';
 
 export interface FixtureCase {
   fixture: string;
@@ -34,13 +40,15 @@ export const CASES: FixtureCase[] = [
   },
   {
     fixture: 'responses/azure-gpt41mini-content-filter-results.json',
-    verdict: 'ok',
-    why: 'extra `*_filter_results` keys are allowed (additionalProperties open)',
+    verdict: 'drift',
+    findings: ['drift:unexpected:prompt_filter_results', 'drift:unexpected:choices[].content_filter_results'],
+    why: 'the `*_filter_results` keys are outside the OpenAI contract: drift on the first call, no learned shape needed',
   },
   {
     fixture: 'responses/azure-gpt5mini-latency-checkpoint.json',
-    verdict: 'ok',
-    why: '`system_fingerprint: null` is allowed; `usage.latency_checkpoint` is an extra key',
+    verdict: 'drift',
+    findings: ['drift:unexpected:usage.latency_checkpoint'],
+    why: '`system_fingerprint: null` is allowed; `usage.latency_checkpoint` is outside the OpenAI contract',
   },
   {
     fixture: 'responses/cometapi-doc-gpt41nano-2026.json',
@@ -106,8 +114,9 @@ export const CASES: FixtureCase[] = [
   },
   {
     fixture: 'responses/openrouter-gpt54nano-provider-cost-native-finish.json',
-    verdict: 'ok',
-    why: 'provider/cost extras are extra keys only',
+    verdict: 'drift',
+    findings: ['drift:unexpected:provider', 'drift:unexpected:usage.cost'],
+    why: 'provider/cost extras are outside the OpenAI contract (the schema still holds)',
   },
   // streams
   {
@@ -197,8 +206,9 @@ export const CASES: FixtureCase[] = [
   {
     fixture: 'streams/openrouter-gpt54nano-processing-comment-usage-in-nonempty-choices.sse',
     includeUsage: true,
-    verdict: 'ok',
-    why: 'SSE comments are skipped; usage on a chunk with non-empty choices is still found',
+    verdict: 'drift',
+    findings: ['drift:unexpected:chunk.provider', 'drift:unexpected:chunk.usage.cost'],
+    why: 'SSE comments are skipped and usage on a chunk with non-empty choices is found; provider/cost extras are outside the OpenAI contract',
   },
   // error envelopes
   {
@@ -308,5 +318,109 @@ export const CASES: FixtureCase[] = [
     subReason: 'overloaded',
     retryable: true,
     why: '503 overloaded',
+  },
+  // provider profiles (config/contracts/<provider>-chat-completions.yaml)
+  {
+    fixture: 'responses/azure-gpt41mini-content-filter-results.json',
+    contract: AZURE,
+    verdict: 'ok',
+    why: 'the Azure profile declares the content-filter annotations (`extra_fields`)',
+  },
+  {
+    fixture: 'responses/azure-gpt5mini-latency-checkpoint.json',
+    contract: AZURE,
+    verdict: 'ok',
+    why: 'the Azure profile declares `usage.latency_checkpoint`',
+  },
+  {
+    fixture: 'streams/azure-gpt41mini-prompt-filter-chunk-obfuscation.sse',
+    contract: AZURE,
+    verdict: 'ok',
+    why: 'the empty-id prompt-filter chunk is accepted known drift in the Azure profile (reason and review date in `accepted`)',
+  },
+  {
+    fixture: 'responses/openrouter-gpt54nano-provider-cost-native-finish.json',
+    contract: OPENROUTER,
+    verdict: 'ok',
+    why: 'the OpenRouter profile declares provider, native_finish_reason and the cost fields',
+  },
+  {
+    fixture: 'streams/openrouter-gpt54nano-processing-comment-usage-in-nonempty-choices.sse',
+    contract: OPENROUTER,
+    includeUsage: true,
+    verdict: 'ok',
+    why: 'the same stream under the OpenRouter profile: comments skipped, extras declared',
+  },
+  {
+    fixture: 'streams/litellm-proxy-partial-usage-on-every-chunk.sse',
+    contract: LITELLM,
+    includeUsage: true,
+    verdict: 'violation',
+    errorClass: 'parse',
+    subReason: 'stream_truncated',
+    why: 'the LiteLLM profile does not excuse a stream without `[DONE]` or a finish reason',
+  },
+  {
+    fixture: 'errors/llamacpp-500-only-one-choice.json',
+    contract: LLAMACPP,
+    verdict: 'ok',
+    errorClass: 'bad_request',
+    subReason: 'invalid_request_500',
+    retryable: false,
+    why: 'llama-server answers `n > 1` with 500 server_error; its message names a client error, so the llamacpp rule makes it bad_request, not retried',
+  },
+  {
+    fixture: 'errors/llamacpp-500-only-one-choice.json',
+    contract: OPENAI,
+    verdict: 'drift',
+    errorClass: 'upstream',
+    subReason: 'server_error',
+    retryable: true,
+    why: 'without the llama.cpp profile a 500 server_error is the server failing (and the envelope lacks `param`)',
+  },
+  {
+    fixture: 'errors/llamacpp-400-exceed-context.json',
+    contract: LLAMACPP,
+    verdict: 'ok',
+    errorClass: 'bad_request',
+    retryable: false,
+    why: '`exceed_context_size_error` is a client error whatever the server; the llama.cpp envelope (integer code, no param) is its documented shape',
+  },
+  {
+    fixture: 'errors/vllm-400-top-level-context-length.json',
+    contract: VLLM,
+    verdict: 'ok',
+    errorClass: 'bad_request',
+    subReason: 'context_length_exceeded',
+    retryable: false,
+    why: "vLLM's top-level `{object:'error', type: BadRequestError}` envelope; its message names the context limit",
+  },
+  {
+    fixture: 'errors/vllm-404-model-not-found.json',
+    contract: VLLM,
+    verdict: 'ok',
+    errorClass: 'bad_request',
+    subReason: 'not_found',
+    retryable: false,
+    why: '`NotFoundError` for a model the server does not serve: a client error',
+  },
+  {
+    fixture: 'errors/ollama-404-model-not-pulled.json',
+    contract: OLLAMA,
+    verdict: 'ok',
+    errorClass: 'bad_request',
+    subReason: 'model_not_pulled',
+    retryable: false,
+    why: 'the model is not pulled on the server: `ollama pull`, not a retry',
+  },
+  {
+    fixture: 'streams/openrouter-midstream-error-finish-error.sse',
+    contract: OPENROUTER,
+    verdict: 'violation',
+    errorClass: 'upstream',
+    subReason: 'bad_gateway',
+    retryable: true,
+    findings: ['violation:stream:stream'],
+    why: "a mid-stream error chunk (`error.code: 502`, finish_reason `error`): the event's code decides the class; the documented finish reason is accepted",
   },
 ];

@@ -54,6 +54,17 @@ export function renderTable(rep: CheckReport): string {
     out.push('', 'Who acts first:');
     for (const r of errs) out.push(`  ${r.probe}: ${r.errorClass} → ${r.owner}: ${r.firstAction ?? ''}`);
   }
+  const known = rep.rows.filter((r) => r.accepted && r.accepted.length > 0);
+  if (known.length > 0) {
+    out.push('', 'Known drift (accepted by the contract; does not count):');
+    const seen = new Set<string>();
+    for (const r of known)
+      for (const a of r.accepted!) {
+        if (seen.has(a)) continue;
+        seen.add(a);
+        out.push(`  ${a}`);
+      }
+  }
   out.push('', 'Telemetry path:');
   for (const t of rep.telemetry)
     out.push(`  ${t.ok ? 'ok  ' : 'FAIL'} ${t.exporter}${t.error ? `: ${t.error}` : ''}`);

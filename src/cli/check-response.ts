@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// `driftwatch check-response --contract FILE BODY.json|STREAM.sse`: judges a captured body or
-// stream offline (support engineers, CI) with the same validate + classify code the agent runs.
-// Prints the verdict and bounded findings, never body values. Exit 0 ok, 1 drift, 2 violation.
+// `driftwatch check-response --contract FILE CAPTURE...`: judges captured answers offline (support
+// engineers, CI) with the same validate + classify code the agent runs. A capture is a bare body
+// (JSON or SSE) or a `curl -i` / `curl -i -N` transcript, whose status and headers are used.
+// Prints the verdict and bounded findings, never body values. Exit: the worst of all files
+// (0 ok, 1 drift, 2 violation, 3 unreadable).
 import { readFileSync } from 'node:fs';
 import type { CreateSettings } from '../component/component.js';
 import { consumerFromFn } from '../component/consumer.js';
 import { ConfigError } from '../component/errors.js';
 import { loadProcessSettings } from '../config/process-settings.js';
+import { carriesErrorEnvelope } from '../contract/error-envelope.js';
 import { parseSse } from '../contract/sse.js';
 import { newCallRecord } from '../model/call-record.js';
 import type { CallRecord } from '../model/call-record.js';
@@ -18,11 +21,16 @@ import { createComponentTelemetry } from '../telemetry/component-telemetry.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { parseCommon } from './args.js';
+import { parseTranscript, looksLikeTranscript } from './http-transcript.js';
 import type { CliIO } from './io.js';
 
-export const CHECK_RESPONSE_USAGE = `Usage: driftwatch check-response --contract FILE [--status N] [--stream] [--include-usage] [--max-tokens N] [--json] BODY.json|STREAM.sse
-  Judges a captured response body (JSON) or SSE stream against a contract file.
-  Exit code: 0 ok, 1 drift, 2 violation (3 when the input cannot be read).
+export const CHECK_RESPONSE_USAGE = `Usage: driftwatch check-response --contract FILE [--status N] [--stream] [--include-usage] [--max-tokens N] [--json] CAPTURE...
+  Judges captured responses against a contract file. A capture is a bare body (JSON or an SSE
+  stream) or an HTTP transcript saved with \`curl -i\` / \`curl -i -N\` (status line, headers, body):
+  its status and headers (Retry-After, content-type) are used. --status overrides the status.
+  With several files: one line per file and a summary; --json prints one JSON object per line
+  (with a "file" field).
+  Exit code: the worst of all files: 0 ok, 1 drift, 2 violation, 3 a file cannot be read.
 `;
 
 function settings(id: string): CreateSettings {
@@ -38,13 +46,26 @@ function settings(id: string): CreateSettings {
   };
 }
 
-export function buildCheckRecord(
-  text: string,
-  opts: { status: number; stream?: boolean; includeUsage?: boolean; maxTokens?: number; contract: string },
-): CallRecord {
+export interface CheckRecordOptions {
+  status: number;
+  stream?: boolean;
+  includeUsage?: boolean;
+  maxTokens?: number;
+  contract: string;
+  /** Allow-listed response headers (from a transcript). */
+  headers?: Record<string, string>;
+}
+
+export function buildCheckRecord(text: string, opts: CheckRecordOptions): CallRecord {
   const trimmed = text.trimStart();
+  const headers = opts.headers ?? {};
+  const contentType = headers['content-type'];
   const isSse =
-    opts.stream ?? (trimmed.startsWith('data:') || trimmed.startsWith(':') || trimmed.startsWith('event:'));
+    opts.stream ??
+    (/^text\/event-stream/i.test(contentType ?? '') ||
+      trimmed.startsWith('data:') ||
+      trimmed.startsWith(':') ||
+      trimmed.startsWith('event:'));
   const r = newCallRecord(
     'probe',
     'check-response',
@@ -59,6 +80,9 @@ export function buildCheckRecord(
     },
   );
   r.response.status = opts.status;
+  r.response.headers = { ...headers };
+  if (contentType) r.response.contentType = contentType;
+  r.response.bodyBytes = Buffer.byteLength(text);
   if (isSse) {
     r.response.parse = 'sse';
     r.response.stream = parseSse(text);
@@ -73,6 +97,137 @@ export function buildCheckRecord(
     }
   }
   return r;
+}
+
+interface Judged {
+  file: string;
+  /** Set when the file could not be judged (exit 3 for it). */
+  error?: string;
+  warning?: string;
+  status?: number;
+  /** Where the status came from. */
+  statusFrom?: 'transcript' | 'flag' | 'default';
+  record?: CallRecord;
+}
+
+interface Judges {
+  validate: ValidateProcessor;
+  classify: ClassifyProcessor;
+}
+
+const GZIP = /^(gzip|br|deflate|zstd)/i;
+
+function judgeFile(
+  file: string,
+  j: Judges,
+  opts: Omit<CheckRecordOptions, 'status'> & { status?: number },
+): Judged {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return { file, error: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+  }
+  let status = opts.status ?? 200;
+  let statusFrom: Judged['statusFrom'] = opts.status === undefined ? 'default' : 'flag';
+  let headers: Record<string, string> | undefined;
+  let body = text;
+  if (looksLikeTranscript(text)) {
+    const t = parseTranscript(text);
+    if (!t) return { file, error: `${file}: an HTTP transcript without a final answer` };
+    if (GZIP.test(t.headers['content-encoding'] ?? ''))
+      return {
+        file,
+        error: `${file}: the body is ${t.headers['content-encoding']}-encoded; capture it with curl --compressed -i`,
+      };
+    headers = t.headers;
+    body = t.body;
+    if (opts.status === undefined) {
+      status = t.status;
+      statusFrom = 'transcript';
+    }
+  }
+  let warning: string | undefined;
+  if (statusFrom === 'default' && looksLikeErrorEnvelope(body))
+    warning = `${file}: the body looks like an error envelope but no --status was given; judged as HTTP 200 (pass --status N, or capture the answer with curl -i)`;
+  // each file is judged on its own: nothing learned from the previous one
+  j.validate.forget();
+  const r = buildCheckRecord(body, { ...opts, status, headers });
+  j.validate.process([r]);
+  j.classify.process([r]);
+  return { file, warning, status, statusFrom, record: r };
+}
+
+function looksLikeErrorEnvelope(body: string): boolean {
+  const t = body.trimStart();
+  if (!t.startsWith('{')) return false;
+  try {
+    return carriesErrorEnvelope(JSON.parse(t));
+  } catch {
+    return false;
+  }
+}
+
+function exitOf(j: Judged): number {
+  if (j.error || !j.record) return 3;
+  const v = j.record.findings.verdict ?? 'ok';
+  return v === 'violation' ? 2 : v === 'drift' ? 1 : 0;
+}
+
+function jsonLine(j: Judged, contractId: string): string {
+  if (!j.record) return JSON.stringify({ file: j.file, error: j.error });
+  const r = j.record;
+  const f = r.findings;
+  return JSON.stringify({
+    file: j.file,
+    contract: contractId,
+    status: j.status,
+    statusFrom: j.statusFrom,
+    verdict: f.verdict ?? 'ok',
+    findings: f.items,
+    shapeHash: f.shapeHash,
+    errorClass: f.errorClass,
+    subReason: f.subReason,
+    owner: f.owner,
+    retryable: f.retryable,
+    retryAfterMs: f.retryAfterMs,
+    usage: r.response.usage,
+    contractReviewAgeDays: f.contractReviewAgeDays,
+    warning: j.warning,
+  });
+}
+
+function classText(r: CallRecord): string {
+  const f = r.findings;
+  if (!f.errorClass) return '';
+  const after = f.retryAfterMs !== undefined ? ` after ${f.retryAfterMs} ms` : '';
+  return `${f.errorClass}${f.subReason ? ` (${f.subReason})` : ''} owner="${f.owner}" retry=${f.retryable ? `yes${after}` : 'no'}`;
+}
+
+function detail(j: Judged, io: CliIO, validate: ValidateProcessor): void {
+  const r = j.record!;
+  const f = r.findings;
+  const c = validate.defaultContract;
+  io.out(`contract: ${c.id} (reviewed ${c.reviewed}, ${f.contractReviewAgeDays ?? 0} days ago)\n`);
+  if (j.statusFrom !== 'default')
+    io.out(`status:   ${j.status} (from the ${j.statusFrom === 'flag' ? '--status flag' : 'transcript'})\n`);
+  io.out(`verdict:  ${f.verdict ?? 'ok'}\n`);
+  if (f.errorClass) io.out(`class:    ${classText(r)}\n`);
+  if (f.shapeHash) io.out(`shape:    ${f.shapeHash} (pin it under shapes.baseline to accept this shape)\n`);
+  for (const i of f.items)
+    io.out(`  ${i.level.padEnd(9)} ${i.kind.padEnd(10)} ${i.path}${i.note ? `  (${i.note})` : ''}\n`);
+}
+
+function oneLine(j: Judged): string {
+  if (!j.record) return `error     ${j.file}: ${j.error}`;
+  const f = j.record.findings;
+  const counted = f.items.filter((i) => i.level === 'violation' || i.level === 'drift');
+  const parts = [`${(f.verdict ?? 'ok').padEnd(9)} ${j.file}`];
+  if (j.statusFrom !== 'default') parts.push(`status=${j.status}`);
+  const cls = classText(j.record);
+  if (cls) parts.push(cls);
+  if (counted.length > 0) parts.push(counted.map((i) => `${i.level}:${i.kind}:${i.path}`).join(', '));
+  return parts.join('  ');
 }
 
 export function checkResponseCommand(argv: string[], io: CliIO): number {
@@ -90,89 +245,69 @@ export function checkResponseCommand(argv: string[], io: CliIO): number {
     return 0;
   }
   const contract = v.contract as string | undefined;
-  const file = args.positionals[0];
-  if (!contract || !file || args.positionals.length > 1) {
-    io.err(`driftwatch: check-response needs --contract FILE and one body file\n\n${CHECK_RESPONSE_USAGE}`);
+  const files = args.positionals;
+  if (!contract || files.length === 0) {
+    io.err(
+      `driftwatch: check-response needs --contract FILE and at least one capture file\n\n${CHECK_RESPONSE_USAGE}`,
+    );
     return 3;
   }
-  const status = v.status === undefined ? 200 : Number(v.status);
+  const status = v.status === undefined ? undefined : Number(v.status);
   const maxTokens = v['max-tokens'] === undefined ? undefined : Number(v['max-tokens']);
   if (
-    !Number.isInteger(status) ||
-    status < 100 ||
-    status > 599 ||
+    (status !== undefined && (!Number.isInteger(status) || status < 100 || status > 599)) ||
     (maxTokens !== undefined && !Number.isInteger(maxTokens))
   ) {
     io.err('driftwatch: --status must be an HTTP status (100-599) and --max-tokens an integer\n');
     return 3;
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    io.err(`driftwatch: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}\n`);
-    return 3;
-  }
   const noop = consumerFromFn(async () => {});
-  let validate: ValidateProcessor;
-  let classify: ClassifyProcessor;
+  let judges: Judges;
   try {
     const vc = validateProcessorFactory.createDefaultConfig();
-    validate = new ValidateProcessor(
-      settings('validate'),
-      { ...vc, contract, shapes: { ...vc.shapes, persist: false } },
-      noop,
-    );
-    classify = new ClassifyProcessor(
-      settings('classify'),
-      { ...classifyProcessorFactory.createDefaultConfig(), contract },
-      noop,
-    );
+    judges = {
+      validate: new ValidateProcessor(
+        settings('validate'),
+        { ...vc, contract, shapes: { ...vc.shapes, persist: false } },
+        noop,
+      ),
+      classify: new ClassifyProcessor(
+        settings('classify'),
+        { ...classifyProcessorFactory.createDefaultConfig(), contract },
+        noop,
+      ),
+    };
   } catch (err) {
     const problems = err instanceof ConfigError ? err.problems : [String(err)];
     io.err(`driftwatch: invalid contract:\n${problems.map((p) => `  ${p}\n`).join('')}`);
     return 3;
   }
-  const r = buildCheckRecord(text, {
+  const opts = {
     status,
     stream: v.stream === true ? true : undefined,
     includeUsage: v['include-usage'] === true,
     maxTokens,
     contract,
-  });
-  validate.process([r]);
-  classify.process([r]);
-  const f = r.findings;
-  const verdict = f.verdict ?? 'ok';
-  if (v.json === true) {
-    io.out(
-      JSON.stringify(
-        {
-          contract: validate.defaultContract.id,
-          verdict,
-          findings: f.items,
-          shapeHash: f.shapeHash,
-          errorClass: f.errorClass,
-          subReason: f.subReason,
-          retryable: f.retryable,
-          usage: r.response.usage,
-          contractReviewAgeDays: f.contractReviewAgeDays,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    const c = validate.defaultContract;
-    io.out(`contract: ${c.id} (reviewed ${c.reviewed}, ${f.contractReviewAgeDays ?? 0} days ago)\n`);
-    io.out(`verdict:  ${verdict}\n`);
-    if (f.errorClass)
-      io.out(
-        `class:    ${f.errorClass}${f.subReason ? ` (${f.subReason})` : ''} owner="${f.owner}" retry=${f.retryable ? 'yes' : 'no'}\n`,
-      );
-    if (f.shapeHash) io.out(`shape:    ${f.shapeHash} (pin it under shapes.baseline to accept this shape)\n`);
-    for (const i of f.items)
-      io.out(`  ${i.level.padEnd(9)} ${i.kind.padEnd(10)} ${i.path}${i.note ? `  (${i.note})` : ''}\n`);
+  };
+  const contractId = judges.validate.defaultContract.id;
+  const single = files.length === 1;
+  const tally = { ok: 0, drift: 0, violation: 0, unreadable: 0 };
+  let worst = 0;
+  for (const file of files) {
+    const j = judgeFile(file, judges, opts);
+    const code = exitOf(j);
+    worst = Math.max(worst, code);
+    if (code === 3) tally.unreadable++;
+    else tally[(j.record!.findings.verdict ?? 'ok') as 'ok' | 'drift' | 'violation']++;
+    if (j.warning) io.err(`driftwatch: warning: ${j.warning}\n`);
+    if (v.json === true) io.out(jsonLine(j, contractId) + '\n');
+    else if (!j.record) io.err(`driftwatch: ${j.error}\n`);
+    else if (single) detail(j, io, judges.validate);
+    else io.out(oneLine(j) + '\n');
   }
-  return verdict === 'violation' ? 2 : verdict === 'drift' ? 1 : 0;
+  if (!single && v.json !== true)
+    io.out(
+      `${files.length} files against ${contractId}: ${tally.ok} ok, ${tally.drift} drift, ${tally.violation} violation, ${tally.unreadable} unreadable\n`,
+    );
+  return worst;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // How `driftwatch check` judges one judged record. Pure: the table, JSON and JUnit reports
 // all come from these rows.
+import { acceptedByNote } from '../contract/contract.js';
 import type { CallRecord } from '../model/call-record.js';
 
 export type Outcome = 'pass' | 'drift' | 'fail';
@@ -21,7 +22,18 @@ export interface CheckRow {
   totalMs?: number;
   /** Why: bounded finding paths or the expectation that failed. */
   notes: string[];
+  /** Known drift the contract accepts, with the contract line, reason and review date. */
+  accepted?: string[];
 }
+
+const HELD = {
+  invalid_request: 'error contract holds: bad_request, not retried',
+  timeout_boundary: 'expectation holds: the deadline fired as a timeout, or the answer came within it',
+} as const;
+const EXPECTED = {
+  invalid_request: 'expected a bad_request error that is not retried',
+  timeout_boundary: 'expected the timeout path within the deadline',
+} as const;
 
 export function judgeRecord(r: CallRecord): CheckRow {
   const f = r.findings;
@@ -48,6 +60,16 @@ export function judgeRecord(r: CallRecord): CheckRow {
       .filter((i) => i.level === 'violation' || i.level === 'drift')
       .map((i) => `${i.level}: ${i.kind} ${i.path}`),
   };
+  const accepted = f.items
+    .filter((i) => i.level === 'info' && i.note?.startsWith('accepted:'))
+    .map((i) => {
+      const a = acceptedByNote(i.note);
+      const where = i.note!.slice('accepted:'.length);
+      return a
+        ? `${i.kind} ${i.path}: accepted at ${where} (${a.reason}; review by ${a.reviewBy})`
+        : `${i.kind} ${i.path}: accepted at ${where}`;
+    });
+  if (accepted.length > 0) row.accepted = accepted;
   if (r.event) {
     row.outcome = r.event.name === 'probe.budget_exhausted' ? 'fail' : 'pass';
     row.verdict = 'event';
@@ -58,6 +80,16 @@ export function judgeRecord(r: CallRecord): CheckRow {
   if (f.requestSchemaValid === false && row.kind !== 'invalid_request') {
     row.outcome = 'fail';
     row.notes.unshift('the request built from configuration breaks the contract');
+  }
+  const exp = f.expectation;
+  if (exp) {
+    // a deliberate probe: the expectation decides, the same one llm_probe_success follows in `run`
+    if (exp.held) row.notes.unshift(HELD[exp.kind]);
+    else {
+      row.outcome = 'fail';
+      row.notes.unshift(`expectation failed: ${exp.reason ?? 'unknown'} (${EXPECTED[exp.kind]})`);
+    }
+    return row;
   }
   switch (row.kind) {
     case 'invalid_request':

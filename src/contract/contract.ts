@@ -2,6 +2,7 @@
 // A loaded contract: the file's assumptions, with its JSON Schemas compiled once (ajv 2020).
 import type { ValidateFunction } from 'ajv';
 import type { ErrorClass } from '../model/call-record.js';
+import type { DeclaredNode } from './declared-fields.js';
 import type { Segment } from './json-path.js';
 
 export interface SchemaPair {
@@ -55,12 +56,21 @@ export interface Contract {
     /** `path:type` lines every request body must contain (from `minimum_body`). */
     minimumShape: string[];
   };
-  response: SchemaPair & { reads: ContractRead[]; finishReasons: ReadonlySet<string> };
+  response: SchemaPair & {
+    reads: ContractRead[];
+    finishReasons: ReadonlySet<string>;
+    /** Where a non-streamed body's usage may sit, in order (`usage`, Groq's `x_groq.usage`). */
+    usageFrom: Segment[][];
+    usageFromNames: string[];
+    /** Fields the strict schema names; a body field outside it is drift on the first call. */
+    declared?: DeclaredNode;
+  };
   stream?: SchemaPair & {
     doneExpected: boolean;
     usageFrom: Segment[][];
     usageFromNames: string[];
     usageExpected: 'always' | 'when_requested' | 'never';
+    declared?: DeclaredNode;
   };
   errors: {
     schema?: SchemaPair;
@@ -71,6 +81,51 @@ export interface Contract {
   usage: { required: boolean; fields: string[]; maxTokensAllowance: number };
   statuses: { retryable: ReadonlySet<number>; nonRetryable: ReadonlySet<number> };
   shapes: { learn: boolean; baseline: ReadonlySet<string> };
+  /** Known deviations this contract accepts (a standing trait of the target), with why and until when. */
+  accepted: AcceptedDeviation[];
+}
+
+export interface AcceptedDeviation {
+  /** Finding path, e.g. `choices[].message.refusal`; a trailing `*` matches a prefix. */
+  path: string;
+  /** Finding kind (`missing`, `unexpected`, `enum`…); any kind when absent. */
+  kind?: string;
+  reason: string;
+  /** YYYY-MM-DD: after this day the acceptance lapses and the deviation counts again. */
+  reviewBy: string;
+  reviewByMs: number;
+  /** Contract file and line of the entry (what `check` prints). */
+  file: string;
+  line: number;
+}
+
+/** The finding note of an accepted deviation: the contract file and line that accept it. */
+export function acceptedNote(a: AcceptedDeviation): string {
+  return `accepted:${a.file.split(/[\\/]/).pop()}:${a.line}`;
+}
+
+/** Accepted entries of every loaded contract by note, so reports can quote the reason (bounded). */
+const byNote = new Map<string, AcceptedDeviation>();
+export function rememberAccepted(list: readonly AcceptedDeviation[]): void {
+  for (const a of list) if (byNote.size < 4096) byNote.set(acceptedNote(a), a);
+}
+export function acceptedByNote(note: string | undefined): AcceptedDeviation | undefined {
+  return note === undefined ? undefined : byNote.get(note);
+}
+
+/** The accepted entry covering a finding, if any and not lapsed. */
+export function acceptedFor(
+  c: Contract,
+  path: string,
+  kind: string,
+  nowMs = Date.now(),
+): AcceptedDeviation | undefined {
+  for (const a of c.accepted) {
+    if (a.kind !== undefined && a.kind !== kind) continue;
+    const hit = a.path.endsWith('*') ? path.startsWith(a.path.slice(0, -1)) : a.path === path;
+    if (hit && nowMs < a.reviewByMs + 86_400_000) return a;
+  }
+  return undefined;
 }
 
 /** Whole days since the contract was last reviewed (the contract review age signal). */

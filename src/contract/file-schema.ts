@@ -106,6 +106,18 @@ export const contractFileSchema: JsonSchema = {
           items: { type: 'string' },
           default: ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'],
         },
+        usage_from: { type: 'array', items: { type: 'string' }, default: ['usage'] },
+        extra_fields: {
+          type: 'array',
+          default: [],
+          maxItems: 64,
+          description:
+            'fields the provider documents beyond the schema (not drift), e.g. choices[].content_filter_results',
+          items: {
+            type: 'string',
+            pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\[\\]|\\.[A-Za-z_][A-Za-z0-9_]*)*$',
+          },
+        },
       },
     },
     stream: {
@@ -116,6 +128,17 @@ export const contractFileSchema: JsonSchema = {
         done_expected: { type: 'boolean', default: true },
         usage_from: { type: 'array', items: { type: 'string' }, default: ['usage'] },
         usage_expected: { enum: ['always', 'when_requested', 'never'], default: 'when_requested' },
+        extra_fields: {
+          type: 'array',
+          default: [],
+          maxItems: 64,
+          description:
+            'fields the provider documents beyond the schema (not drift), e.g. choices[].content_filter_results',
+          items: {
+            type: 'string',
+            pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\[\\]|\\.[A-Za-z_][A-Za-z0-9_]*)*$',
+          },
+        },
       },
     },
     errors: {
@@ -186,6 +209,26 @@ export const contractFileSchema: JsonSchema = {
       additionalProperties: false,
       default: {},
       properties: { retryable: statusList, non_retryable: statusList },
+    },
+    accepted: {
+      type: 'array',
+      default: [],
+      maxItems: 64,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['path', 'reason', 'review_by'],
+        properties: {
+          path: {
+            type: 'string',
+            minLength: 1,
+            description: 'a finding path such as choices[].message.refusal',
+          },
+          kind: { enum: ['missing', 'type', 'enum', 'unexpected', 'value', 'usage', 'shape', 'stream'] },
+          reason: { type: 'string', minLength: 1 },
+          review_by: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a YYYY-MM-DD date' },
+        },
+      },
     },
     shapes: {
       type: 'object',

@@ -6,12 +6,15 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parseDocument, parse as parseYaml } from 'yaml';
 import { ConfigError } from '../component/errors.js';
 import { validateAgainst } from '../config/component-schema.js';
 import type { ErrorClass } from '../model/call-record.js';
 import { parseDurationMs } from '../util/duration.js';
-import type { ClassOverride, Contract, ErrorRule, SchemaPair } from './contract.js';
+import { rememberAccepted } from './contract.js';
+import type { AcceptedDeviation, ClassOverride, Contract, ErrorRule, SchemaPair } from './contract.js';
+import { declarePath, declaredTree } from './declared-fields.js';
+import type { DeclaredNode } from './declared-fields.js';
 import { contractFileSchema } from './file-schema.js';
 import { parsePath } from './json-path.js';
 import { shapeOf } from './shape.js';
@@ -51,12 +54,15 @@ interface RawContract {
     schema: RawPair;
     reads: Array<{ path: string; type?: string | string[]; required: boolean }>;
     finish_reasons: string[];
+    usage_from: string[];
+    extra_fields: string[];
   };
   stream?: {
     schema?: RawPair;
     done_expected: boolean;
     usage_from: string[];
     usage_expected: 'always' | 'when_requested' | 'never';
+    extra_fields: string[];
   };
   errors: {
     schema?: RawPair;
@@ -75,6 +81,7 @@ interface RawContract {
     classes: Partial<Record<ErrorClass, ClassOverride>>;
   };
   usage: { required: boolean; fields: string[]; max_tokens_allowance: number };
+  accepted: Array<{ path: string; kind?: string; reason: string; review_by: string }>;
   statuses: { retryable: number[]; non_retryable: number[] };
   shapes: { learn: boolean; baseline: string[] };
 }
@@ -184,6 +191,16 @@ export function parseContract(text: string, file: string): Contract {
     const compat = compile(p.compat, `${at}.compat`);
     return strict && compat ? { strict, compat } : undefined;
   };
+  /** The field tree the strict schema of `ref` names (its file is already loaded by compile). */
+  const declared = (ref: string | undefined, alsoDeclared: readonly string[]): DeclaredNode | undefined => {
+    if (!ref) return undefined;
+    const hash = ref.indexOf('#');
+    const entry = schemas.get(resolve(baseDir, hash === -1 ? ref : ref.slice(0, hash)));
+    if (!entry) return undefined;
+    const tree = declaredTree(entry.schema, hash === -1 ? '' : ref.slice(hash + 1));
+    for (const p of alsoDeclared) declarePath(tree, p);
+    return tree;
+  };
   const response = pair(raw.response.schema, 'response.schema');
   const stream = pair(raw.stream?.schema, 'stream.schema');
   const errorsSchema = pair(raw.errors.schema, 'errors.schema');
@@ -205,6 +222,8 @@ export function parseContract(text: string, file: string): Contract {
       retryable: r.retryable,
     };
   });
+  const accepted = acceptedDeviations(raw, text, file, more);
+  rememberAccepted(accepted);
   if (more.length > 0 || !response) throw new ConfigError(more);
   return {
     id: raw.id,
@@ -229,6 +248,12 @@ export function parseContract(text: string, file: string): Contract {
         required: r.required,
       })),
       finishReasons: new Set(raw.response.finish_reasons),
+      usageFrom: raw.response.usage_from.map(parsePath),
+      usageFromNames: raw.response.usage_from,
+      declared: declared(raw.response.schema.strict, [
+        ...raw.response.usage_from,
+        ...raw.response.extra_fields,
+      ]),
     },
     stream:
       raw.stream && stream
@@ -238,6 +263,10 @@ export function parseContract(text: string, file: string): Contract {
             usageFrom: raw.stream.usage_from.map(parsePath),
             usageFromNames: raw.stream.usage_from,
             usageExpected: raw.stream.usage_expected,
+            declared: declared(raw.stream.schema?.strict, [
+              ...raw.stream.usage_from,
+              ...raw.stream.extra_fields,
+            ]),
           }
         : undefined,
     errors: {
@@ -256,5 +285,26 @@ export function parseContract(text: string, file: string): Contract {
       nonRetryable: new Set(raw.statuses.non_retryable),
     },
     shapes: { learn: raw.shapes.learn, baseline: new Set(raw.shapes.baseline) },
+    accepted,
   };
+}
+
+/** The `accepted` list with the file line of each entry (what `check` prints as the reason). */
+function acceptedDeviations(
+  raw: RawContract,
+  text: string,
+  file: string,
+  more: string[],
+): AcceptedDeviation[] {
+  if (raw.accepted.length === 0) return [];
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  return raw.accepted.map((a, i) => {
+    const node = doc.getIn(['accepted', i], true) as { range?: [number, number, number] } | undefined;
+    const line = node?.range ? lc.linePos(node.range[0]).line : 0;
+    const reviewByMs = Date.parse(`${a.review_by}T00:00:00Z`);
+    if (!Number.isFinite(reviewByMs) || new Date(reviewByMs).toISOString().slice(0, 10) !== a.review_by)
+      more.push(`${file}: accepted.${i}.review_by: "${a.review_by}" is not a real date`);
+    return { path: a.path, kind: a.kind, reason: a.reason, reviewBy: a.review_by, reviewByMs, file, line };
+  });
 }

@@ -128,6 +128,12 @@ export class ShapeStore {
     this.dirty = false;
   }
 
+  /** Forgets everything learned in memory (offline judging: each input is judged on its own). */
+  clear(): void {
+    this.keys.clear();
+    this.pool.clear();
+  }
+
   get size(): number {
     let n = 0;
     for (const m of this.keys.values()) n += m.size;

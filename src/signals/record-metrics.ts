@@ -84,18 +84,21 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   const rs = r.response;
   const sized = base.with(ATTR.promptSize, rq.promptSize);
 
+  // deliberate probes (findings.expectation) provoke failures on purpose: not contract faults
+  const deliberate = f.expectation !== undefined;
   inst.add(C.request, 1, base);
-  if (f.requestSchemaValid === false) inst.add(C.requestSchemaInvalid, 1, base);
+  if (f.requestSchemaValid === false && !deliberate) inst.add(C.requestSchemaInvalid, 1, base);
   if (rq.stream === true) inst.add(C.requestStreamEnabled, 1, base);
   if (isNum(rq.timeoutBudgetMs)) inst.add(C.requestTimeoutBudget, rq.timeoutBudgetMs, base);
 
   if (f.responseSchemaValid === true) inst.add(C.responseSchemaValid, 1, base);
   if (f.responseSchemaValid === false) inst.add(C.responseSchemaInvalid, 1, base);
-  if (has(f.items, ['missing', 'type', 'value', 'shape'], CHOICES_PATH))
+  const items = deliberate ? [] : f.items;
+  if (has(items, ['missing', 'type', 'value', 'shape'], CHOICES_PATH))
     inst.add(C.responseMissingChoices, 1, base);
-  if (has(f.items, ['missing', 'value', 'type'], CONTENT_PATH)) inst.add(C.responseEmptyContent, 1, base);
-  if (has(f.items, ['missing', 'usage'], USAGE_PATH)) inst.add(C.responseMissingUsage, 1, base);
-  const missingPaths = new Set(f.items.filter((i) => i.kind === 'missing').map((i) => i.path));
+  if (has(items, ['missing', 'value', 'type'], CONTENT_PATH)) inst.add(C.responseEmptyContent, 1, base);
+  if (has(items, ['missing', 'usage'], USAGE_PATH)) inst.add(C.responseMissingUsage, 1, base);
+  const missingPaths = new Set(items.filter((i) => i.kind === 'missing').map((i) => i.path));
   for (const p of missingPaths) inst.add(C.responseMissingField, 1, base.with(ATTR.path, p));
   for (const fr of new Set(rs.finishReasons ?? []))
     inst.add(C.responseFinishReason, 1, base.with(ATTR.finishReason, fr));
@@ -121,7 +124,9 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (isNum(t.connectMs)) inst.add(C.phaseDuration, t.connectMs, base.with(ATTR.phase, 'connect'));
   if (isNum(t.tlsMs)) inst.add(C.phaseDuration, t.tlsMs, base.with(ATTR.phase, 'tls'));
   if (isNum(t.upstreamMs)) inst.add(C.phaseDuration, t.upstreamMs, base.with(ATTR.phase, 'upstream'));
-  if (r.transportError && /timeout/i.test(r.transportError.code)) inst.add(C.clientTimeout, 1, base);
+  // a timeout_boundary probe provokes its timeout on purpose: not the client timeout rate
+  if (r.transportError && /timeout/i.test(r.transportError.code) && !deliberate)
+    inst.add(C.clientTimeout, 1, base);
 
   const u = rs.usage;
   if (u) {
@@ -146,7 +151,8 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (recovered) inst.add(C.retrySuccessAfterFailure, 1, base);
 
   if (r.source === 'probe') {
-    inst.add(C.probeSuccess, callSucceeded(r) ? 1 : 0, base);
+    const ok = f.expectation ? f.expectation.held : callSucceeded(r);
+    inst.add(C.probeSuccess, ok ? 1 : 0, base);
     if (f.answerMatched !== undefined)
       inst.add(C.probeAnswerMatched, 1, base.with(ATTR.matched, String(f.answerMatched)));
   }

@@ -22,7 +22,11 @@ export const DRIFT_MODES = [
   'redirect_301',
   'stream_cut',
   'stream_error_event',
+  'stream_error_invalid_request',
+  'stream_error_rate_limit',
   'stream_stall',
+  'missing_refusal',
+  'continue_100',
 ] as const;
 /** Transport faults for bad-input tests. */
 export const FAULT_MODES = [
@@ -41,6 +45,8 @@ export const ALL_MODES: readonly string[] = ['normal', ...ERROR_MODES, ...DRIFT_
 export const STREAM_ONLY = new Set([
   'stream_cut',
   'stream_error_event',
+  'stream_error_invalid_request',
+  'stream_error_rate_limit',
   'stream_stall',
   'sse_garbage',
   'stream_never_ends',

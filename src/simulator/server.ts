@@ -157,6 +157,8 @@ export class ProviderSimulator {
 
   private respond(x: Exchange, model: string, includeUsage: boolean): void {
     const mode = x.mode;
+    // an interim 100 the request never asked for (legal, RFC 9110 §15.2), then the normal answer
+    if (mode === 'continue_100' && !x.closed) x.res.writeContinue();
     if (mode in ERROR_TEMPLATES) return this.error(x, mode);
     switch (mode) {
       case 'hang':
@@ -228,6 +230,9 @@ export class ProviderSimulator {
       case 'new_field':
         b.provider_routing = { region: 'us-east', upstream: 'sim-upstream-1' };
         break;
+      case 'missing_refusal':
+        delete message.refusal; // servers that never send it (CometAPI 2025, Groq, llama.cpp)
+        break;
       case 'renamed_field':
         choice.stop_reason = choice.finish_reason;
         delete choice.finish_reason;
@@ -275,6 +280,19 @@ export class ProviderSimulator {
         };
         this.write(x, `data: ${JSON.stringify(err)}\n\n`);
         if (this.rng() < 0.5) this.write(x, 'data: [DONE]\n\n');
+        return void x.res.end();
+      }
+      if (i === 0 && (mode === 'stream_error_invalid_request' || mode === 'stream_error_rate_limit')) {
+        // one error event in a 200 stream, no [DONE] (how @dwmkerr/mock-llm and LiteLLM send it)
+        const err =
+          mode === 'stream_error_invalid_request'
+            ? {
+                message: 'Invalid value for messages[0].role.',
+                type: 'invalid_request_error',
+                code: 'invalid_value',
+              }
+            : { message: 'Rate limit reached for requests.', type: 'requests', code: 'rate_limit_exceeded' };
+        this.write(x, `data: ${JSON.stringify({ error: { ...err, param: null } })}\n\n`);
         return void x.res.end();
       }
     }

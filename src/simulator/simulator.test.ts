@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { parse as parseYaml } from 'yaml';
 import { formatAccessLine } from './access-log.js';
 import { loadScenarioFile, parseScenario, pickMode, ScenarioError } from './scenario.js';
 import { ProviderSimulator } from './server.js';
@@ -141,6 +142,40 @@ describe('provider simulator', function () {
   it('ships a valid demo scenario', () => {
     const s = loadScenarioFile(new URL('../../config/scenarios/demo.yaml', import.meta.url).pathname);
     expect(s.rules.some((r) => r.schedule)).to.equal(true);
+  });
+
+  it('ships a quirk scenario that serves every quirk mode', async () => {
+    const s = loadScenarioFile(new URL('../../config/scenarios/quirks.yaml', import.meta.url).pathname);
+    const modes = new Set(s.rules.map((r) => r.mode));
+    for (const m of [
+      'error_500_bad_request',
+      'error_200_envelope',
+      'stream_error_invalid_request',
+      'stream_error_rate_limit',
+      'missing_refusal',
+      'new_field',
+      'continue_100',
+    ])
+      expect(modes.has(m), m).to.equal(true);
+    // and they really are served: a bounded run of plain and streamed requests sees each one
+    // the same scenario without its latency, so the bounded run is quick
+    const fast = parseScenario({
+      ...(parseYaml(
+        readFileSync(new URL('../../config/scenarios/quirks.yaml', import.meta.url), 'utf8'),
+      ) as object),
+      latency: { ttfb: { value: 0 }, first_token: { value: 0 }, chunk_gap: { value: 0 } },
+    });
+    const served = new Set<string>();
+    const sim = new ProviderSimulator(fast, { onServed: (e) => served.add(e.mode) });
+    const base = await sim.start();
+    try {
+      for (let i = 0; i < 400 && [...modes].some((m) => !served.has(m)); i++)
+        // plain undici rejects the unsolicited 100 (the probe's client does not): served all the same
+        await chat(base, { stream: i % 2 === 1 }).catch(() => undefined);
+    } finally {
+      await sim.stop();
+    }
+    expect([...modes].filter((m) => !served.has(m))).to.deep.equal([]);
   });
 
   it('formats access lines with nginx escaping', () => {

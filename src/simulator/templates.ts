@@ -132,6 +132,20 @@ export const ERROR_TEMPLATES: Record<string, ErrorTemplate> = {
     status: 500,
     body: { error: { message: '...', type: 'comet_api_error', param: '', code: 'invalid_request' } },
   },
+  // llama.cpp's server: a request it cannot serve (n > 1, an unsupported param) throws a
+  // runtime_error that its handler answers as 500 server_error (format_error_response in
+  // tools/server/utils.hpp; oaicompat_chat_params_parse throws the message): a client error
+  // behind a 5xx, which the llamacpp contract judges by its message.
+  error_500_bad_request: {
+    status: 500,
+    body: { error: { code: 500, message: 'Only one completion choice is allowed', type: 'server_error' } },
+  },
+  // a 2xx whose body is an error envelope instead of a completion (gateways that map an
+  // upstream overload into the body)
+  error_200_envelope: {
+    status: 200,
+    body: err('The upstream is overloaded, please retry later.', 'server_error', 'overloaded'),
+  },
   error_503: {
     status: 503,
     body: err(

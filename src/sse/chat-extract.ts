@@ -38,27 +38,26 @@ export function toUsage(u: unknown, origin: string): Usage | undefined {
   return out;
 }
 
-/** Usage of a non-streaming body: `usage`, else Groq's `x_groq.usage`. */
+/**
+ * Usage of a non-streaming body at the standard place. Other places (Groq's `x_groq.usage`) are
+ * a contract setting (`response.usage_from`, `stream.usage_from`), read by the validate processor.
+ */
 export function usageFromBody(body: unknown): Usage | undefined {
   if (!isObject(body)) return undefined;
-  return (
-    toUsage(body.usage, 'body') ?? (isObject(body.x_groq) ? toUsage(body.x_groq.usage, 'x_groq') : undefined)
-  );
+  return toUsage(body.usage, 'body');
 }
 
 /**
  * Usage carried by one stream chunk, with where it sat: a final `choices: []` chunk, the finish
- * chunk, another chunk (LiteLLM puts partial usage on every chunk), or Groq's `x_groq.usage`.
+ * chunk, or another chunk (LiteLLM puts partial usage on every chunk). Vendor places such as
+ * Groq's `x_groq.usage` are the contract's `stream.usage_from`, read by the validate processor.
  */
 export function usageFromChunk(chunk: unknown): Usage | undefined {
   if (!isObject(chunk)) return undefined;
   const choices = Array.isArray(chunk.choices) ? chunk.choices : undefined;
   const finishing = choices?.some((c) => isObject(c) && c.finish_reason != null) ?? false;
   const place = choices && choices.length === 0 ? 'final_chunk' : finishing ? 'finish_chunk' : 'chunk';
-  return (
-    toUsage(chunk.usage, place) ??
-    (isObject(chunk.x_groq) ? toUsage(chunk.x_groq.usage, 'x_groq') : undefined)
-  );
+  return toUsage(chunk.usage, place);
 }
 
 /** Non-null `finish_reason` of each choice, in index order (a body or a chunk). */

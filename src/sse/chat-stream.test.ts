@@ -28,10 +28,9 @@ describe('ChatStreamAccumulator over recorded provider streams', () => {
     expect(r.firstTokenMs).to.be.greaterThan(r.firstEventMs!);
   });
 
-  it('Groq: usage only inside x_groq.usage of the finish chunk', () => {
+  it('Groq: usage only inside x_groq.usage is left to the contract (stream.usage_from)', () => {
     const r = run('groq-llama3-usage-in-x_groq.sse');
-    expect(r.usage?.origin).to.equal('x_groq');
-    expect(r.usage?.promptTokens).to.be.greaterThan(0);
+    expect(r.usage).to.equal(undefined);
   });
 
   it('OpenRouter: a comment line, usage on a chunk with non-empty choices', () => {

@@ -11,6 +11,7 @@ import type { Counter } from '../../telemetry/self-metrics.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import type { ClassifyConfig } from './config.js';
 import { classify } from './decide.js';
+import { probeExpectation } from './expectation.js';
 
 export class ClassifyProcessor implements ProcessorComponent {
   readonly mutatesData = true;
@@ -46,6 +47,8 @@ export class ClassifyProcessor implements ProcessorComponent {
       if (!r.response) r.response = { headers: {} };
       try {
         const out = classify(r, this.contracts.for(r), { keepRequestId: this.config.keep_request_id, nowMs });
+        const exp = probeExpectation(r);
+        if (exp) r.findings.expectation = exp;
         const cls = r.findings.errorClass;
         if (cls) this.classes.add(1, { class: cls });
         if (cls === 'unknown') this.unknown.add(1, { what: 'class' });

@@ -2,6 +2,7 @@
 // Classifies one record from its evidence with the rule table (contract rules first).
 import type { CallRecord, ErrorClass } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
+import { carriesErrorEnvelope } from '../../contract/error-envelope.js';
 import { addFinding } from '../../contract/findings.js';
 import type { Envelope } from './envelope.js';
 import { readEnvelope, sanitizedShape } from './envelope.js';
@@ -21,8 +22,19 @@ function transportMatches(code: string, list: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * The status rules see: the HTTP status, except that a 2xx carrying an error envelope with a
+ * numeric HTTP-like code (OpenRouter, LiteLLM, Azure put the status there) is judged by that code.
+ */
+function effectiveStatus(r: CallRecord, env: Envelope): number | undefined {
+  const s = r.response.status;
+  if (s !== undefined && s >= 200 && s < 300 && env.known && env.status !== undefined) return env.status;
+  return s;
+}
+
 function matches(w: RuleWhen, r: CallRecord, env: Envelope): boolean {
-  const status = r.response.status;
+  const status = effectiveStatus(r, env);
+  if (w.envelope !== undefined && env.known !== w.envelope) return false;
   const tcode = r.transportError?.code;
   if (w.transport) {
     if (tcode === undefined || !transportMatches(tcode, w.transport)) return false;
@@ -70,7 +82,8 @@ export function classify(
   const f = r.findings;
   const res = r.response;
   const status = res.status;
-  const isErrorBody = status !== undefined && status >= 400 && res.body !== undefined;
+  const isErrorBody =
+    status !== undefined && res.body !== undefined && (status >= 400 || carriesErrorEnvelope(res.body));
   // fast path for the common healthy call (access logs at volume): no rule can match it
   if (
     status !== undefined &&
@@ -80,7 +93,8 @@ export function classify(
     f.verdict !== 'violation' &&
     (res.parse === undefined || res.parse === 'json' || res.parse === 'sse' || res.parse === 'not_read') &&
     (res.stream === undefined || (res.stream.anomalies ?? []).length === 0) &&
-    (r.extra?.responseFlags === undefined || r.extra.responseFlags === '-')
+    (r.extra?.responseFlags === undefined || r.extra.responseFlags === '-') &&
+    !carriesErrorEnvelope(res.body)
   ) {
     if (r.upstream?.retried)
       addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
@@ -98,18 +112,22 @@ export function classify(
     setClass(r, 'unknown', 'no_evidence', undefined, contract, opts);
     return { unknownEnvelope: false };
   }
-  setClass(r, rule.class, rule.subReason, rule.retryable, contract, opts, fromContract);
-  if (isErrorBody) {
-    f.errorShape = sanitizedShape(res.body);
-    if (f.retryable && f.retryAfterMs === undefined) f.retryAfterMs = retryAfterFromMessage(env.message);
-  }
+  // a rule that matched on the envelope is specific evidence: the status lists do not overrule it
+  const byEnvelope =
+    rule.when.code !== undefined || rule.when.type !== undefined || rule.when.envelope === true;
+  setClass(r, rule.class, rule.subReason, rule.retryable, contract, opts, fromContract || byEnvelope);
+  if (isErrorBody) f.errorShape = sanitizedShape(res.body);
+  if (f.retryable && f.retryAfterMs === undefined) f.retryAfterMs = retryAfterFromMessage(env.message);
   if (!opts.keepRequestId) res.requestId = undefined;
   return { unknownEnvelope: isErrorBody && !env.known };
 }
 
+/** The stream's error event, whole (`{"error":{…}}`) or already unwrapped (`{message,type,code}`). */
 function readStreamError(r: CallRecord): Envelope | undefined {
   const e = r.response.stream?.errorEvent;
-  return e === undefined ? undefined : readEnvelope(e);
+  if (e === undefined) return undefined;
+  if (e !== null && typeof e === 'object' && !Array.isArray(e) && 'error' in e) return readEnvelope(e);
+  return readEnvelope({ error: e });
 }
 
 function setClass(

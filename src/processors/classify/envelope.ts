@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reads the error envelope of the providers we know (OpenAI `{error:{type,code,message,param}}`,
+// vLLM's older top-level `{object:'error',type,code}`,
 // Azure APIM (string code, no type), CometAPI (empty strings), Anthropic `{type:'error',error}`,
 // Gemini-compat `[{error}]`, Scaleway `{status,error:'TEXT',message}`) into bounded fields.
 // The message is only used for rule matching and is never stored.
@@ -8,7 +9,17 @@ export interface Envelope {
   known: boolean;
   type?: string;
   code?: string;
+  /** An HTTP status the envelope states itself (numeric `code` or `status`, 400-599). */
+  status?: number;
   message?: string;
+}
+
+function httpStatus(...vs: unknown[]): number | undefined {
+  for (const v of vs) {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{3}$/.test(v) ? Number(v) : NaN;
+    if (Number.isInteger(n) && n >= 400 && n <= 599) return n;
+  }
+  return undefined;
 }
 
 const TOKEN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -30,7 +41,18 @@ export function readEnvelope(body: unknown): Envelope {
       known: true,
       type: token(err.type),
       code: token(err.code) ?? token(err.status),
+      status: httpStatus(err.code, err.status),
       message: typeof err.message === 'string' ? err.message.slice(0, 2000) : undefined,
+    };
+  }
+  if (o.object === 'error' && (typeof o.type === 'string' || typeof o.message === 'string')) {
+    // vLLM before 0.10: the envelope's fields at the top level, `{"object":"error",…}`
+    return {
+      known: true,
+      type: token(o.type),
+      code: token(o.code),
+      status: httpStatus(o.code),
+      message: typeof o.message === 'string' ? o.message.slice(0, 2000) : undefined,
     };
   }
   if (typeof e === 'string') {

@@ -2,7 +2,10 @@
 // The error classes of DESIGN.md §5 as data: who owns each class, what to do first, whether
 // to retry, and the ordered rules that map evidence (status, envelope type/code, transport
 // error, parse state, stream anomalies, gateway upstream view) to a class. First match wins;
-// a contract's own rules are tried before these.
+// a contract's own rules are tried before these. The error envelope's type/code decide before
+// the HTTP status (servers answer 500 to bad requests and 200 with error bodies); the status
+// decides only when the envelope names nothing known. No vendor quirk lives here: those belong
+// in the vendor's contract (`errors.rules`).
 import type { ErrorClass } from '../../model/call-record.js';
 
 export interface ClassInfo {
@@ -96,6 +99,8 @@ export interface RuleWhen {
   /** Any of these stream anomalies. */
   anomaly?: readonly string[];
   verdict?: 'violation';
+  /** The answer carries an OpenAI-style error envelope (`{error:{…}}`, body or stream event). */
+  envelope?: boolean;
   /** Gateway view: the gateway logged that it never connected to the upstream. */
   upstreamNoConnect?: boolean;
   /** Envoy `%RESPONSE_FLAGS%` (access logs): any of these flags. */
@@ -153,23 +158,83 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { transport: TLS }, class: 'network', subReason: 'tls' },
   { when: { transport: ['body_limit'] }, class: 'parse', subReason: 'body_limit' },
   { when: { transport: ['*'] }, class: 'network', subReason: 'other' },
-  // statuses and envelopes
+  // the error envelope decides first, whatever the status (a 500, a 200 error body, an error
+  // event inside a 2xx stream): specific codes, then the auth/limit statuses, then the generic types
+  {
+    when: { code: ['insufficient_quota'], envelope: true },
+    class: 'rate_limit',
+    subReason: 'quota',
+    retryable: false,
+  },
+  {
+    when: { type: ['insufficient_quota'], envelope: true },
+    class: 'rate_limit',
+    subReason: 'quota',
+    retryable: false,
+  },
+  {
+    when: { code: ['invalid_api_key', 'invalid_authentication'], envelope: true },
+    class: 'auth',
+    subReason: 'unauthorized',
+  },
+  {
+    when: { type: ['authentication_error', 'auth_error'], envelope: true },
+    class: 'auth',
+    subReason: 'unauthorized',
+  },
+  { when: { type: ['permission_error'], envelope: true }, class: 'auth', subReason: 'forbidden' },
+  {
+    when: { code: ['rate_limit_exceeded'], messageMatches: /request too large/i, envelope: true },
+    class: 'rate_limit',
+    subReason: 'request_too_large',
+    retryable: false,
+  },
+  {
+    when: { code: ['rate_limit_exceeded'], envelope: true },
+    class: 'rate_limit',
+    subReason: 'rate_limit',
+  },
+  {
+    when: { type: ['rate_limit_error', 'rate_limit_exceeded'], envelope: true },
+    class: 'rate_limit',
+    subReason: 'rate_limit',
+  },
+  {
+    when: { code: ['model_not_found'], envelope: true },
+    class: 'bad_request',
+    subReason: 'model_not_found',
+    retryable: false,
+  },
+  {
+    when: { code: ['context_length_exceeded'], envelope: true },
+    class: 'bad_request',
+    subReason: 'context_length',
+    retryable: false,
+  },
+  {
+    when: { type: ['exceed_context_size_error'], envelope: true },
+    class: 'bad_request',
+    subReason: 'context_length',
+    retryable: false,
+  },
+  {
+    when: { code: ['content_filter', 'content_policy_violation'], envelope: true },
+    class: 'bad_request',
+    subReason: 'content_filter',
+    retryable: false,
+  },
+  {
+    when: { code: ['overloaded', 'server_overloaded'], envelope: true },
+    class: 'upstream',
+    subReason: 'overloaded',
+  },
+  { when: { type: ['overloaded_error'], envelope: true }, class: 'upstream', subReason: 'overloaded' },
+  // statuses that name the class better than a generic envelope type (OpenAI answers a missing
+  // key with 401 + invalid_request_error)
   { when: { status: [499] }, class: 'client_abort', subReason: 'client_closed' },
   { when: { status: [0] }, class: 'client_abort', subReason: 'no_response' },
   { when: { status: [401] }, class: 'auth', subReason: 'unauthorized' },
   { when: { status: [403] }, class: 'auth', subReason: 'forbidden' },
-  {
-    when: { status: [429], code: ['insufficient_quota'] },
-    class: 'rate_limit',
-    subReason: 'quota',
-    retryable: false,
-  },
-  {
-    when: { status: [429], type: ['insufficient_quota'] },
-    class: 'rate_limit',
-    subReason: 'quota',
-    retryable: false,
-  },
   {
     when: { status: [429], messageMatches: /quota/i },
     class: 'rate_limit',
@@ -183,6 +248,39 @@ export const DEFAULT_RULES: readonly Rule[] = [
     retryable: false,
   },
   { when: { status: [429] }, class: 'rate_limit', subReason: 'rate_limit' },
+  // generic envelope types: the request was wrong, or the server failed (any status)
+  {
+    when: {
+      type: ['invalid_request_error', 'BadRequestError', 'UnprocessableEntityError', 'not_supported_error'],
+      envelope: true,
+    },
+    class: 'bad_request',
+    subReason: 'invalid_request',
+    retryable: false,
+  },
+  {
+    when: { type: ['not_found_error', 'NotFoundError'], envelope: true },
+    class: 'bad_request',
+    subReason: 'not_found',
+    retryable: false,
+  },
+  {
+    when: { type: ['unavailable_error', 'service_unavailable'], envelope: true },
+    class: 'upstream',
+    subReason: 'overloaded',
+  },
+  { when: { type: ['timeout_error'], envelope: true }, class: 'timeout', subReason: 'upstream_timeout' },
+  // (a 5xx already says "server failed", and its status names the failure more finely: 503 overloaded)
+  {
+    when: {
+      type: ['server_error', 'api_error', 'InternalServerError'],
+      statusRange: [200, 299],
+      envelope: true,
+    },
+    class: 'upstream',
+    subReason: 'server_error',
+  },
+  // the status decides when the envelope says nothing
   { when: { status: [408] }, class: 'timeout', subReason: 'request_timeout' },
   { when: { status: [504, 524] }, class: 'timeout', subReason: 'gateway_timeout' },
   {
@@ -190,20 +288,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
     class: 'network',
     subReason: 'upstream_connect_failure',
   },
-  {
-    when: { status: [500], code: ['invalid_request'] },
-    class: 'bad_request',
-    subReason: 'invalid_request_500',
-    retryable: false,
-  },
   { when: { parse: ['html'], statusRange: [400, 404] }, class: 'redirect', subReason: 'html_not_json' },
-  { when: { status: [404], code: ['model_not_found'] }, class: 'bad_request', subReason: 'model_not_found' },
-  { when: { status: [400], code: ['content_filter'] }, class: 'bad_request', subReason: 'content_filter' },
-  {
-    when: { status: [400], code: ['context_length_exceeded'] },
-    class: 'bad_request',
-    subReason: 'context_length',
-  },
   {
     when: { status: [400, 422], messageMatches: /stream_options|include_usage/i },
     class: 'bad_request',
@@ -228,6 +313,8 @@ export const DEFAULT_RULES: readonly Rule[] = [
     class: 'upstream',
     subReason: 'stream_error_event',
   },
+  // a 2xx whose body is an error envelope that named no known type or code
+  { when: { statusRange: [200, 299], envelope: true }, class: 'upstream', subReason: 'error_body_2xx' },
   { when: { statusRange: [200, 299], anomaly: ['stalled'] }, class: 'timeout', subReason: 'stream_stalled' },
   {
     when: { statusRange: [200, 299], anomaly: ['invalid_json', 'garbage'] },

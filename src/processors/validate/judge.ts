@@ -5,6 +5,9 @@
 import type { CallRecord, Findings } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
 import { reviewAgeDays } from '../../contract/contract.js';
+import { undeclaredPaths } from '../../contract/declared-fields.js';
+import type { DeclaredNode } from '../../contract/declared-fields.js';
+import { carriesErrorEnvelope } from '../../contract/error-envelope.js';
 import { addFinding, safeToken } from '../../contract/findings.js';
 import { jsonTypeOf, lookup, MISSING, typeMatches } from '../../contract/json-path.js';
 import { requestProblems } from '../../contract/request-check.js';
@@ -44,6 +47,12 @@ export function judge(r: CallRecord, c: Contract, max: number, nowMs = Date.now(
     addFinding(f, { path: '$', kind: 'type', level: 'violation', note: `body_${safeToken(res.parse)}` }, max);
     return undefined;
   }
+  if (carriesErrorEnvelope(res.body)) {
+    // a 2xx that carries an error, not a completion: judged as the error it is (classify takes the
+    // class from the envelope), not as a completion with every field missing
+    addFinding(f, { path: 'error', kind: 'unexpected', level: 'violation', note: 'error_body_2xx' }, max);
+    return judgeError(r, c, max);
+  }
   if (r.request.stream === true)
     addFinding(f, { path: '$', kind: 'stream', level: 'drift', note: 'not_streamed' }, max);
   judgeBody(r, c, res.body, max);
@@ -52,7 +61,8 @@ export function judge(r: CallRecord, c: Contract, max: number, nowMs = Date.now(
 
 function checkRequest(r: CallRecord, c: Contract, max: number): void {
   const body = r.request.requestBody;
-  if (body === undefined) return;
+  // the invalid_request probe breaks the request contract on purpose: nothing to report
+  if (body === undefined || r.request.probeKind === 'invalid_request') return;
   const problems = requestProblems(c, body, r.request.method);
   for (const p of problems)
     addFinding(r.findings, { path: p.path, kind: p.kind, level: 'violation', note: 'request_schema' }, max);
@@ -69,6 +79,27 @@ function checkReads(f: Findings, c: Contract, body: unknown, max: number): void 
       addFinding(f, { path: read.path, kind: 'type', level: 'violation', note: 'read_path' }, max);
     }
   }
+}
+
+/**
+ * Fields outside the contract (not named by its strict schema) are drift on the first call, so a
+ * fresh `check` reports them without a learned shape. Accept standing ones in `accepted`.
+ */
+function reportUndeclared(
+  f: Findings,
+  tree: DeclaredNode | undefined,
+  values: readonly unknown[],
+  max: number,
+  prefix = '',
+): void {
+  if (!tree) return;
+  const seen = new Set<string>();
+  for (const v of values)
+    for (const p of undeclaredPaths(v, tree, 8)) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      addFinding(f, { path: prefix + p, kind: 'unexpected', level: 'drift', note: 'not_in_contract' }, max);
+    }
 }
 
 function checkFinishReasons(r: CallRecord, c: Contract, reasons: readonly string[], max: number): void {
@@ -109,14 +140,22 @@ function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void
   // schema-valid means the compat level holds; strict-only failures are drift, not invalid
   f.responseSchemaValid = checkPair(f, c.response, body, max).compat;
   checkReads(f, c, body, max);
+  reportUndeclared(f, c.response.declared, [body], max);
   if (Array.isArray(choices) && choices.length > 0)
     checkOutput(r, bodyHasOutput(body), reasons[0], 'choices[0].message.content', max);
   const model = lookup(body, ['model']);
   if (r.response.model === undefined && typeof model === 'string') r.response.model = model.slice(0, 128);
-  const u = lookup(body, ['usage']);
-  const usage =
-    u !== MISSING && u !== null && typeof u === 'object' ? (u as Record<string, unknown>) : undefined;
-  if (usage && r.response.usage === undefined) r.response.usage = toUsage(usage, 'body');
+  // usage from the contract's places (`response.usage_from`), the last non-null one wins
+  let usage: Record<string, unknown> | undefined;
+  let origin = 'body';
+  c.response.usageFrom.forEach((segs, i) => {
+    const u = lookup(body, segs);
+    if (u !== MISSING && u !== null && typeof u === 'object' && !Array.isArray(u)) {
+      usage = u as Record<string, unknown>;
+      origin = i === 0 ? 'body' : c.response.usageFromNames[i];
+    }
+  });
+  if (usage && r.response.usage === undefined) r.response.usage = toUsage(usage, origin);
   checkUsage(r, c, usage, true, max);
 }
 
@@ -148,6 +187,7 @@ function judgeStream(r: CallRecord, c: Contract, max: number): ShapeSubject | un
       allCompat &&= checkPair(f, c.stream, ch, max, 'chunk').compat;
     }
   }
+  reportUndeclared(f, c.stream?.declared, good.slice(0, 64), max, 'chunk.');
   const names = c.stream?.usageFromNames ?? ['usage'];
   const a = assemble(good, c.stream?.usageFrom ?? [['usage']], names);
   if (a.errorChunks > 0 || s.errorEvent !== undefined)

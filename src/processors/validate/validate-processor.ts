@@ -14,6 +14,21 @@ import type { Counter } from '../../telemetry/self-metrics.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import type { ValidateConfig } from './config.js';
 import { judge } from './judge.js';
+import { KnownDrift } from './known-drift.js';
+
+/** Probes that provoke a failure on purpose; classify judges them as expectations. */
+export function isDeliberateProbe(r: CallRecord): boolean {
+  const k = r.request?.probeKind;
+  return k === 'invalid_request' || k === 'timeout_boundary';
+}
+
+/**
+ * A deliberate probe is never a contract violation: what it provoked is judged by its expectation
+ * (`findings.expectation`, set by classify). Its findings stay visible as warnings.
+ */
+function keepOutOfViolations(r: CallRecord): void {
+  for (const i of r.findings.items) if (i.level === 'violation') i.level = 'warning';
+}
 
 export class ValidateProcessor implements ProcessorComponent {
   readonly mutatesData = true;
@@ -24,6 +39,7 @@ export class ValidateProcessor implements ProcessorComponent {
   private readonly verdicts: Counter;
   private readonly errLog: RateLimitedLog;
   private loaded = false;
+  private readonly known: KnownDrift;
 
   constructor(
     private readonly settings: CreateSettings,
@@ -49,6 +65,13 @@ export class ValidateProcessor implements ProcessorComponent {
     );
     this.verdicts = m.counter('driftwatch_validate_verdicts_total', 'Contract verdicts by value.');
     this.errLog = new RateLimitedLog(settings.logger);
+    this.known = new KnownDrift(
+      m.gauge(
+        'driftwatch_validate_known_drift',
+        'Current contract deviations per target: state=open (known drift, reported once) or accepted (by the contract).',
+      ),
+      settings.logger,
+    );
   }
 
   async start(_host: Host): Promise<void> {
@@ -74,8 +97,14 @@ export class ValidateProcessor implements ProcessorComponent {
       try {
         const c = this.contracts.for(r);
         const subject = judge(r, c, this.config.max_findings, nowMs);
+        let shapeKnown = false;
         if (subject && subject.values.length > 0 && this.config.shapes.enabled)
-          this.fingerprint(r, c, subject.kind, subject.values);
+          shapeKnown = this.fingerprint(r, c, subject.kind, subject.values);
+        if (subject) this.known.apply(r, c, subject.kind, shapeKnown, nowMs);
+        // counted after the known-drift rule: a shape change it explains is not a new shape
+        if (subject && r.findings.shapeDiff)
+          this.newShapes.add(1, { processor: this.settings.id, kind: subject.kind });
+        if (isDeliberateProbe(r)) keepOutOfViolations(r);
         if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
         if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
       } catch (err) {
@@ -90,7 +119,14 @@ export class ValidateProcessor implements ProcessorComponent {
     this.shapes.flush();
   }
 
-  private fingerprint(r: CallRecord, c: Contract, kind: string, values: unknown[]): void {
+  /** Forgets learned shapes and known drift, so the next record is judged as on a fresh start. */
+  forget(): void {
+    this.shapes.clear();
+    this.known.clear();
+  }
+
+  /** True when the shape was seen before (learned earlier, persisted, or pinned), not just learned. */
+  private fingerprint(r: CallRecord, c: Contract, kind: string, values: unknown[]): boolean {
     const shape = shapeOf(...values);
     const hash = shapeHash(shape);
     r.findings.shapeHash = hash;
@@ -102,13 +138,14 @@ export class ValidateProcessor implements ProcessorComponent {
           { path: '$', kind: 'shape', level: 'drift', note: 'unpinned_shape' },
           this.config.max_findings,
         );
-      return;
+      return c.shapes.baseline.has(hash);
     }
     const t = r.target ?? { provider: 'unknown', endpoint: '' };
     const model = r.response.model ?? r.request.model ?? '';
     const key = `${c.id}|${t.provider}|${t.serverAddress ?? ''}|${t.endpoint}|${model}|${kind}`;
     const o = this.shapes.observe(key, hash, shape, c.shapes.baseline);
-    if (o.known || o.baseline) return;
+    // the first shape is learned silently, but it is news for the known-drift rule (a fresh check)
+    if (o.known || o.baseline) return o.known;
     if (o.overflow) {
       // not learned, so it would repeat on every record: a finding, never a repeated event
       addFinding(
@@ -116,17 +153,17 @@ export class ValidateProcessor implements ProcessorComponent {
         { path: '$', kind: 'shape', level: 'drift', note: 'shape_store_full' },
         this.config.max_findings,
       );
-      return;
+      return false;
     }
     if (o.diff) {
       r.findings.shapeDiff = o.diff;
-      this.newShapes.add(1, { processor: this.settings.id, kind });
       addFinding(
         r.findings,
         { path: '$', kind: 'shape', level: 'drift', note: `new_${kind}_shape` },
         this.config.max_findings,
       );
     }
+    return false;
   }
 
   async consume(batch: CallRecord[], ctx: ConsumeContext): Promise<void> {

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
+import { skipInterimContinue } from './interim-responses.js';
 
 export type LookupFn = (
   host: string,
@@ -93,6 +94,7 @@ export function timedConnector(opts: TimedConnectOptions): buildConnector.connec
         callback(err, null);
       } else {
         t.connected = true;
+        skipInterimContinue(s!);
         callback(null, s!);
       }
     };
