@@ -5,6 +5,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { CallRecord, Finding } from '../model/call-record.js';
 import { AttrSet } from './attr-set.js';
 import type { Instruments } from './instruments.js';
+import { schemaJudgement } from './schema-judgement.js';
 import {
   ATTR,
   CONTRACT as C,
@@ -98,8 +99,9 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (rq.stream === true) inst.add(C.requestStreamEnabled, 1, base);
   if (isNum(rq.timeoutBudgetMs)) inst.add(C.requestTimeoutBudget, rq.timeoutBudgetMs / 1000, base);
 
-  if (f.responseSchemaValid === true) inst.add(C.responseSchemaValid, 1, base);
-  if (f.responseSchemaValid === false) inst.add(C.responseSchemaInvalid, 1, base);
+  const judged = schemaJudgement(r);
+  if (judged === 'valid') inst.add(C.responseSchemaValid, 1, base);
+  else if (judged === 'invalid') inst.add(C.responseSchemaInvalid, 1, base);
   const items = deliberate ? [] : f.items;
   if (has(items, ['missing', 'type', 'value', 'shape'], CHOICES_PATH))
     inst.add(C.responseMissingChoices, 1, base);
