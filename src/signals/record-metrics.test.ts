@@ -30,18 +30,18 @@ describe('histogram store', () => {
     const h = new HistogramStore('cumulative');
     h.register(CONTRACT.latency);
     const set = AttrSet.of({ provider: 'p' });
-    for (const v of [5, 5.0001, 0, 120000, 999999]) h.record(CONTRACT.latency.name, v, set);
+    for (const v of [0.005, 0.0050001, 0, 120, 999.999]) h.record(CONTRACT.latency.name, v, set);
     h.record(CONTRACT.latency.name, -1, set); // ignored
     h.record(CONTRACT.latency.name, NaN, set); // ignored
     const { resourceMetrics } = await h.collect();
     const dp = resourceMetrics.scopeMetrics[0].metrics[0].dataPoints[0] as DataPoint<Histogram>;
-    expect(dp.value.buckets.counts[0], '≤5').to.equal(2);
-    expect(dp.value.buckets.counts[1], '(5,10]').to.equal(1);
-    expect(dp.value.buckets.counts.at(-2), '(60000,120000]').to.equal(1);
+    expect(dp.value.buckets.counts[0], '≤0.005').to.equal(2);
+    expect(dp.value.buckets.counts[1], '(0.005,0.01]').to.equal(1);
+    expect(dp.value.buckets.counts.at(-2), '(60,120]').to.equal(1);
     expect(dp.value.buckets.counts.at(-1), '+Inf').to.equal(1);
     expect(dp.value.count).to.equal(5);
     expect(dp.value.min).to.equal(0);
-    expect(dp.value.max).to.equal(999999);
+    expect(dp.value.max).to.equal(999.999);
   });
 
   it('caps series per metric into one overflow series', async () => {

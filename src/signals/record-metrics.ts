@@ -5,7 +5,15 @@ import type { Attributes } from '@opentelemetry/api';
 import type { CallRecord, Finding } from '../model/call-record.js';
 import { AttrSet } from './attr-set.js';
 import type { Instruments } from './instruments.js';
-import { ATTR, CONTRACT as C, GENAI, GENAI_METRICS as G, GENAI_OPERATION_CHAT } from './names.js';
+import { schemaJudgement } from './schema-judgement.js';
+import {
+  ATTR,
+  CONTRACT as C,
+  GENAI,
+  GENAI_METRICS as G,
+  GENAI_OPERATION_CHAT,
+  SECONDS_PER_DAY,
+} from './names.js';
 
 const CONTENT_PATH = /^choices(\[0\])?\.(message|delta)\.content$/;
 const CHOICES_PATH = /^choices(\[0\])?$/;
@@ -89,10 +97,11 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   inst.add(C.request, 1, base);
   if (f.requestSchemaValid === false && !deliberate) inst.add(C.requestSchemaInvalid, 1, base);
   if (rq.stream === true) inst.add(C.requestStreamEnabled, 1, base);
-  if (isNum(rq.timeoutBudgetMs)) inst.add(C.requestTimeoutBudget, rq.timeoutBudgetMs, base);
+  if (isNum(rq.timeoutBudgetMs)) inst.add(C.requestTimeoutBudget, rq.timeoutBudgetMs / 1000, base);
 
-  if (f.responseSchemaValid === true) inst.add(C.responseSchemaValid, 1, base);
-  if (f.responseSchemaValid === false) inst.add(C.responseSchemaInvalid, 1, base);
+  const judged = schemaJudgement(r);
+  if (judged === 'valid') inst.add(C.responseSchemaValid, 1, base);
+  else if (judged === 'invalid') inst.add(C.responseSchemaInvalid, 1, base);
   const items = deliberate ? [] : f.items;
   if (has(items, ['missing', 'type', 'value', 'shape'], CHOICES_PATH))
     inst.add(C.responseMissingChoices, 1, base);
@@ -112,18 +121,19 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (isNum(f.contractReviewAgeDays)) {
     const a: Attributes = { [ATTR.provider]: r.target.provider, [ATTR.endpoint]: r.target.endpoint };
     if (r.target.contract) a[ATTR.contract] = r.target.contract;
-    inst.add(C.contractReviewAge, f.contractReviewAgeDays, AttrSet.of(a));
+    inst.add(C.contractReviewAge, f.contractReviewAgeDays * SECONDS_PER_DAY, AttrSet.of(a));
   }
 
-  if (isNum(t.totalMs)) inst.add(C.latency, t.totalMs, sized);
-  if (isNum(t.ttfbMs)) inst.add(C.timeToFirstByte, t.ttfbMs, sized);
-  if (isNum(t.firstTokenMs)) inst.add(C.timeToFirstToken, t.firstTokenMs, sized);
+  // the record keeps client milliseconds; the metrics are in base units (seconds)
+  if (isNum(t.totalMs)) inst.add(C.latency, t.totalMs / 1000, sized);
+  if (isNum(t.ttfbMs)) inst.add(C.timeToFirstByte, t.ttfbMs / 1000, sized);
+  if (isNum(t.firstTokenMs)) inst.add(C.timeToFirstToken, t.firstTokenMs / 1000, sized);
   if (isNum(t.totalMs) && isNum(t.ttfbMs) && t.totalMs >= t.ttfbMs)
-    inst.add(C.completionDuration, t.totalMs - t.ttfbMs, sized);
-  if (isNum(t.dnsMs)) inst.add(C.phaseDuration, t.dnsMs, base.with(ATTR.phase, 'dns'));
-  if (isNum(t.connectMs)) inst.add(C.phaseDuration, t.connectMs, base.with(ATTR.phase, 'connect'));
-  if (isNum(t.tlsMs)) inst.add(C.phaseDuration, t.tlsMs, base.with(ATTR.phase, 'tls'));
-  if (isNum(t.upstreamMs)) inst.add(C.phaseDuration, t.upstreamMs, base.with(ATTR.phase, 'upstream'));
+    inst.add(C.completionDuration, (t.totalMs - t.ttfbMs) / 1000, sized);
+  if (isNum(t.dnsMs)) inst.add(C.phaseDuration, t.dnsMs / 1000, base.with(ATTR.phase, 'dns'));
+  if (isNum(t.connectMs)) inst.add(C.phaseDuration, t.connectMs / 1000, base.with(ATTR.phase, 'connect'));
+  if (isNum(t.tlsMs)) inst.add(C.phaseDuration, t.tlsMs / 1000, base.with(ATTR.phase, 'tls'));
+  if (isNum(t.upstreamMs)) inst.add(C.phaseDuration, t.upstreamMs / 1000, base.with(ATTR.phase, 'upstream'));
   // a timeout_boundary probe provokes its timeout on purpose: not the client timeout rate
   if (r.transportError && /timeout/i.test(r.transportError.code) && !deliberate)
     inst.add(C.clientTimeout, 1, base);
@@ -157,7 +167,8 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
       inst.add(C.probeAnswerMatched, 1, base.with(ATTR.matched, String(f.answerMatched)));
   }
   const days = r.tls?.certDaysLeft;
-  if (typeof days === 'number' && Number.isFinite(days)) inst.add(C.tlsCertificateExpiry, days, base); // may be negative
+  if (typeof days === 'number' && Number.isFinite(days))
+    inst.add(C.tlsCertificateExpiry, days * SECONDS_PER_DAY, base); // may be negative
 
   recordGenAi(inst, r);
 }

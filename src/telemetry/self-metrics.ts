@@ -71,6 +71,15 @@ export class SelfMetrics {
     this.family(name, help, 'gauge').collect = collect;
   }
 
+  /** A monotonic total read at scrape time (process CPU seconds): typed counter, not gauge. */
+  observableCounter(
+    name: string,
+    help: string,
+    collect: () => Array<{ labels: Labels; value: number }>,
+  ): void {
+    this.family(name, help, 'counter').collect = collect;
+  }
+
   /** Current value of one series (tests and the status page). */
   value(name: string, labels: Labels = {}): number {
     return this.families.get(name)?.series.get(keyOf(labels))?.value ?? 0;
@@ -122,10 +131,14 @@ export function registerProcessMetrics(m: SelfMetrics, startedAt = Date.now()): 
   m.observableGauge('driftwatch_process_heap_used_bytes', 'V8 heap in use.', () => [
     { labels: {}, value: process.memoryUsage().heapUsed },
   ]);
-  m.observableGauge('driftwatch_process_cpu_seconds_total', 'User plus system CPU time of the agent.', () => {
-    const u = process.cpuUsage();
-    return [{ labels: {}, value: (u.user + u.system) / 1e6 }];
-  });
+  m.observableCounter(
+    'driftwatch_process_cpu_seconds_total',
+    'User plus system CPU time of the agent.',
+    () => {
+      const u = process.cpuUsage();
+      return [{ labels: {}, value: (u.user + u.system) / 1e6 }];
+    },
+  );
   m.observableGauge('driftwatch_process_uptime_seconds', 'Seconds since the agent started.', () => [
     { labels: {}, value: (Date.now() - startedAt) / 1000 },
   ]);

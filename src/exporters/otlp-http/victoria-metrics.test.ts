@@ -99,7 +99,7 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       expect(await v(`llm_request_total${ns}`)).to.equal(6);
       expect(await v(`llm_response_schema_invalid_total${ns}`)).to.equal(1);
       expect(await v(`llm_response_schema_valid_total${ns}`)).to.equal(4);
-      expect(await v(`llm_latency_milliseconds_count${ns}`)).to.equal(6);
+      expect(await v(`llm_latency_seconds_count${ns}`)).to.equal(6);
       expect(await v(`llm_request_stream_enabled_total${ns}`)).to.equal(1);
       expect(await v(`llm_client_timeout_total${ns}`)).to.equal(1);
       expect(await v(`llm_retry_success_after_failure_total${ns}`)).to.equal(1);
@@ -128,9 +128,9 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       expect(
         await v(`llm_response_ratelimit_headers_total{service_namespace="vm-names",present="false"}`),
       ).to.equal(1);
-      expect(await v(`llm_tls_certificate_expiry_days${ns}`)).to.be.greaterThan(0);
-      expect(await v(`llm_latency_milliseconds_bucket{service_namespace="vm-names",le="250"}`)).to.equal(6);
-      expect(await v(`llm_latency_milliseconds_bucket{service_namespace="vm-names",le="100"}`)).to.equal(1);
+      expect(await v(`llm_tls_certificate_expiry_seconds${ns}`)).to.be.greaterThan(0);
+      expect(await v(`llm_latency_seconds_bucket{service_namespace="vm-names",le="0.25"}`)).to.equal(6);
+      expect(await v(`llm_latency_seconds_bucket{service_namespace="vm-names",le="0.1"}`)).to.equal(1);
     } finally {
       await x.exporter.shutdown({ deadline: Date.now() + 5000 });
     }

@@ -37,7 +37,7 @@ describe('prometheus exporter', () => {
       expect(res.headers.get('content-type')).to.contain('text/plain; version=0.0.4');
       const page = await res.text();
       expect(page).to.match(/^# TYPE llm_request_total counter$/m);
-      expect(page).to.match(/^# TYPE llm_latency_milliseconds histogram$/m);
+      expect(page).to.match(/^# TYPE llm_latency_seconds histogram$/m);
       expect(page).to.match(/^# TYPE gen_ai_client_operation_duration_seconds histogram$/m);
       expect(page).to.contain('model="we\\"ird\\\\model"');
       const total = [...page.matchAll(/^llm_request_total\{[^}]*\} (\d+)$/gm)].reduce(
@@ -51,12 +51,12 @@ describe('prometheus exporter', () => {
           .find((l) => l.startsWith(`${name}{`) && must.every((m) => l.includes(m)))
           ?.split(' ')
           .pop();
-      expect(sample('llm_latency_milliseconds_bucket', 'model="gpt-4o-mini"', 'le="+Inf"')).to.equal('4');
+      expect(sample('llm_latency_seconds_bucket', 'model="gpt-4o-mini"', 'le="+Inf"')).to.equal('4');
       expect(
-        sample('llm_latency_milliseconds_bucket', 'model="gpt-4o-mini"', 'le="100"'),
+        sample('llm_latency_seconds_bucket', 'model="gpt-4o-mini"', 'le="0.1"'),
         'only the 41 ms call',
       ).to.equal('1');
-      expect(sample('llm_latency_milliseconds_count', 'model="gpt-4o-mini"')).to.equal('4');
+      expect(sample('llm_latency_seconds_count', 'model="gpt-4o-mini"')).to.equal('4');
       for (const m of page.matchAll(/^# TYPE (\S+) /gm)) {
         expect(ALL_METRICS.map(prometheusName), 'every served family is documented').to.include(m[1]);
       }
@@ -121,7 +121,7 @@ describe('prometheus exporter scraped by a real Prometheus', function () {
         'llm_request_total = 4',
       );
       expect(await p.sum('llm_response_schema_invalid_total')).to.equal(1);
-      expect(await p.sum('llm_latency_milliseconds_count')).to.equal(4);
+      expect(await p.sum('llm_latency_seconds_count')).to.equal(4);
       expect(await p.sum('llm_error_total{error_class="rate_limit",status_code="429"}')).to.equal(1);
       expect(
         await p.sum('gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="chat"}'),
