@@ -6,7 +6,8 @@
 // as expectations (held / broken) and never move the target's rates or state.
 // Everything here is bounded: targets, keys per table, events and minute slots.
 import type { CallRecord } from '../../model/call-record.js';
-import { schemaJudgement, targetState } from './judge.js';
+import { schemaJudgement } from '../../signals/schema-judgement.js';
+import { targetState } from './judge.js';
 import type {
   ErrorClassView,
   ExpectationView,

@@ -1,22 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Two small judgements the page makes: does a call count as schema-valid or -invalid (once,
-// never both), and what is a target's overall state right now.
-import type { CallRecord } from '../../model/call-record.js';
+// What a target's overall state is right now. (Whether a call counts as schema-valid or
+// -invalid is src/signals/schema-judgement.ts: the metric, the page and the alert agree.)
 import type { ExpectationView, TargetState, WindowCounts } from './snapshot.js';
-
-/**
- * valid / invalid for a judged call, undefined for one nobody judged (no verdict, no schema
- * check: e.g. a 429 or a refused connection). A `violation` verdict, a parse failure or an HTML
- * page where JSON was expected is invalid even when the HTTP status was 200.
- */
-export function schemaJudgement(r: CallRecord): 'valid' | 'invalid' | undefined {
-  const f = r.findings;
-  if (f.expectation) return undefined;
-  if (f.verdict === 'violation' || f.responseSchemaValid === false) return 'invalid';
-  if (f.errorClass === 'parse' || f.errorClass === 'schema') return 'invalid';
-  if (f.responseSchemaValid === true || f.verdict !== undefined) return 'valid';
-  return undefined;
-}
 
 /** Overall state from the last 5 minutes; the worst condition wins. */
 export function targetState(
