@@ -155,6 +155,8 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
       .with(ATTR.retryable, f.retryable === undefined ? undefined : String(f.retryable));
     inst.add(C.error, 1, a);
   }
+  const secondAttempt = (r.retry?.attempts ?? 1) > 1 || r.upstream?.retried === true;
+  if (secondAttempt && !deliberate) inst.add(C.fallbackActivation, 1, base);
   const recovered =
     r.retry?.succeededAfterFailure === true ||
     (r.upstream?.retried === true && r.upstream.lastAttemptOk === true);
@@ -163,6 +165,12 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (r.source === 'probe') {
     const ok = f.expectation ? f.expectation.held : callSucceeded(r);
     inst.add(C.probeSuccess, ok ? 1 : 0, base);
+    if (f.expectation)
+      inst.add(
+        C.probeExpectation,
+        1,
+        base.with(ATTR.probeKind, f.expectation.kind).with(ATTR.held, String(f.expectation.held)),
+      );
     if (f.answerMatched !== undefined)
       inst.add(C.probeAnswerMatched, 1, base.with(ATTR.matched, String(f.answerMatched)));
   }
