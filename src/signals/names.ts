@@ -41,7 +41,7 @@ export const ATTR = {
   retryable: 'retryable',
   matched: 'matched',
   held: 'held',
-  probeKind: 'probe_kind',
+  probeKind: 'kind',
   contract: 'contract',
   event: 'event',
   receiver: 'receiver',

@@ -122,11 +122,7 @@ describe('record → metrics', () => {
     const sum = (name: string) => points(name).reduce((s, d) => s + (d.value as number), 0);
     expect(sum('llm.fallback.activation')).to.equal(2, 'the deliberate probe’s retry is no fallback');
     expect(sum('llm.retry.success_after_failure')).to.equal(1);
-    const x = points('llm.probe.expectation').map((d) => [
-      d.attributes.probe_kind,
-      d.attributes.held,
-      d.value,
-    ]);
+    const x = points('llm.probe.expectation').map((d) => [d.attributes.kind, d.attributes.held, d.value]);
     expect(x).to.have.deep.members([
       ['invalid_request', 'true', 1],
       ['invalid_request', 'false', 1],
