@@ -6,6 +6,7 @@
 // availability, response models, latency p50/p95 by probe and prompt size, budget, review age).
 // Everything here is bounded: groups, models, events and samples.
 import type { CallRecord, ShapeDiff } from '../../model/call-record.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { SampleWindow } from './quantiles.js';
 
 export interface StatusLimits {
@@ -89,6 +90,7 @@ export class ContractHealth {
 
   add(batch: readonly CallRecord[]): void {
     for (const r of batch) {
+      if (r.event?.name === TARGET_DECLARED_EVENT) continue; // a configured target, not an event
       if (r.event) this.addEvent(r);
       else this.addCall(r);
     }
