@@ -45,6 +45,7 @@ export const ATTR = {
   contract: 'contract',
   event: 'event',
   receiver: 'receiver',
+  attribute: 'attribute',
 } as const;
 
 /** GenAI semantic-convention attribute keys (semantic-conventions 1.45 `/incubating`). */
@@ -281,6 +282,15 @@ export const CONTRACT = {
     attributes: [ATTR.receiver],
     family: 'contract',
   } as MetricDef,
+  attributeOverflow: {
+    name: 'llm.attribute.overflow',
+    kind: 'counter',
+    unit: '{value}',
+    description:
+      'Upstream label values exported as `other`: past the first values seen per target and not named by the contract or config.',
+    attributes: [ATTR.provider, ATTR.endpoint, ATTR.attribute],
+    family: 'contract',
+  } as MetricDef,
   watchEvents: {
     name: 'llm.watch.events',
     kind: 'counter',
@@ -374,6 +384,13 @@ export const SPAN_EVENTS = {
   firstToken: 'first_token',
   done: 'done',
 } as const;
+
+/**
+ * The event a receiver sends when it starts, once per configured target (receiver × probe ×
+ * model × prompt size): exporters create that target's alerting counters at 0 so the first real
+ * event is an increase (issue 13 item 2). No log record, span or watch-event count.
+ */
+export const TARGET_DECLARED_EVENT = 'target.declared';
 
 /** Log records: `event.name` values and their attributes. */
 export const LOG_EVENTS = {

@@ -10,7 +10,7 @@ import { ClassifyProcessor } from '../processors/classify/classify-processor.js'
 import { validateProcessorFactory } from '../processors/validate/index.js';
 import { ValidateProcessor } from '../processors/validate/validate-processor.js';
 import { testSettings } from '../testing/nop-host.js';
-import type { Instruments } from './instruments.js';
+import type { MetricSink } from './record-metrics.js';
 import type { MetricDef } from './names.js';
 import { CONTRACT } from './names.js';
 import { recordMetrics } from './record-metrics.js';
@@ -72,7 +72,7 @@ function counted(r: CallRecord): { valid: number; invalid: number } {
       if (def === CONTRACT.responseSchemaValid) out.valid += v;
       if (def === CONTRACT.responseSchemaInvalid) out.invalid += v;
     },
-  } as unknown as Instruments;
+  } as MetricSink;
   recordMetrics(sink, r);
   return out;
 }

@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { newContext } from '../../component/consumer.js';
 import { observeExporter } from '../../pipeline/observed.js';
-import { ALL_METRICS, prometheusName } from '../../signals/names.js';
+import { MAX_VALUES_PER_TARGET } from '../../signals/label-bounds.js';
+import { ALL_METRICS, CONTRACT, prometheusName } from '../../signals/names.js';
 import { VICTORIA_METRICS, BACKENDS_HINT, pollUntil, VictoriaMetrics } from '../../testing/backends.js';
 import { nopHost } from '../../testing/nop-host.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
@@ -67,6 +68,7 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       const ns = '{service_namespace="vm-names"}';
       const expected = new Set<string>();
       for (const d of ALL_METRICS) {
+        if (d === CONTRACT.attributeOverflow) continue; // needs an overflowing target: checked below
         const n = prometheusName(d);
         expected.add(d.kind === 'histogram' ? `${n}_bucket` : n);
       }
@@ -131,6 +133,24 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       expect(await v(`llm_tls_certificate_expiry_seconds${ns}`)).to.be.greaterThan(0);
       expect(await v(`llm_latency_seconds_bucket{service_namespace="vm-names",le="0.25"}`)).to.equal(6);
       expect(await v(`llm_latency_seconds_bucket{service_namespace="vm-names",le="0.1"}`)).to.equal(1);
+
+      // a target answering more distinct response models than are kept: one folds into `other`
+      const random = Array.from({ length: MAX_VALUES_PER_TARGET + 1 }, (_, i) => {
+        const r = probeRecord();
+        r.target = { ...r.target, provider: 'vm-bounds' };
+        r.response.model = `random-${i}`;
+        return r;
+      });
+      await x.consume(random);
+      expect(await x.exporter.exportMetrics()).to.equal(true);
+      const overflow = await pollUntil(
+        async () =>
+          (await v(`llm_attribute_overflow_total{service_namespace="vm-names",provider="vm-bounds"}`)) ||
+          undefined,
+        30_000,
+        'llm_attribute_overflow_total',
+      );
+      expect(overflow).to.equal(1);
     } finally {
       await x.exporter.shutdown({ deadline: Date.now() + 5000 });
     }

@@ -11,11 +11,15 @@ import type { CallRecord } from '../../model/call-record.js';
 import type { Family } from '../../signals/names.js';
 import { buildResource } from '../../signals/resource.js';
 import { SignalBuilder } from '../../signals/signal-builder.js';
+import { serveExposition } from '../../telemetry/exposition.js';
+import type { ExpositionFormat } from '../../telemetry/exposition.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import { ExportGuard } from '../../util/export-guard.js';
 import { splitHostPort } from './config.js';
 import type { PrometheusConfig } from './config.js';
 import { renderPrometheus } from './render.js';
+
+class WithheldError extends Error {}
 
 export class PrometheusExporter implements ExporterComponent {
   readonly mutatesData = false;
@@ -70,8 +74,11 @@ export class PrometheusExporter implements ExporterComponent {
   }
 
   /** The page as a scrape would see it (tests, `driftwatch check`). */
-  async render(): Promise<string> {
-    return renderPrometheus(await this.builder.collectMetrics());
+  async render(format: ExpositionFormat = 'text'): Promise<string> {
+    return renderPrometheus(await this.builder.collectMetrics(), {
+      format,
+      resourceToTelemetry: this.config.resource_to_telemetry_conversion?.enabled === true,
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -81,8 +88,13 @@ export class PrometheusExporter implements ExporterComponent {
       return;
     }
     try {
-      const page = await this.render();
-      if (!this.guard.allows(page)) {
+      await serveExposition(req, res, async (format) => {
+        const page = await this.render(format);
+        if (!this.guard.allows(page)) throw new WithheldError();
+        return page;
+      });
+    } catch (err) {
+      if (err instanceof WithheldError) {
         this.settings.telemetry.dropped(1, 'sensitive_value', false);
         this.errors.error(
           'guard',
@@ -92,12 +104,9 @@ export class PrometheusExporter implements ExporterComponent {
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics withheld by the export guard\n');
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(req.method === 'HEAD' ? undefined : page);
-    } catch (err) {
       this.settings.telemetry.error('encode_failed', 'sending');
       this.errors.error('render', { err: String(err) }, 'prometheus page could not be rendered');
-      res.writeHead(500, { 'content-type': 'text/plain' }).end('render failed\n');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('render failed\n');
     }
   }
 

@@ -6,6 +6,7 @@
 // as expectations (held / broken) and never move the target's rates or state.
 // Everything here is bounded: targets, keys per table, events and minute slots.
 import type { CallRecord } from '../../model/call-record.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { schemaJudgement } from '../../signals/schema-judgement.js';
 import { targetState } from './judge.js';
 import type {
@@ -68,6 +69,7 @@ export class ContractHealth {
 
   add(batch: readonly CallRecord[]): void {
     for (const r of batch) {
+      if (r.event?.name === TARGET_DECLARED_EVENT) continue; // a configured target, not an event
       if (r.event) this.addEvent(r);
       else this.addCall(r);
     }
