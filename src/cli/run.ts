@@ -92,7 +92,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       void service
         .shutdown(settings.shutdownTimeoutMs)
         .then(async (errors) => {
-          for (const e of errors) logger.error({ err: e.message }, 'Component shutdown error.');
+          for (const e of errors) logger.error({ code: e.code, err: e.message }, 'Component shutdown error.');
           await opts.onStopped?.();
           logger.info('Driftwatch stopped.');
           cleanup();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // prometheus: aggregates the same metrics as otlp_http in-process and serves them on a pull
 // endpoint (default 127.0.0.1:9464/metrics). Every page passes the export guard before it leaves.
+import { DriftwatchError } from '../../component/errors.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -102,7 +103,7 @@ export class PrometheusExporter implements ExporterComponent {
   }
 
   async consume(batch: CallRecord[], _ctx: ConsumeContext): Promise<void> {
-    if (this.stopped) throw new Error(`${this.settings.id} is shut down`);
+    if (this.stopped) throw new DriftwatchError('DW_ERR_SHUTTING_DOWN', `${this.settings.id} is shut down`);
     this.builder.build(batch);
   }
 

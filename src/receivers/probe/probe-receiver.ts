@@ -3,7 +3,7 @@
 // their intervals and pushes one CallRecord per probe run. A probe never overlaps itself (a tick
 // is skipped while the previous run is going), probes share a concurrency cap, and a daily
 // token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
-import { componentKey } from '../../component/identity.js';
+import { ConfigError } from '../../component/errors.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -101,14 +101,14 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     if (!this.prepare()) {
       // The loader's validate() refuses this; a receiver created without it just reports and idles.
       this.settings.telemetry.error('config_failed', 'receiving');
-      host.reportStatus(componentKey(this.settings), {
+      host.reportStatus(this.settings, {
         state: 'permanent_error',
         error: 'base_url is missing or invalid',
       });
       return;
     }
     for (const p of this.cfg.probes) this.schedule(p);
-    host.reportStatus(componentKey(this.settings), { state: 'ok' });
+    host.reportStatus(this.settings, { state: 'ok' });
   }
 
   /**
@@ -118,7 +118,8 @@ export class ProbeReceiver implements Component, RunOnceCapable {
    */
   async runOnce(opts: { repeat: number; signal?: AbortSignal }): Promise<void> {
     if (this.stopped) return;
-    if (!this.ctx && !this.prepare()) throw new Error('probe receiver: base_url is missing or invalid');
+    if (!this.ctx && !this.prepare())
+      throw new ConfigError([`${this.settings.id}: base_url is missing or invalid`]);
     const cut = () => this.abort.abort();
     if (opts.signal?.aborted) return;
     opts.signal?.addEventListener('abort', cut, { once: true });
@@ -290,6 +291,6 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     const left = Math.max(0, opts.deadline - Date.now());
     await Promise.race([wait, new Promise((r) => setTimeout(r, left).unref())]);
     await this.ctx?.connections.close();
-    this.host?.reportStatus(componentKey(this.settings), { state: 'stopped' });
+    this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }

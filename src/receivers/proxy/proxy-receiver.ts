@@ -176,7 +176,7 @@ export class ProxyReceiver implements Component {
       },
       'Proxy listening.',
     );
-    host.reportStatus(this.settings.id, { state: 'ok' });
+    host.reportStatus(this.settings, { state: 'ok' });
   }
 
   private track(req: IncomingMessage, res: ServerResponse): void {
@@ -407,7 +407,7 @@ export class ProxyReceiver implements Component {
     await this.outbox?.drain(opts.deadline);
     this.abort.abort();
     await this.upstream?.dispatcher.destroy().catch(() => {});
-    this.host?.reportStatus(this.settings.id, { state: 'stopped' });
+    this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }
 
