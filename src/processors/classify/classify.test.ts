@@ -7,7 +7,7 @@ import { SelfMetrics } from '../../telemetry/self-metrics.js';
 import { testSettings } from '../../testing/nop-host.js';
 import { ClassifyProcessor } from './classify-processor.js';
 import { classifyProcessorFactory } from './index.js';
-import { retryAfterFromHeaders, retryAfterFromMessage } from './retry-after.js';
+import { retryAfterFromHeaders, retryAfterFromMessage } from '../../contract/error-class/retry-after.js';
 
 function rec(fill: (r: CallRecord) => void, source: 'probe' | 'access_log' = 'probe'): CallRecord {
   const r = newCallRecord(

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
-import { splitHostPort } from '../../extensions/health-check/config.js';
+import { splitHostPort } from '../../util/host-port.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { TargetInfo, TransportError } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
