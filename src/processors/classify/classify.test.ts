@@ -52,7 +52,7 @@ describe('classify processor', () => {
       const f = classify(rec((r) => (r.transportError = { code })));
       expect([f.errorClass, f.subReason]).to.deep.equal([cls, sub]);
       expect(f.owner).to.be.a('string').and.not.equal('');
-      expect(f.runbook).to.match(/^docs\/contracts\.md#class-/);
+      expect(f.runbook).to.match(/^docs\/runbooks\/[a-z_]+\.md$/);
     });
   }
 
