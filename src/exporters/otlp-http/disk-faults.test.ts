@@ -123,7 +123,11 @@ describe('otlp_http persistent queue: full and read-only data directory (tmpfs)'
         () => ['q-0', 'q-1', 'q-2', 'q-3', 'q-4'].every((p) => probes().includes(p)),
         'the 5 queued spans',
       );
-      await until(() => cap.matching(/persistent queue: cannot delete/).length > 0, 'the delete error');
+      // A span reaches the backend before its file's delete fails: wait for all five failures.
+      await until(
+        () => x.metrics.sum(ERRORS, { error_type: 'io_failed' }) >= 5,
+        'the five failed deletes counted',
+      );
       expect(cap.matching(/persistent queue: cannot delete/)[0]).to.include({
         code: 'DW_ERR_QUEUE_IO',
         errno: 'EROFS',
