@@ -3,6 +3,7 @@
 // their intervals and pushes one CallRecord per probe run. A probe never overlaps itself (a tick
 // is skipped while the previous run is going), probes share a concurrency cap, and a daily
 // token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
+import { providerOf } from '../../http-call/provider.js';
 import { ConfigError } from '../../component/errors.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,19 +30,6 @@ import type { ProbeTargetContext } from './run-probe.js';
 /** Target URL = base_url + path, without doubling the slash. */
 export function targetUrl(cfg: Pick<ProbeReceiverConfig, 'base_url' | 'path'>): URL {
   return new URL(cfg.base_url.replace(/\/+$/, '') + cfg.path);
-}
-
-/** Low-cardinality provider name: configured, else from the host name. */
-export function providerOf(cfg: Pick<ProbeReceiverConfig, 'provider'>, url: URL): string {
-  if (cfg.provider) return cfg.provider;
-  const h = url.hostname;
-  if (h.endsWith('cometapi.com')) return 'cometapi';
-  if (h.endsWith('openai.com')) return 'openai';
-  if (h.endsWith('openrouter.ai')) return 'openrouter';
-  if (h.endsWith('groq.com')) return 'groq';
-  if (h.endsWith('openai.azure.com')) return 'azure_openai';
-  if (h === '127.0.0.1' || h === 'localhost' || h === '[::1]') return 'local';
-  return 'openai_compatible';
 }
 
 class Semaphore {

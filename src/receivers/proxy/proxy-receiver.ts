@@ -16,7 +16,7 @@ import { newCallRecord } from '../../model/call-record.js';
 import type { TargetInfo, TransportError } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { providerOf } from '../probe/probe-receiver.js';
+import { providerOf } from '../../http-call/provider.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { sanitizeError, sendProxyError } from './error-envelope.js';
 import { fingerprint } from './fingerprint.js';
