@@ -15,11 +15,13 @@ export function renderErrorsDoc(): string {
     '',
     '<!-- Generated from src/component/errors.ts by `npm run generate`; do not edit by hand. -->',
     '',
-    'Every error driftwatch raises or logs about its own work carries one of these codes (the',
-    '`code` field of a JSON log line, or the end of a CLI message). The retry mark is what',
+    'Every error that stops a command or the agent, refuses data or loses data carries one of',
+    'these codes: the `code` field of a JSON log line, the end of a CLI message. The retry mark',
     'decides what happens next: the OTLP exporter retries only codes not marked `permanent`, the',
     'access-log receiver offers a refused batch again unless the refusal was `permanent`, and a',
-    'CLI command that ends on an error exits with the code’s exit status.',
+    'CLI command that ends on an error exits with the code’s exit status. An unexpected internal',
+    'error (a bug) is logged with its message and no code, and counted in',
+    '`driftwatch_component_errors_total`; please report it.',
     '',
     'Retry marks: ' +
       Object.entries(MARKS)

@@ -143,6 +143,11 @@ export class QueueIoError extends DriftwatchError {
   }
 }
 
+/** The catalog code of an error, for the `code` field of a log line; undefined outside the catalog. */
+export function codeOf(err: unknown): ErrorCode | undefined {
+  return err instanceof DriftwatchError ? err.code : undefined;
+}
+
 /** The retry mark of a code. */
 export function retryOf(code: ErrorCode): Retryability {
   return ERROR_CATALOG[code].retry;

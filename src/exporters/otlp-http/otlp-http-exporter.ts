@@ -8,7 +8,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';
-import { DriftwatchError, QueueIoError, retryOf } from '../../component/errors.js';
+import { codeOf, DriftwatchError, QueueIoError, retryOf } from '../../component/errors.js';
 import type { CallRecord } from '../../model/call-record.js';
 import { buildResource } from '../../signals/resource.js';
 import { SignalBuilder } from '../../signals/signal-builder.js';
@@ -311,7 +311,8 @@ export class OtlpHttpExporter implements ExporterComponent {
     this.metricsBusy = this.exportMetrics()
       .then(
         () => undefined,
-        (err: unknown) => this.errors.error('metrics', { err: String(err) }, 'metrics export failed'),
+        (err: unknown) =>
+          this.errors.error('metrics', { code: codeOf(err), err: String(err) }, 'metrics export failed'),
       )
       .finally(() => (this.metricsBusy = undefined));
   }

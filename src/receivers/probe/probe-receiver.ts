@@ -4,7 +4,7 @@
 // is skipped while the previous run is going), probes share a concurrency cap, and a daily
 // token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
 import { providerOf } from '../../http-call/provider.js';
-import { ConfigError } from '../../component/errors.js';
+import { codeOf, ConfigError } from '../../component/errors.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -257,7 +257,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
       await this.next.consume(batch, newContext(this.abort.signal));
     } catch (err) {
       this.settings.telemetry.error('request_failed', 'receiving');
-      this.settings.logger.warn({ err: String(err) }, 'Pipeline refused a probe record.');
+      this.settings.logger.warn({ code: codeOf(err), err: String(err) }, 'Pipeline refused a probe record.');
     }
   }
 
