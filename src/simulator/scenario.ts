@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Simulator scenarios: latency distributions, an error mix and drift modes, each with a rate or
 // a schedule, and a seed. Loaded from YAML, validated with a JSON Schema, defaults applied.
-import { ConfigError } from '../component/errors.js';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../component/errors.js';
 import { validateAgainst } from '../config/component-schema.js';
 import { parseDurationMs } from '../util/duration.js';
 import { ERROR_TEMPLATES } from './templates.js';

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Resolves the effective transport settings: config first, then the standard
 // OTEL_EXPORTER_OTLP_* variables (signal-specific before generic), then the spec defaults.
-import { ConfigError } from '../../component/errors.js';
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../component/errors.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { OtlpHttpConfig } from './config.js';
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // prometheus: aggregates the same metrics as otlp_http in-process and serves them on a pull
 // endpoint (default 127.0.0.1:9464/metrics). Every page passes the export guard before it leaves.
-import { DriftwatchError } from '../../component/errors.js';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DriftwatchError } from '../../component/errors.js';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';

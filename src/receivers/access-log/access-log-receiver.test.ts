@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import { DriftwatchError } from '../../component/errors.js';
 import { expect } from 'chai';
 import {
   appendFileSync,
@@ -13,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DriftwatchError } from '../../component/errors.js';
 import { ID_FORMAT, idLine, startReceiver, waitFor } from './test-harness.js';
 
 describe('access_log receiver: tailing real files', () => {

@@ -3,10 +3,10 @@
 // into a CallRecord, sends batches, and advances checkpoints only when a batch's promise
 // resolves (every exporter accepted it). Reading pauses while `max_inflight_batches` are
 // unacknowledged and the next batch is full: back-pressure instead of unbounded buffering.
-import { retryOfError } from '../../component/errors.js';
-import type { DriftwatchError } from '../../component/errors.js';
 import { fstatSync, readSync, statSync, watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
+import { retryOfError } from '../../component/errors.js';
+import type { DriftwatchError } from '../../component/errors.js';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
 import type { CallRecord } from '../../model/call-record.js';

@@ -3,8 +3,6 @@
 // their intervals and pushes one CallRecord per probe run. A probe never overlaps itself (a tick
 // is skipped while the previous run is going), probes share a concurrency cap, and a daily
 // token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
-import { providerOf } from '../../http-call/provider.js';
-import { codeOf, ConfigError } from '../../component/errors.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -16,6 +14,8 @@ import type {
 } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
 import { newContext } from '../../component/consumer.js';
+import { codeOf, ConfigError } from '../../component/errors.js';
+import { providerOf } from '../../http-call/provider.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord, TargetInfo } from '../../model/call-record.js';
 import { parseDurationMs } from '../../util/duration.js';
