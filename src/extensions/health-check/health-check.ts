@@ -5,11 +5,29 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type {
+  Component,
+  ComponentStatus,
+  CreateSettings,
+  Host,
+  ShutdownOptions,
+} from '../../component/component.js';
 import { buildResource } from '../../signals/resource.js';
 import { serveExposition } from '../../telemetry/exposition.js';
+import { parseDurationMs } from '../../util/duration.js';
 import { splitHostPort } from './config.js';
 import type { HealthCheckConfig } from './config.js';
+
+/** Components in recoverable_error for at least `afterMs` (failing without a success since). */
+export function degradedComponents(
+  statuses: ReadonlyArray<[string, ComponentStatus]>,
+  afterMs: number,
+  now = Date.now(),
+): string[] {
+  return statuses
+    .filter(([, s]) => s.state === 'recoverable_error' && now - s.since >= afterMs)
+    .map(([id]) => id);
+}
 
 export class HealthCheckExtension implements Component {
   private server?: Server;
@@ -68,14 +86,27 @@ export class HealthCheckExtension implements Component {
     }
     if (path === this.config.path) {
       const healthy = host?.healthy() ?? false;
+      const statuses = [...(host?.statuses() ?? new Map<string, ComponentStatus>())];
+      const degraded = degradedComponents(
+        statuses,
+        parseDurationMs(this.config.degraded_after ?? '5m') ?? 300_000,
+      );
       const components = Object.fromEntries(
-        [...(host?.statuses() ?? new Map())].map(([id, s]) => [
+        statuses.map(([id, s]) => [
           id,
-          { state: s.state, since: new Date(s.since).toISOString(), ...(s.error ? { error: s.error } : {}) },
+          {
+            state: s.state,
+            since: new Date(s.since).toISOString(),
+            ...(s.error ? { error: s.error } : {}),
+            ...(degraded.includes(id) ? { degraded: true } : {}),
+          },
         ]),
       );
+      // degraded stays HTTP 200: a backend outage must not make an orchestrator restart the agent
+      // (its in-memory queue would go with it); the body names what is degraded
       const body = JSON.stringify({
-        status: healthy ? 'ok' : 'unavailable',
+        status: !healthy ? 'unavailable' : degraded.length > 0 ? 'degraded' : 'ok',
+        ...(degraded.length > 0 ? { degraded } : {}),
         service: host?.serviceState ?? 'starting',
         ...(host?.lastReload
           ? { last_reload: { ...host.lastReload, at: new Date(host.lastReload.at).toISOString() } }
