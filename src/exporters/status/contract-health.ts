@@ -7,6 +7,7 @@
 // Everything here is bounded: groups, models, events and samples.
 import type { CallRecord, ShapeDiff } from '../../model/call-record.js';
 import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
+import { schemaJudgement } from '../../signals/schema-judgement.js';
 import { SampleWindow } from './quantiles.js';
 
 export interface StatusLimits {
@@ -152,8 +153,10 @@ export class ContractHealth {
       if (f.verdict === 'drift') g.drifts++;
       if (f.verdict === 'violation') g.violations++;
     }
-    if (f.responseSchemaValid === true) g.schemaValid++;
-    if (f.responseSchemaValid === false) g.schemaInvalid++;
+    // the same decision as llm.response.schema_valid / schema_invalid (one function for both)
+    const judged = schemaJudgement(r);
+    if (judged === 'valid') g.schemaValid++;
+    else if (judged === 'invalid') g.schemaInvalid++;
     if (f.errorClass) this.addError(g, r);
     if (r.upstream?.retried) {
       g.upstreamRetried++;
