@@ -82,7 +82,7 @@ writeFileSync(
   }),
 );
 
-const child = spawn(process.execPath, [join(root, 'bin', 'driftwatch.js'), 'run', '--config', cfg, '--data-dir', join(dir, 'data')], {
+const child = spawn(process.execPath, [...(process.env.BENCH_PIPELINE_NODE_ARGS ?? '').split(' ').filter(Boolean), join(root, 'bin', 'driftwatch.js'), 'run', '--config', cfg, '--data-dir', join(dir, 'data')], {
   stdio: ['ignore', 'ignore', 'inherit'],
   env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: '' },
 });

@@ -9,7 +9,7 @@ import type { Attributes } from '@opentelemetry/api';
 
 type Value = string | number | boolean;
 
-export const MAX_INTERNED = 50_000;
+export const MAX_INTERNED = 20_000;
 let interned = 0;
 
 export class AttrSet {

@@ -143,15 +143,17 @@ const gzipAsync = promisify(gzip);
 
 /**
  * Answers a scrape: negotiates the format, renders, compresses when asked, honours HEAD.
- * `render` may refuse by throwing; the caller decides what a refusal looks like.
+ * `render` may withhold the page by returning undefined: nothing is written, false is returned
+ * and the caller answers as it sees fit.
  */
 export async function serveExposition(
   req: IncomingMessage,
   res: ServerResponse,
-  render: (format: ExpositionFormat) => string | Promise<string>,
-): Promise<void> {
+  render: (format: ExpositionFormat) => string | undefined | Promise<string | undefined>,
+): Promise<boolean> {
   const format = negotiateFormat(req.headers.accept);
   const page = await render(format);
+  if (page === undefined) return false;
   const headers: Record<string, string> = {
     'content-type': CONTENT_TYPES[format],
     'cache-control': 'no-store',
@@ -165,4 +167,5 @@ export async function serveExposition(
   headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(200, headers);
   res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
 }

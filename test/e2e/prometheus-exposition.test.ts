@@ -109,6 +109,8 @@ describe('the Prometheus pages of a running agent', function () {
         expect(page).to.match(/^# TYPE llm_latency_seconds histogram$/m);
         expect(page).to.match(/^llm_latency_seconds_bucket\{[^}]*le="0\.005"\} \d+$/m);
         expect(page).to.not.match(/milliseconds|_days\b/);
+        // every configured probe target has its schema-invalid counter, at 0 until a violation
+        expect(page).to.match(/^llm_response_schema_invalid_total\{[^}]*provider="local"[^}]*\} \d+$/m);
       } else {
         expect(page).to.match(/^# TYPE driftwatch_process_cpu_seconds_total counter$/m);
       }

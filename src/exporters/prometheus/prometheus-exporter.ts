@@ -20,8 +20,6 @@ import { splitHostPort } from './config.js';
 import type { PrometheusConfig } from './config.js';
 import { renderPrometheus } from './render.js';
 
-class WithheldError extends Error {}
-
 export class PrometheusExporter implements ExporterComponent {
   readonly mutatesData = false;
   private readonly builder: SignalBuilder;
@@ -89,13 +87,11 @@ export class PrometheusExporter implements ExporterComponent {
       return;
     }
     try {
-      await serveExposition(req, res, async (format) => {
+      const served = await serveExposition(req, res, async (format) => {
         const page = await this.render(format);
-        if (!this.guard.allows(page)) throw new WithheldError();
-        return page;
+        return this.guard.allows(page) ? page : undefined;
       });
-    } catch (err) {
-      if (err instanceof WithheldError) {
+      if (!served) {
         this.settings.telemetry.dropped(1, 'sensitive_value', false);
         this.errors.error(
           'guard',
@@ -103,8 +99,8 @@ export class PrometheusExporter implements ExporterComponent {
           'export guard: the metrics page held a configured secret or probe prompt; not served',
         );
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics withheld by the export guard\n');
-        return;
       }
+    } catch (err) {
       this.settings.telemetry.error('encode_failed', 'sending');
       this.errors.error('render', { err: String(err) }, 'prometheus page could not be rendered');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('render failed\n');
