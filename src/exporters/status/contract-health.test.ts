@@ -157,6 +157,7 @@ describe('contract health aggregate', () => {
         state: 'held',
         held: 2,
         broken: 0,
+        inconclusive: 0,
         last_reason: null,
         last_at: t.expectations[0].last_at,
       },

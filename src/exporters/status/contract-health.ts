@@ -203,13 +203,23 @@ export class ContractHealth {
     let e = t.expectations.get(probe);
     if (!e) {
       if (t.expectations.size >= MAX_KEYS) return;
-      e = { probe, kind: x.kind, state: 'held', held: 0, broken: 0, last_reason: null, last_at: '' };
+      e = {
+        probe,
+        kind: x.kind,
+        state: 'held',
+        held: 0,
+        broken: 0,
+        inconclusive: 0,
+        last_reason: null,
+        last_at: '',
+      };
       t.expectations.set(probe, e);
     }
     e.state = x.held ? 'held' : 'broken';
     if (x.held) e.held++;
     else e.broken++;
-    e.last_reason = x.held ? null : (x.reason ?? null);
+    if (x.inconclusive) e.inconclusive++;
+    e.last_reason = x.held && !x.inconclusive ? null : (x.reason ?? null);
     e.last_at = new Date(r.startTimeMs).toISOString();
   }
 

@@ -68,7 +68,7 @@ function expectationsList(list: readonly ExpectationView[]): string {
   const items = list
     .map(
       (e) =>
-        `<li data-expectation="${esc(e.probe)}" data-state="${e.state}"><span class="x ${e.state}">${e.state}</span> <b>${esc(e.probe)}</b> <span class="muted">${esc(e.kind)}</span> held ${esc(e.held)} · broken ${esc(e.broken)}${e.last_reason ? ` · last reason <code>${esc(e.last_reason)}</code>` : ''}</li>`,
+        `<li data-expectation="${esc(e.probe)}" data-state="${e.state}"><span class="x ${e.state}">${e.state}</span> <b>${esc(e.probe)}</b> <span class="muted">${esc(e.kind)}</span> held ${esc(e.held)} · broken ${esc(e.broken)}${e.inconclusive ? ` · inconclusive ${esc(e.inconclusive)}` : ''}${e.last_reason ? ` · last reason <code>${esc(e.last_reason)}</code>` : ''}</li>`,
     )
     .join('');
   return `<h3>Deliberate probes (expected failures)</h3><ul class="expect">${items}</ul>`;

@@ -74,6 +74,8 @@ export interface ExpectationView {
   state: 'held' | 'broken';
   held: number;
   broken: number;
+  /** Runs a transient failure (429, 503, network) kept from testing anything; counted as held. */
+  inconclusive: number;
   last_reason: string | null;
   last_at: string;
 }
