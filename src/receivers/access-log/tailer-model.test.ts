@@ -63,7 +63,8 @@ describe('access_log tailer against a reference model (fast-check)', function ()
           batch_size: 16,
         };
         const out: CallRecord[] = [];
-        let h: Harness = await startReceiver(data, cfg, out);
+        const start = () => startReceiver(data, cfg, out, { manual: true });
+        let h: Harness = await start();
         const written: string[] = [];
         let seq = 0;
         let partial: string | undefined; // id whose line is half written
@@ -74,10 +75,7 @@ describe('access_log tailer against a reference model (fast-check)', function ()
           written.push(partial);
           partial = undefined;
         };
-        const poll = async () => {
-          await h.receiver.pollOnce();
-          await h.receiver.drain();
-        };
+        const poll = () => h.poll();
         // A poll reads at most max_inflight_batches + 1 batches (a batch never exceeds batch_size):
         // poll until nothing new comes out.
         const catchUp = async () => {
@@ -124,12 +122,12 @@ describe('access_log tailer against a reference model (fast-check)', function ()
                 break;
               case 'restart':
                 await h.stop();
-                h = await startReceiver(data, cfg, out);
+                h = await start();
                 break;
               case 'crash':
                 // Like kill -9 between polls: only checkpoints written on acknowledgement survive.
-                h.receiver.crashForTest();
-                h = await startReceiver(data, cfg, out);
+                await h.crash();
+                h = await start();
                 break;
             }
           }
