@@ -39,7 +39,15 @@ const dir = mkdtempSync(join(tmpdir(), 'dw-bench-follow-'));
 const live = join(dir, 'access.log');
 writeFileSync(live, '');
 let got = 0;
-const sink = { mutatesData: false, consume: async (batch) => void (got += batch.length) };
+// BENCH_FOLLOW_ACK_MS: the sink acknowledges after this delay (an exporter's round trip)
+const ackMs = Number(process.env.BENCH_FOLLOW_ACK_MS ?? 0);
+const sink = {
+  mutatesData: false,
+  consume: async (batch) => {
+    if (ackMs > 0) await new Promise((r) => setTimeout(r, ackMs));
+    got += batch.length;
+  },
+};
 const chain = [
   batchProcessorFactory,
   redactProcessorFactory,
@@ -58,6 +66,8 @@ const receiverConfig = {
   format: 'nginx',
   log_format: TEXT_FORMAT,
   start_at: 'beginning',
+  // BENCH_FOLLOW_INFLIGHT: try another max_inflight_batches (the printed line says which ran)
+  ...(process.env.BENCH_FOLLOW_INFLIGHT ? { max_inflight_batches: Number(process.env.BENCH_FOLLOW_INFLIGHT) } : {}),
 };
 const receiver = accessLogReceiverFactory.create(
   testSettings('receiver', 'access_log/bench', { dataDir: join(dir, 'data') }),
@@ -89,7 +99,8 @@ rmSync(dir, { recursive: true, force: true });
 const cpuS = (cpu.user + cpu.system) / 1e6;
 console.log(
   `follow one file, shipped defaults (batch_size ${receiverConfig.batch_size}, max_inflight_batches ` +
-    `${receiverConfig.max_inflight_batches}, poll ${receiverConfig.poll_interval}; validate, classify, redact, batch): ` +
+    `${receiverConfig.max_inflight_batches}, poll ${receiverConfig.poll_interval}; validate, classify, redact, batch; ` +
+    `sink acknowledges after ${ackMs} ms): ` +
     `${got.toLocaleString('en-US')} of ${LINES.toLocaleString('en-US')} lines in ${sec.toFixed(1)} s = ` +
     `${Math.round(got / sec).toLocaleString('en-US')} lines/s  ${cpuS.toFixed(2)} CPU s (writer included)`,
 );

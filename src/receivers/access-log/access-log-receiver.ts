@@ -139,10 +139,23 @@ export class AccessLogReceiver implements Component {
       );
     }
     this.fileSet.restore(list);
-    this.ticker.start(() => this.tick());
+    this.ticker.start(() => this.safeTick());
   }
 
-  private async tick(): Promise<void> {
+  /** A bug in one tick is logged; the next tick runs as usual (never a crash of the agent). */
+  private async safeTick(): Promise<void> {
+    try {
+      this.tick();
+    } catch (err) {
+      this.log.error(
+        'tick',
+        { err: (err as Error)?.stack ?? String(err) },
+        'access_log tick failed; retrying next poll.',
+      );
+    }
+  }
+
+  private tick(): void {
     if (this.stopped) return;
     const now = Date.now();
     this.records.now = now;
@@ -150,7 +163,11 @@ export class AccessLogReceiver implements Component {
       this.lastScan = now;
       this.fileSet.scan(now);
     }
-    for (const f of this.fileSet.files.values()) if (!this.readFile(f, now)) break; // back-pressure
+    let more = false;
+    for (const f of this.fileSet.files.values()) {
+      if (!this.readFile(f, now)) break; // back-pressure: an acknowledgement wakes the next tick
+      if (f.cursor.read < f.lastSize) more = true; // max_bytes_per_poll reached
+    }
     this.flushStalePartials(now);
     this.fileSet.closeFinished(
       now,
@@ -162,6 +179,8 @@ export class AccessLogReceiver implements Component {
     this.records.flushCounts(this.lines, this.labels, this.settings.telemetry);
     this.ledger.send(true);
     this.checkpoints.flush();
+    // Catching up: the next slice right after other work had its turn, not a poll interval later.
+    if (more) this.ticker.wake();
   }
 
   /** Reads what is new in one file; false when back-pressure stopped reading. */

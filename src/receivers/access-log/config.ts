@@ -119,8 +119,9 @@ export const accessLogSchema: JsonSchema = {
     max_inflight_batches: {
       type: 'integer',
       minimum: 1,
-      default: 1,
-      description: 'unacknowledged batches before reading pauses; also the bound on repeats after a crash',
+      default: 4,
+      description:
+        'batches sent and not yet acknowledged before reading pauses; batch_size × this bounds the lines repeated after kill -9',
     },
     force_flush_period: durationSchema(
       '5s',

@@ -17,6 +17,8 @@ export interface Ticker {
 export class TimerTicker implements Ticker {
   private tick?: () => Promise<void>;
   private running?: Promise<void>;
+  /** A tick is under way (set before it starts: a tick may wake the ticker synchronously). */
+  private busy = false;
   private again = false;
   private stopped = false;
   private timer?: NodeJS.Timeout;
@@ -44,7 +46,7 @@ export class TimerTicker implements Ticker {
 
   wake(): void {
     if (this.stopped || !this.tick) return;
-    if (this.running) this.again = true;
+    if (this.busy) this.again = true;
     else this.schedule(0);
   }
 
@@ -61,7 +63,9 @@ export class TimerTicker implements Ticker {
     clearTimeout(this.timer);
     clearImmediate(this.immediate);
     const run = () => {
+      this.busy = true;
       this.running = this.tick!().finally(() => {
+        this.busy = false;
         this.running = undefined;
         const soon = this.again;
         this.again = false;
