@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
 import {
   appendFileSync,
+  readFileSync,
   mkdirSync,
   mkdtempSync,
   renameSync,
@@ -161,6 +163,42 @@ describe('access_log receiver: tailing real files', () => {
       expect(new Set(ids(h)).size).to.equal(5000);
     } finally {
       await h.stop();
+    }
+  });
+
+  it('continues a stream compressed while the agent was down (.gz), and never reads old archives', async () => {
+    const file = join(logs, 'access.log');
+    let text = '';
+    for (let i = 0; i < 200; i++) text += idLine(`g${i}`);
+    writeFileSync(file, text);
+    // an old archive of another stream: must not be read
+    writeFileSync(`${file}.9.gz`, gzipSync(idLine('old1') + idLine('old2')));
+    const data = join(dir, 'data');
+    const cfg = { ...ID_FORMAT, include: [`${file}*`], start_at: 'beginning' as const, batch_size: 50 };
+    const h1 = await startReceiver(data, { ...cfg, max_inflight_batches: 1 }, [], { manual: true });
+    h1.sink.delayMs = 30;
+    await h1.poll(); // 50 acknowledged, then "kill -9" with the next batch unacknowledged
+    await h1.crash();
+    const first = ids(h1);
+    expect(first.length).to.be.within(1, 199);
+    // logrotate `compress` while the agent is down: rename, new file, compress at once
+    appendFileSync(file, idLine('g200'));
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, idLine('n0'));
+    writeFileSync(`${file}.1.gz`, gzipSync(readFileSync(`${file}.1`)));
+    unlinkSync(`${file}.1`);
+    const h2 = await startReceiver(data, cfg, [], { manual: true });
+    try {
+      const all = () => [...first, ...ids(h2)];
+      // the archive is read in the background once a scan found it; ticks carry the rest
+      for (let i = 0; i < 100 && all().length < 202; i++) {
+        await h2.poll();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const expected = [...Array.from({ length: 201 }, (_, i) => `g${i}`), 'n0'];
+      expect([...all()].sort()).to.deep.equal(expected.sort());
+    } finally {
+      await h2.stop();
     }
   });
 

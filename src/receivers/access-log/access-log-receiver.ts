@@ -13,6 +13,7 @@ import { parseDurationMs } from '../../util/duration.js';
 import { CheckpointStore } from './checkpoints.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import type { AccessLogConfig } from './config.js';
+import { ArchiveReader } from './archive-reader.js';
 import { FileSet } from './file-set.js';
 import { FileMatcher } from './glob.js';
 import { DeliveryLedger } from './ledger.js';
@@ -30,6 +31,7 @@ export class AccessLogReceiver implements Component {
   private readonly ledger: DeliveryLedger;
   private readonly checkpoints: CheckpointWriter;
   private readonly records: LineRecords;
+  private readonly archives: ArchiveReader;
   private readonly ticker: Ticker;
   private readonly buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private readonly scanMs: number;
@@ -79,6 +81,7 @@ export class AccessLogReceiver implements Component {
           'Too many files open; not following this one yet.',
         ),
       changed: () => this.checkpoints.changed(),
+      archive: (path, key, size) => this.archives.consider(path, key, size),
     });
     this.checkpoints = new CheckpointWriter(
       config.checkpoints ? new CheckpointStore(settings.dataDir) : undefined,
@@ -123,6 +126,13 @@ export class AccessLogReceiver implements Component {
       }),
       this.ledger,
       this.log,
+    );
+    this.archives = new ArchiveReader(
+      this.fileSet,
+      this.ledger,
+      this.records,
+      { fingerprintSize: config.fingerprint_size, maxLine: config.max_line_bytes },
+      (path, err) => this.ioError('gunzip', path, err, 'Cannot read a compressed rotated log.'),
     );
   }
 
@@ -237,6 +247,7 @@ export class AccessLogReceiver implements Component {
     if (this.stopped) return;
     this.stopped = true;
     await this.ticker.stop();
+    await this.archives.stop();
     if (this.started) {
       // Hand over what was read (it is committed only when acknowledged), then wait for acks.
       this.ledger.send(true, true);

@@ -73,7 +73,9 @@ export const accessLogSchema: JsonSchema = {
     exclude: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
-      default: ['*.gz', '*.zip', '*.bz2', '*.xz'],
+      default: ['*.zip', '*.bz2', '*.xz'],
+      description:
+        'globs of files never read; a .gz in the include globs is read only to continue a known stream (logrotate compress)',
     },
     start_at: { type: 'string', enum: ['end', 'beginning'], default: 'end' },
     format: {

@@ -20,12 +20,18 @@ export interface FileSetEvents {
   tooManyFiles(path: string): void;
   /** Something a checkpoint holds changed without an acknowledgement (opened at end, retired). */
   changed(): void;
+  /** A gzip file in the globs: maybe the rest of a known stream (see ArchiveReader). */
+  archive(path: string, key: string, size: number): void;
 }
 
 export class FileSet {
   readonly files = new Map<string, TrackedFile>();
   private known: Cursor[] = [];
+  /** Known streams an archive reader is reading: not to be adopted by a plain file meanwhile. */
+  private readonly busy = new Set<Cursor>();
   private firstScan = true;
+  /** Bumped whenever a stream becomes known (an archive that matched none may match now). */
+  version = 0;
   private startAtEnd: boolean;
 
   constructor(
@@ -42,6 +48,7 @@ export class FileSet {
    */
   restore(list: readonly Checkpoint[]): void {
     this.known = list.map((c) => ({ ...c, read: c.offset, committed: c.offset }));
+    this.version++;
     if (list.length > 0) this.startAtEnd = false;
   }
 
@@ -71,6 +78,10 @@ export class FileSet {
       }
       if (!st.isFile()) continue;
       const key = `${st.dev}:${st.ino}`;
+      if (path.endsWith('.gz')) {
+        this.events.archive(path, key, st.size);
+        continue;
+      }
       seen.add(key);
       const open = this.files.get(key);
       if (open) {
@@ -127,7 +138,7 @@ export class FileSet {
   private takeKnown(file: TrackedFile, size: number): Cursor | undefined {
     for (let i = this.known.length - 1; i >= 0; i--) {
       const k = this.known[i];
-      if (k.fpLen > size || k.fpLen === 0) continue;
+      if (k.fpLen > size || k.fpLen === 0 || this.busy.has(k)) continue;
       if (k.fpLen > file.fp.len) {
         if (fingerprintOf(file.fd, size, k.fpLen).hash !== k.fpHash) continue;
       } else {
@@ -138,6 +149,25 @@ export class FileSet {
       return k;
     }
     return undefined;
+  }
+
+  /**
+   * The known stream whose first bytes `head` starts with (decompressed head of an archive);
+   * it stays known (and in the checkpoints) and is marked busy until `release`.
+   */
+  claimByHead(head: Buffer): Cursor | undefined {
+    for (let i = this.known.length - 1; i >= 0; i--) {
+      const k = this.known[i];
+      if (k.fpLen === 0 || k.fpLen > head.length || this.busy.has(k)) continue;
+      if (hashBytes(head.subarray(0, k.fpLen)) !== k.fpHash) continue;
+      this.busy.add(k);
+      return k;
+    }
+    return undefined;
+  }
+
+  release(c: Cursor): void {
+    this.busy.delete(c);
   }
 
   /**
@@ -197,6 +227,7 @@ export class FileSet {
 
   private retire(c: Cursor): void {
     this.known.push(c);
+    this.version++;
     if (this.known.length > MAX_RETIRED) this.known.splice(0, this.known.length - MAX_RETIRED);
     this.events.changed();
   }

@@ -28,6 +28,7 @@ export class DeliveryLedger {
   private current = newBatch();
   private readonly inflight: Batch[] = [];
   private idleWaiters: Array<() => void> = [];
+  private slotWaiters: Array<() => void> = [];
   private stopped = false;
 
   constructor(
@@ -85,9 +86,22 @@ export class DeliveryLedger {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Resolves at the next commit (a slot may be free), or at once when stopped. */
+  slotFree(): Promise<void> {
+    if (this.stopped || this.inflight.length < this.maxInflight) return Promise.resolve();
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
   /** No more retries (shutdown past its deadline). */
   stop(): void {
     this.stopped = true;
+    this.wakeSlotWaiters();
+  }
+
+  private wakeSlotWaiters(): void {
+    const waiters = this.slotWaiters;
+    this.slotWaiters = [];
+    for (const w of waiters) w();
   }
 
   private deliver(b: Batch): void {
@@ -120,7 +134,10 @@ export class DeliveryLedger {
       this.idleWaiters = [];
       for (const w of waiters) w();
     }
-    if (moved) this.events.committed();
+    if (moved) {
+      this.wakeSlotWaiters();
+      this.events.committed();
+    }
   }
 }
 
