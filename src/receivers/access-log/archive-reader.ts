@@ -14,11 +14,16 @@ import type { LineRecords } from './line-records.js';
 import { READ_CHUNK_BYTES } from './read-chunk.js';
 import type { Cursor } from './tailer.js';
 
+const MAX_AT_ONCE = 2;
+
 export class ArchiveReader {
   /** Archives looked at (by dev:ino and size), with the known-set version they were checked against. */
   private readonly seen = new Map<string, number>();
   private readonly reading = new Set<Promise<void>>();
   private stopped = false;
+  private wakeStop!: () => void;
+  /** Resolves on stop(): a reader waiting for a free slot must not hold up a shutdown. */
+  private readonly stopping = new Promise<void>((r) => (this.wakeStop = r));
 
   constructor(
     private readonly fileSet: FileSet,
@@ -30,7 +35,8 @@ export class ArchiveReader {
 
   /** Called for every `.gz` path each scan; cheap when nothing changed. */
   consider(path: string, key: string, size: number): void {
-    if (this.stopped) return;
+    // A few at a time: a directory of old archives is looked at over several scans, not at once.
+    if (this.stopped || this.reading.size >= MAX_AT_ONCE) return;
     const id = `${key}:${size}`;
     const version = this.fileSet.version;
     if (this.seen.get(id) === version || this.seen.get(id) === -1) return;
@@ -51,6 +57,7 @@ export class ArchiveReader {
   /** Stops reading; resolves once the readers let go of their files. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wakeStop();
     await Promise.allSettled([...this.reading]);
   }
 
@@ -128,7 +135,8 @@ export class ArchiveReader {
         f.cursor.read = end;
         this.ledger.mark(f.cursor, end);
       }
-      while (this.ledger.full() && !this.ledger.send(false) && !this.stopped) await this.ledger.slotFree();
+      while (this.ledger.full() && !this.ledger.send(false) && !this.stopped)
+        await Promise.race([this.ledger.slotFree(), this.stopping]);
     }
   }
 }
