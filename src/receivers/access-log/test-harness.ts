@@ -41,9 +41,18 @@ export interface Harness {
   records: CallRecord[];
   metrics: SelfMetrics;
   /** Make the sink slow or refusing. */
-  sink: { delayMs: number; fail: boolean; calls: number; maxOutstanding: number };
+  sink: {
+    delayMs: number;
+    /** When set: the delay of the n-th call (0-based), e.g. to acknowledge out of order. */
+    delayOf?: (n: number) => number;
+    fail: boolean;
+    calls: number;
+    maxOutstanding: number;
+  };
   /** manual: one tick, then every batch it sent acknowledged (or refused). */
   poll(): Promise<void>;
+  /** manual: one tick only; what it sent may still be travelling. */
+  tick(): Promise<void>;
   stop(): Promise<void>;
   /**
    * Like kill -9: nothing more is delivered or acknowledged, and the checkpoint file is left as
@@ -65,7 +74,7 @@ export async function startReceiver(
     ...overrides,
   } as AccessLogConfig;
   const metrics = new SelfMetrics();
-  const sink = { delayMs: 0, fail: false, calls: 0, maxOutstanding: 0 };
+  const sink: Harness['sink'] = { delayMs: 0, fail: false, calls: 0, maxOutstanding: 0 };
   const outstanding = new Set<Promise<void>>();
   let dead = false;
   const next = consumerFromFn((batch, ctx) => {
@@ -73,9 +82,10 @@ export async function startReceiver(
       return new Promise<void>((_, reject) =>
         ctx.signal?.addEventListener('abort', () => reject(new Error('killed'))),
       );
+    const delay = sink.delayOf ? sink.delayOf(sink.calls) : sink.delayMs;
     sink.calls++;
     const p = (async () => {
-      if (sink.delayMs > 0) await new Promise((r) => setTimeout(r, sink.delayMs));
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (sink.fail) throw new Error('sink refuses');
       if (dead) return new Promise<void>(() => undefined); // killed: never acknowledged
       for (const r of batch) records.push(r);
@@ -108,6 +118,10 @@ export async function startReceiver(
       if (!ticker) throw new Error('poll() needs { manual: true }');
       await ticker.run();
       await settle();
+    },
+    tick: async () => {
+      if (!ticker) throw new Error('tick() needs { manual: true }');
+      await ticker.run();
     },
     stop: () => receiver.shutdown({ deadline: Date.now() + 5000 }),
     crash: async () => {
