@@ -7,6 +7,7 @@
 import { readSync } from 'node:fs';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
+import type { DriftwatchError } from '../../component/errors.js';
 import type { Counter, Gauge } from '../../telemetry/self-metrics.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import { parseDurationMs } from '../../util/duration.js';
@@ -108,12 +109,21 @@ export class AccessLogReceiver implements Component {
           this.ticker.wake();
         },
         // accepted/refused are counted by the pipeline's observeReceiverOutput wrapper
-        refused: (err, records, attempt) =>
-          this.log.error(
-            'refused',
-            { err: (err as Error)?.message, records, attempt },
-            'Pipeline refused an access-log batch; it will be retried, the checkpoint does not move.',
-          ),
+        refused: (err, records, attempt, skipped) => {
+          const e = err as Partial<DriftwatchError> | undefined;
+          if (skipped)
+            this.log.error(
+              'refused-permanent',
+              { code: e?.code, err: e?.message, records },
+              'Pipeline refused an access-log batch for good; it is skipped.',
+            );
+          else
+            this.log.error(
+              'refused',
+              { code: e?.code, err: e?.message, records, attempt },
+              'Pipeline refused an access-log batch; it will be retried, the checkpoint does not move.',
+            );
+        },
       },
     );
     this.records = new LineRecords(
@@ -240,7 +250,11 @@ export class AccessLogReceiver implements Component {
 
   private ioError(op: string, path: string, err: NodeJS.ErrnoException, msg: string): void {
     this.settings.telemetry.error('io_failed', 'receiving');
-    this.log.error(`${op}:${err.code ?? 'unknown'}`, { op, path, code: err.code }, msg);
+    this.log.error(
+      `${op}:${err.code ?? 'unknown'}`,
+      { code: 'DW_ERR_SOURCE_IO', op, path, errno: err.code },
+      msg,
+    );
   }
 
   async shutdown(opts: ShutdownOptions): Promise<void> {

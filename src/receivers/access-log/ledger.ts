@@ -5,6 +5,8 @@
 // So a crash repeats at most the batches in flight (batch_size × max_inflight_batches lines)
 // and never skips a line whose batch was refused or still travelling.
 import type { Consumer } from '../../component/consumer.js';
+import { retryOfError } from '../../component/errors.js';
+import type { DriftwatchError } from '../../component/errors.js';
 import type { CallRecord } from '../../model/call-record.js';
 import type { Cursor } from './tailer.js';
 
@@ -21,7 +23,8 @@ interface Batch {
 export interface LedgerEvents {
   /** Committed offsets moved (write checkpoints); a slot for another batch is free. */
   committed(): void;
-  refused(err: unknown, records: number, attempt: number): void;
+  /** `skipped`: refused for good (catalog mark permanent): the batch is not offered again. */
+  refused(err: unknown, records: number, attempt: number, skipped: boolean): void;
 }
 
 export class DeliveryLedger {
@@ -112,9 +115,20 @@ export class DeliveryLedger {
         this.commit();
       },
       (err: unknown) => {
-        this.events.refused(err, b.records.length, b.attempts);
+        const retry = retryOfError(err);
+        if (retry === 'permanent') {
+          // Offering the same lines again cannot help (a backend's 400, the export guard): the
+          // consumer that refused counted the drop; move on rather than block the file.
+          this.events.refused(err, b.records.length, b.attempts, true);
+          b.acked = true;
+          this.commit();
+          return;
+        }
+        this.events.refused(err, b.records.length, b.attempts, false);
         if (this.stopped) return;
-        const delay = Math.min(5000, 100 * 2 ** Math.min(b.attempts, 6));
+        const backoff = Math.min(5000, 100 * 2 ** Math.min(b.attempts, 6));
+        const after = (err as Partial<DriftwatchError> | undefined)?.retryAfterMs ?? 0;
+        const delay = retry === 'throttled' ? Math.max(backoff, after) : backoff;
         setTimeout(() => {
           if (!this.stopped) this.deliver(b);
         }, delay).unref();

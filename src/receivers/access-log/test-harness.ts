@@ -40,12 +40,12 @@ export interface Harness {
   receiver: AccessLogReceiver;
   records: CallRecord[];
   metrics: SelfMetrics;
-  /** Make the sink slow or refusing. */
+  /** Make the sink slow or refusing (`fail`: true for a plain error, or the error to refuse with). */
   sink: {
     delayMs: number;
     /** When set: the delay of the n-th call (0-based), e.g. to acknowledge out of order. */
     delayOf?: (n: number) => number;
-    fail: boolean;
+    fail: boolean | Error;
     calls: number;
     maxOutstanding: number;
   };
@@ -86,7 +86,7 @@ export async function startReceiver(
     sink.calls++;
     const p = (async () => {
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      if (sink.fail) throw new Error('sink refuses');
+      if (sink.fail) throw sink.fail === true ? new Error('sink refuses') : sink.fail;
       if (dead) return new Promise<void>(() => undefined); // killed: never acknowledged
       for (const r of batch) records.push(r);
     })();
