@@ -52,7 +52,7 @@ describe('driftwatch replay', () => {
     });
     expect(code, c.err).to.equal(0);
     const s = JSON.parse(c.out) as ReplaySummary;
-    expect(s.lines).to.deep.equal({ read: 7, parsed: 6, unparsed: 1, truncated: 0 });
+    expect(s.lines).to.deep.equal({ read: 7, parsed: 6, unparsed: 1, truncated: 0, trailing_content: 0 });
     expect(s.calls.by_status).to.deep.equal({ '200': 3, '499': 1, '502': 1, '504': 1 });
     expect(s.calls.by_class.network).to.deep.include({ count: 1, owner: 'platform / network' });
     expect(s.calls.by_class.timeout.count).to.equal(1);
@@ -60,7 +60,7 @@ describe('driftwatch replay', () => {
     expect(s.latency.by_route['/v1/chat/completions'].count).to.equal(5);
     expect(s.latency.by_route['/v1/chat/completions'].p50_ms).to.be.closeTo(200, 5);
     expect(s.latency.by_model['gpt-4o'].count).to.equal(2);
-    expect(s.upstream).to.include({ retried: 2, fallbacks: 1, retried_last_ok: 2 });
+    expect(s.upstream).to.include({ retried: 1, fallbacks: 1, retried_last_ok: 1, fallback_last_ok: 1 });
   });
 
   it('takes the parser from the access_log receiver of a config file; text output', async () => {

@@ -15,10 +15,10 @@ import { CheckpointStore, MAX_RETIRED } from './checkpoints.js';
 import type { Checkpoint } from './checkpoints.js';
 import type { AccessLogConfig } from './config.js';
 import type { LineParser } from './fields.js';
-import { describesCall } from './fields.js';
 import { FileMatcher } from './glob.js';
+import { LineIntake } from './line-intake.js';
 import { createLineParser } from './parsers/create.js';
-import { RecordBuilder } from './record.js';
+import { gatewayName, RecordBuilder } from './record.js';
 import { redactedExcerpt } from './redact-line.js';
 import { RouteNormalizer } from './route.js';
 import { fingerprintOf, hashBytes, TrackedFile } from './tailer.js';
@@ -36,6 +36,7 @@ const CHUNK = READ_CHUNK_BYTES;
 
 export class AccessLogReceiver implements Component {
   private readonly parser: LineParser;
+  private readonly intake: LineIntake;
   private readonly builder: RecordBuilder;
   private readonly matcher: FileMatcher;
   private readonly store?: CheckpointStore;
@@ -68,7 +69,7 @@ export class AccessLogReceiver implements Component {
   private dirtyCheckpoints = false;
   private checkpointFailing = false;
   /** Per-line counts, moved to the metrics once per tick (no per-line label objects). */
-  private readonly counts = { parsed: 0, unparsed: 0, truncated: 0 };
+  private readonly counts = { parsed: 0, unparsed: 0, truncated: 0, trailing_content: 0 };
 
   constructor(
     private readonly settings: CreateSettings,
@@ -76,9 +77,14 @@ export class AccessLogReceiver implements Component {
     private readonly next: Consumer,
   ) {
     this.parser = createLineParser(config);
+    this.intake = new LineIntake(this.parser, (message) =>
+      settings.logger.warn({ receiver: settings.id }, `Access-log format: ${message}`),
+    );
     this.builder = new RecordBuilder({
       receiver: settings.id,
       provider: config.provider,
+      gateway: gatewayName(config.gateway, settings.id),
+      maxUpstreams: config.max_upstreams,
       routes: new RouteNormalizer(config.max_routes, config.routes),
       maxModels: config.max_models,
     });
@@ -97,7 +103,8 @@ export class AccessLogReceiver implements Component {
       'Files opened, rotated away, truncated, closed.',
     );
     this.openFiles = m.gauge('driftwatch_access_log_open_files', 'Files the access_log receiver follows.');
-    for (const result of ['parsed', 'unparsed', 'truncated']) this.lines.touch({ ...this.labels, result });
+    for (const result of ['parsed', 'unparsed', 'truncated', 'trailing_content'])
+      this.lines.touch({ ...this.labels, result });
   }
 
   async start(_host: Host): Promise<void> {
@@ -383,18 +390,20 @@ export class AccessLogReceiver implements Component {
 
   private handleLine(line: string, now: number): void {
     if (line.length === 0) return;
-    const fields = this.parser.parse(line);
-    if (!describesCall(fields)) {
-      this.counts.unparsed++;
+    const outcome = this.intake.read(line);
+    if (outcome !== 'parsed') {
+      this.counts[outcome]++;
       this.errors.warn(
-        'unparsed',
+        outcome,
         { excerpt: redactedExcerpt(line) },
-        'Access-log line did not parse; counted and skipped.',
+        outcome === 'trailing_content'
+          ? 'Access-log line matched the format with more after it (two lines glued, or a longer format than configured); counted and skipped.'
+          : 'Access-log line did not parse; counted and skipped.',
       );
       return;
     }
     this.counts.parsed++;
-    this.current.records.push(this.builder.build(fields, now));
+    this.current.records.push(this.builder.build(this.intake.fields!, now));
   }
 
   private flushCounts(): void {
@@ -405,7 +414,11 @@ export class AccessLogReceiver implements Component {
       this.lines.add(c.unparsed, { ...this.labels, result: 'unparsed' });
       this.settings.telemetry.dropped(c.unparsed, 'unparsed_line', false);
     }
-    c.parsed = c.unparsed = c.truncated = 0;
+    if (c.trailing_content > 0) {
+      this.lines.add(c.trailing_content, { ...this.labels, result: 'trailing_content' });
+      this.settings.telemetry.dropped(c.trailing_content, 'unparsed_line', false);
+    }
+    c.parsed = c.unparsed = c.truncated = c.trailing_content = 0;
   }
 
   private markOffset(f: TrackedFile, end: number): void {

@@ -2,9 +2,17 @@
 // The engine behind the nginx and Envoy text parsers: a format is a list of literals and
 // variables; parsing walks the line once, finding each variable's end by the literal that
 // follows it (indexOf), with no regex and no per-line allocation beyond the values kept.
-import type { LineFields, LineParser } from '../fields.js';
+import { ConfigError } from '../../../component/errors.js';
+import type { CoveredField, LineFields, LineParser, RejectReason } from '../fields.js';
 import { emptyFields } from '../fields.js';
-import { decodeJsonEscapes, decodeNginxEscapes, latin1ToUtf8, numAt } from '../values.js';
+import {
+  decodeApacheEscapes,
+  decodeHaproxyEscapes,
+  decodeJsonEscapes,
+  decodeNginxEscapes,
+  latin1ToUtf8,
+  numAt,
+} from '../values.js';
 import type { TimeParser } from '../values.js';
 
 /** How a variable's value is stored into the fields; `undefined` = skipped without copying. */
@@ -36,9 +44,17 @@ export interface FormatVariable {
   time?: TimeTarget;
   /** Values may be upstream lists with spaces (`a, b : c`), e.g. unquoted in ingress-nginx. */
   list: boolean;
+  /**
+   * A `{…}` block that may be missing altogether (HAProxy captured headers: without `capture`
+   * lines the field and the space before the next one are not written).
+   */
+  optionalBlock?: boolean;
+  /** The canonical field this variable fills, for the "empty on most lines" check. */
+  covers?: CoveredField;
 }
 
-export type Escape = 'default' | 'json' | 'none';
+/** `default` = nginx `\xHH`; `apache` = `\"`, `\\`, `\xhh`; `haproxy` = `#XX`. */
+export type Escape = 'default' | 'json' | 'none' | 'apache' | 'haproxy';
 
 export interface CompiledFormat {
   /** literals[0] before variables[0], literals[i+1] after variables[i]. */
@@ -47,6 +63,15 @@ export interface CompiledFormat {
   escape: Escape;
   /** Skip anything before the first literal (`ACCESS ` prefixes, docker/compose prefixes). */
   lenientPrefix: boolean;
+  /** Strips a known line prefix (syslog) before matching; returns the offset to start at. */
+  prefix?: (line: string) => number;
+  /**
+   * The last variable may run on to the end of the line (formats that append fields over the
+   * years, AWS ALB): no trailing-content check.
+   */
+  openEnd?: boolean;
+  /** Derives fields from others once the whole line was read (sums, termination flags). */
+  finish?: (f: LineFields) => void;
 }
 
 const NEEDS_DECODE = /[\\\x80-\xff]/;
@@ -57,26 +82,45 @@ export function decodeValue(v: string, escape: Escape): string {
   if (!NEEDS_DECODE.test(v)) return v;
   if (escape === 'default') return latin1ToUtf8(decodeNginxEscapes(v));
   if (escape === 'json') return latin1ToUtf8(decodeJsonEscapes(v));
+  if (escape === 'apache') return latin1ToUtf8(decodeApacheEscapes(v));
   return latin1ToUtf8(v);
+}
+
+const NEEDS_HAPROXY_DECODE = /[#\x80-\xff]/;
+
+/** As decodeValue, for the escapes of HAProxy (`#XX`, which the nginx test above misses). */
+export function decodeHaproxyValue(v: string): string {
+  return NEEDS_HAPROXY_DECODE.test(v) ? latin1ToUtf8(decodeHaproxyEscapes(v)) : v;
 }
 
 export class TextFormatParser implements LineParser {
   private readonly n: number;
+  /** Quotes inside values are backslash-escaped (nginx escape=json, Apache). */
   private readonly json: boolean;
+  lastReject: RejectReason | undefined;
+  readonly covers: ReadonlySet<CoveredField>;
 
-  constructor(private readonly fmt: CompiledFormat) {
+  constructor(
+    private readonly fmt: CompiledFormat,
+    readonly notes: readonly string[] = [],
+  ) {
     this.n = fmt.variables.length;
-    this.json = fmt.escape === 'json';
+    this.json = fmt.escape === 'json' || fmt.escape === 'apache';
+    this.covers = new Set(
+      fmt.variables.map((v) => v.covers).filter((c): c is CoveredField => c !== undefined),
+    );
   }
 
   parse(line: string): LineFields | undefined {
+    this.lastReject = undefined;
     const { literals, variables } = this.fmt;
     let p: number;
     const first = literals[0];
-    if (first.length === 0) p = 0;
-    else if (line.startsWith(first)) p = first.length;
+    const from = this.fmt.prefix ? this.fmt.prefix(line) : 0;
+    if (first.length === 0) p = from;
+    else if (line.startsWith(first, from)) p = from + first.length;
     else if (this.fmt.lenientPrefix) {
-      const i = line.indexOf(first);
+      const i = line.indexOf(first, from);
       if (i < 0) return undefined;
       p = i + first.length;
     } else return undefined;
@@ -86,7 +130,16 @@ export class TextFormatParser implements LineParser {
       const lit = literals[i + 1];
       const v = variables[i];
       let end: number;
-      if (lit.length === 0) {
+      if (v.optionalBlock === true) {
+        if (line.charCodeAt(p) !== 123 /* { */) {
+          // Not logged: neither the block nor the separator after it.
+          if (lit.trim().length === 0) continue;
+          return undefined;
+        }
+        end = line.indexOf('}', p);
+        if (end < 0 || !line.startsWith(lit, end + 1)) return undefined;
+        end++;
+      } else if (lit.length === 0) {
         // Last variable: runs to the end of the line (trailing spaces trimmed).
         end = len;
         while (end > p && line.charCodeAt(end - 1) === 32) end--;
@@ -106,6 +159,13 @@ export class TextFormatParser implements LineParser {
       p = end + lit.length;
       if (p > len) return undefined;
     }
+    if (!this.fmt.openEnd && p < len && !onlySpaces(line, p)) {
+      // A full match and more: two lines glued together, or a longer format than configured
+      // (whose extra fields, often the timings, would be dropped without a word).
+      this.lastReject = 'trailing_content';
+      return undefined;
+    }
+    if (this.fmt.finish) this.fmt.finish(f);
     return f;
   }
 
@@ -133,9 +193,15 @@ export class TextFormatParser implements LineParser {
   }
 }
 
+function onlySpaces(line: string, from: number): boolean {
+  for (let i = from; i < line.length; i++) if (line.charCodeAt(i) !== 32) return false;
+  return true;
+}
+
 function storeNumber(f: LineFields, t: NumericTarget, line: string, start: number, end: number): void {
   const n = numAt(line, start, end);
-  if (n === undefined) return;
+  // -1 is "never reached" (HAProxy timers, AWS ALB): absent, never a negative duration or 0.
+  if (n === undefined || (n < 0 && t.field !== 'timeMs')) return;
   const v = t.scale === 1 ? n : n * t.scale;
   switch (t.field) {
     case 'status':
@@ -167,4 +233,38 @@ function escapedQuote(line: string, q: number): boolean {
   let b = 0;
   for (let i = q - 1; i >= 0 && line.charCodeAt(i) === 92; i--) b++;
   return (b & 1) === 1;
+}
+
+/** A piece of a tokenized format: literal text, or a variable (with the name errors show). */
+export type FormatToken = string | { name: string; variable: FormatVariable };
+
+/**
+ * Joins a dialect's tokens into a parser: adjacent literals merge; two variables with no text
+ * between them are a config error (the line could not be split there).
+ */
+export function buildFormat(
+  dialect: string,
+  tokens: readonly FormatToken[],
+  opts: Omit<CompiledFormat, 'literals' | 'variables'>,
+  notes: readonly string[] = [],
+): TextFormatParser {
+  const literals: string[] = [''];
+  const variables: FormatVariable[] = [];
+  let lastName = '';
+  for (const t of tokens) {
+    if (typeof t === 'string') {
+      literals[literals.length - 1] += t;
+      continue;
+    }
+    if (variables.length > 0 && literals[literals.length - 1].length === 0 && !t.variable.optionalBlock)
+      throw new ConfigError([
+        `${dialect}: ${t.name} and ${lastName} before it have no text between them (the line cannot be split there)`,
+      ]);
+    variables.push(t.variable);
+    literals.push('');
+    lastName = t.name;
+  }
+  if (variables.length === 0) throw new ConfigError([`${dialect}: the format has no fields`]);
+  literals[literals.length - 1] = literals[literals.length - 1].replace(/\s+$/, '');
+  return new TextFormatParser({ ...opts, literals, variables }, notes);
 }
