@@ -6,6 +6,7 @@ import type { CallRecord, Finding } from '../model/call-record.js';
 import { AttrSet } from './attr-set.js';
 import type { Instruments } from './instruments.js';
 import { ATTR, CONTRACT as C, GENAI, GENAI_METRICS as G, GENAI_OPERATION_CHAT } from './names.js';
+import { recordGateway } from './record-gateway.js';
 
 const CONTENT_PATH = /^choices(\[0\])?\.(message|delta)\.content$/;
 const CHOICES_PATH = /^choices(\[0\])?$/;
@@ -160,6 +161,7 @@ export function recordMetrics(inst: Instruments, r: CallRecord): void {
   if (typeof days === 'number' && Number.isFinite(days)) inst.add(C.tlsCertificateExpiry, days, base); // may be negative
 
   recordGenAi(inst, r);
+  if (r.source === 'access_log') recordGateway(inst, r);
 }
 
 function recordGenAi(inst: Instruments, r: CallRecord): void {

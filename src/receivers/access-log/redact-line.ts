@@ -22,8 +22,15 @@ export function redactedExcerpt(line: string, max = 80): string {
     .replace(QUOTED, (q: string, at: number, all: string) =>
       SHAPE_ONLY.test(q) || /^\s*:/.test(all.slice(at + q.length)) ? q : '"…"',
     )
-    .replace(/^((?:[^"]|"(?:[^"\\]|\\.)*")*)"[\s\S]*$/, '$1"…')
+    .replace(/"[^"]*$/, (tail: string, at: number, all: string) => (unclosed(all) ? '"…' : tail))
     .replace(/\{[^{}"]*\}/g, '{…}')
     .replace(/[A-Za-z0-9_\-+/=]{24,}/g, '…')
     .slice(0, max);
+}
+
+/** An odd number of quotes: the last one opens a value that the excerpt cut or the line lost. */
+function unclosed(s: string): boolean {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 34 && s.charCodeAt(i - 1) !== 92) n++;
+  return (n & 1) === 1;
 }
