@@ -132,9 +132,12 @@ export class TextFormatParser implements LineParser {
       let end: number;
       if (v.optionalBlock === true) {
         if (line.charCodeAt(p) !== 123 /* { */) {
-          // Not logged: neither the block nor the separator after it.
-          if (lit.trim().length === 0) continue;
-          return undefined;
+          // Not logged: neither the block nor the separator after it (HAProxy writes a
+          // separator only after a field it wrote).
+          const rest = lit.trimStart();
+          if (!line.startsWith(rest, p)) return undefined;
+          p += rest.length;
+          continue;
         }
         end = line.indexOf('}', p);
         if (end < 0 || !line.startsWith(lit, end + 1)) return undefined;
