@@ -81,6 +81,7 @@ export function compileNginx(input: string, escapeOverride?: Escape): TextFormat
       time: stamp,
       list: name.startsWith('upstream_') && !name.startsWith('upstream_http_'),
       covers: NGINX_COVERS[name],
+      token: TOKEN_LIKE.test(name) && !(name.startsWith('upstream_') && !name.startsWith('upstream_http_')),
     });
     last = m.index + m[0].length;
   }
@@ -90,6 +91,9 @@ export function compileNginx(input: string, escapeOverride?: Escape): TextFormat
 }
 
 const TIMING_LIKE = /time|latency|duration|_ms$|_us$/;
+/** Variables whose values never hold a space. */
+const TOKEN_LIKE =
+  /^(?:request_id|remote_addr|remote_port|server_addr|server_port|msec|pid|connection|connection_requests|status|request_time|request_length|bytes_sent|body_bytes_sent|.*_id)$/;
 
 const NGINX_COVERS: Record<string, CoveredField | undefined> = {
   status: 'status',

@@ -51,6 +51,11 @@ export interface FormatVariable {
   optionalBlock?: boolean;
   /** The canonical field this variable fills, for the "empty on most lines" check. */
   covers?: CoveredField;
+  /**
+   * A value that never holds a space (ids, numbers, addresses): as the last field of a line,
+   * a space in it means more content followed (two lines glued).
+   */
+  token?: boolean;
 }
 
 /** `default` = nginx `\xHH`; `apache` = `\"`, `\\`, `\xhh`; `haproxy` = `#XX`. */
@@ -146,6 +151,13 @@ export class TextFormatParser implements LineParser {
         // Last variable: runs to the end of the line (trailing spaces trimmed).
         end = len;
         while (end > p && line.charCodeAt(end - 1) === 32) end--;
+        if ((v.token === true || v.numeric !== undefined) && !this.fmt.openEnd) {
+          const sp = line.indexOf(' ', p);
+          if (sp >= 0 && sp < end) {
+            this.lastReject = 'trailing_content';
+            return undefined;
+          }
+        }
       } else {
         end = line.indexOf(lit, p);
         // Only list values and JSON-escaped quotes need a second look at the match.
