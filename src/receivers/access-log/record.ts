@@ -89,7 +89,11 @@ export class RecordBuilder {
         fallbacks: groups - 1,
       };
       if (f.redispatched) r.upstream.redispatched = true;
-      if (f.upstreamMembers !== undefined) r.upstream.members = f.upstreamMembers.map((m) => this.member(m));
+      const members = f.upstreamMembers;
+      if (members !== undefined) {
+        for (let i = 0; i < members.length; i++) members[i] = this.member(members[i]);
+        r.upstream.members = members;
+      }
       if (f.connectMs !== undefined) r.upstream.connectMs = f.connectMs;
       if (f.connectMs !== undefined) t.connectMs = f.connectMs;
     }

@@ -173,7 +173,8 @@ function nginxSetter(name: string, escape: Escape): FieldSetter | undefined {
       return (f, v) => {
         if (isAbsent(v)) return;
         countAttempts(f, v);
-        f.upstreamMembers = splitUpstreamList(v).items;
+        // one member (nearly every line): no split
+        f.upstreamMembers = v.indexOf(',') < 0 && v.indexOf(' : ') < 0 ? [v] : splitUpstreamList(v).items;
       };
     case 'request_id':
       return (f, v) => void (f.requestId ??= text(v));
