@@ -216,6 +216,11 @@ describe('access_log parsers on generated input (never throw, never hang)', () =
     createLineParser(cfg({ format: 'envoy' })),
     createLineParser(cfg({ format: 'kong' })),
     createLineParser(cfg({ format: 'traefik' })),
+    createLineParser(cfg({ format: 'apache', log_format: 'combined_D' })),
+    createLineParser(cfg({ format: 'haproxy' })),
+    createLineParser(cfg({ format: 'traefik_clf' })),
+    createLineParser(cfg({ format: 'aws_alb' })),
+    createLineParser(cfg({ format: 'litellm' })),
   ];
   const combinedish = fc
     .tuple(
