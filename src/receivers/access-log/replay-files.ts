@@ -84,7 +84,11 @@ class Replayer {
   finish(files: readonly string[]): ReplaySummary {
     this.intake.finish();
     const s = this.agg.summary([...files]);
-    if (s.lines.read > 0 && s.lines.parsed === 0) s.hint = formatHint(this.config, this.samples);
+    if (s.lines.read > 0 && s.lines.parsed === 0) {
+      // remarks about the configured format matter less than which format the lines are in
+      s.warnings = [];
+      s.hint = formatHint(this.config, this.samples);
+    }
     return s;
   }
 
