@@ -83,6 +83,15 @@ describe('access_log presets on samples with provenance', () => {
     expect(s.latency.by_route['/v1/models'].p50_ms).to.be.closeTo(9, 0.2);
   });
 
+  it('traefik CLF before v3.5 (no escaping): a quote in the user agent does not shift the fields after it', () => {
+    const p = createLineParser(cfg({ format: 'traefik_clf' }));
+    const f = p.parse(
+      '192.168.2.20 - - [28/Jan/2026:21:48:37 +0000] "POST /v1/chat/completions HTTP/1.1" 200 412 "-" "my "quoted" agent" 12 "llm@docker" "http://172.18.0.2:8000" 840ms',
+    );
+    expect(f).to.include({ status: 200, totalMs: 840, path: '/v1/chat/completions' });
+    expect(f!.upstreamMembers).to.deep.equal(['http://172.18.0.2:8000']);
+  });
+
   it('traefik JSON: a 502 after two retries with no origin answer is a failed last attempt', () => {
     const s = replay('traefik-json-retries.docs.log', { format: 'traefik' });
     expect(s.calls.by_status).to.deep.equal({ '200': 1, '502': 1 });

@@ -104,6 +104,7 @@ export class TextFormatParser implements LineParser {
   private readonly json: boolean;
   lastReject: RejectReason | undefined;
   readonly covers: ReadonlySet<CoveredField>;
+  private readonly restCounts: number[];
 
   constructor(
     private readonly fmt: CompiledFormat,
@@ -114,9 +115,31 @@ export class TextFormatParser implements LineParser {
     this.covers = new Set(
       fmt.variables.map((v) => v.covers).filter((c): c is CoveredField => c !== undefined),
     );
+    // per variable: copies of the literal after it in the rest of the format (a NUL stands
+    // for each variable, so literals do not join across one)
+    this.restCounts = fmt.variables.map((_v, i) => {
+      const lit = fmt.literals[i + 1];
+      const rest = fmt.literals.slice(i + 2).join('\0');
+      let n = 0;
+      if (lit.length > 0) for (let q = rest.indexOf(lit); q >= 0; q = rest.indexOf(lit, q + 1)) n++;
+      return n;
+    });
   }
 
   parse(line: string): LineFields | undefined {
+    const f = this.parseWith(line, false);
+    // Unescaped formats (Envoy text, Traefik CLF): a quote inside a value (envoy#4191) ends it
+    // too early and the line runs on. Read again with each quoted value ending where the rest of
+    // the format still fits, so the fields after the odd value come out right.
+    if (f === undefined && this.lastReject === 'trailing_content' && this.fmt.escape === 'none') {
+      const g = this.parseWith(line, true);
+      if (g !== undefined) this.lastReject = undefined;
+      return g;
+    }
+    return f;
+  }
+
+  private parseWith(line: string, fromRight: boolean): LineFields | undefined {
     this.lastReject = undefined;
     const { literals, variables } = this.fmt;
     let p: number;
@@ -159,7 +182,7 @@ export class TextFormatParser implements LineParser {
           }
         }
       } else {
-        end = line.indexOf(lit, p);
+        end = fromRight && betweenQuoted(lit) ? this.rightEnd(line, p, i) : line.indexOf(lit, p);
         // Only list values and JSON-escaped quotes need a second look at the match.
         if (end >= 0 && (v.list || this.json)) end = this.findEnd(line, end, lit, v.list);
         if (end < 0) return undefined;
@@ -184,6 +207,19 @@ export class TextFormatParser implements LineParser {
     return f;
   }
 
+  /**
+   * The end of variable `i` when the line must hold, after it, as many copies of the literal
+   * that follows it as the rest of the format does: the match that many from the right.
+   */
+  private rightEnd(line: string, p: number, i: number): number {
+    const lit = this.fmt.literals[i + 1];
+    const after = this.restCounts[i];
+    const found: number[] = [];
+    for (let q = line.indexOf(lit, p); q >= 0; q = line.indexOf(lit, q + 1)) found.push(q);
+    const k = found.length - 1 - after;
+    return k >= 0 ? found[k] : -1;
+  }
+
   /** From the first match `q` of `lit`, skips matches that are inside the value. */
   private findEnd(line: string, q: number, lit: string, list: boolean): number {
     const json = this.json;
@@ -206,6 +242,11 @@ export class TextFormatParser implements LineParser {
     }
     return -1;
   }
+}
+
+/** `" "`: the text between two quoted values, where an unescaped quote can hide. */
+function betweenQuoted(lit: string): boolean {
+  return lit.length >= 2 && lit.charCodeAt(0) === 34 && lit.charCodeAt(lit.length - 1) === 34;
 }
 
 function onlySpaces(line: string, from: number): boolean {
