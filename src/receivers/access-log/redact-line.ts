@@ -5,7 +5,7 @@
 // query strings, quoted values (a short JSON `"content":"…"` is a prompt too), HAProxy's
 // captured header blocks `{…}`, an unclosed quote's tail and long tokens. Only what shows the
 // line's shape stays: JSON keys, `"-"`, numbers and an HTTP request line.
-import { Scrubber } from '../../processors/redact/scrubber.js';
+import { Scrubber } from '../../util/scrubber.js';
 
 const QUOTED = /"(?:[^"\\]|\\.)*"/g;
 const SHAPE_ONLY = /^"(?:-|[\d.]+|[A-Z]+ \/\S* HTTP\/[\d.]+)"$/;
