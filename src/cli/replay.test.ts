@@ -78,7 +78,7 @@ describe('driftwatch replay', () => {
     expect(c.out).to.match(/network\s+1\s+owner: platform \/ network/);
   });
 
-  it("--config without files reads the receiver's include (rotated files first, excluded ones not)", async () => {
+  it("--config without files reads the receiver's include (rotated files first, archives not)", async () => {
     const live = join(dir, 'access.log');
     const rotated = join(dir, 'access.log.1');
     writeFileSync(rotated, `${lines.slice(0, 2).join('\n')}\n`);

@@ -135,7 +135,12 @@ function checkReadable(files: readonly string[]): void {
   if (unreadable.length > 0) throw new ConfigError(unreadable);
 }
 
-/** The files the receiver's `include` (minus `exclude`) matches now, oldest first (rotated ones before the live one). */
+const ARCHIVE = /\.(gz|zip|bz2|xz)$/;
+
+/**
+ * The files the receiver's `include` (minus `exclude` and archives) matches now, oldest first
+ * (rotated ones before the live one).
+ */
 function includedFiles(config: AccessLogConfig, receiver: unknown): string[] {
   const problems: string[] = [];
   const found = new FileMatcher(config.include, config.exclude).scan((dir, err) =>
@@ -145,6 +150,8 @@ function includedFiles(config: AccessLogConfig, receiver: unknown): string[] {
   );
   if (problems.length > 0) throw new ConfigError(problems);
   const files = found
+    // archives: the receiver reads a .gz only to continue a stream it knows; replay reads text
+    .filter((path) => !ARCHIVE.test(path))
     .map((path) => {
       try {
         const st = statSync(path);
