@@ -46,6 +46,10 @@ export const ATTR = {
   event: 'event',
   receiver: 'receiver',
   attribute: 'attribute',
+  gateway: 'gateway',
+  upstream: 'upstream',
+  outcome: 'outcome',
+  retryKind: 'kind',
 } as const;
 
 /** GenAI semantic-convention attribute keys (semantic-conventions 1.45 `/incubating`). */
@@ -301,6 +305,41 @@ export const CONTRACT = {
   } as MetricDef,
 } as const;
 
+/**
+ * Gateway access logs: the calls each gateway served and what it did upstream. `gateway` keeps
+ * several gateways apart (the receiver's name unless configured); `upstream` is the member
+ * (address or server name, bounded by the receiver's `max_upstreams`).
+ */
+const GATEWAY_BASE = [ATTR.gateway, ATTR.provider, ATTR.endpoint, ATTR.model] as const;
+export const GATEWAY = {
+  requests: {
+    name: 'llm.gateway.requests',
+    kind: 'counter',
+    unit: '{request}',
+    description: 'Calls a gateway logged, by final status code.',
+    attributes: [...GATEWAY_BASE, ATTR.statusCode],
+    family: 'contract',
+  } as MetricDef,
+  retries: {
+    name: 'llm.gateway.retries',
+    kind: 'counter',
+    unit: '{request}',
+    description:
+      'Calls the gateway tried again: kind=retry (same upstream group), fallback (another group), redispatch (HAProxy, another server).',
+    attributes: [...GATEWAY_BASE, ATTR.retryKind, ATTR.outcome],
+    family: 'contract',
+  } as MetricDef,
+  upstreamAttempts: {
+    name: 'llm.gateway.upstream.attempts',
+    kind: 'counter',
+    unit: '{attempt}',
+    description:
+      'Upstream attempts by member and outcome (ok, failed, unknown): shows a dead member behind final 200s.',
+    attributes: [ATTR.gateway, ATTR.endpoint, ATTR.upstream, ATTR.outcome],
+    family: 'contract',
+  } as MetricDef,
+} as const;
+
 /** The GenAI semantic-conventions family. */
 export const GENAI_METRICS = {
   operationDuration: {
@@ -343,6 +382,7 @@ export const GENAI_METRICS = {
 
 export const ALL_METRICS: readonly MetricDef[] = [
   ...Object.values(CONTRACT),
+  ...Object.values(GATEWAY),
   ...Object.values(GENAI_METRICS),
 ];
 

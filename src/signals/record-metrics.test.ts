@@ -68,7 +68,7 @@ describe('histogram store', () => {
 });
 
 describe('record → metrics', () => {
-  it('a bare record (no status, timings, usage, findings) records only llm.request', async () => {
+  it('a bare record (no status, timings, usage, findings) records only the request counters', async () => {
     const b = builder();
     const r = newCallRecord(
       'access_log',
@@ -77,7 +77,7 @@ describe('record → metrics', () => {
       { method: 'POST', route: '/v1/chat/completions', synthetic: false },
     );
     b.build([r]);
-    expect(names(await b.collectMetrics())).to.deep.equal(['llm.request']);
+    expect(names(await b.collectMetrics())).to.deep.equal(['llm.gateway.requests', 'llm.request']);
   });
 
   it('a full probe record fills the timing, usage, TLS and GenAI metrics, and counters add up per batch', async () => {

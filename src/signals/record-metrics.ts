@@ -5,6 +5,8 @@
 import type { CallRecord, Finding } from '../model/call-record.js';
 import { AttrSet } from './attr-set.js';
 import { LabelBounds, OTHER } from './label-bounds.js';
+import type { MetricSink } from './metric-sink.js';
+import { recordGateway } from './record-gateway.js';
 import { schemaJudgement } from './schema-judgement.js';
 import {
   ATTR,
@@ -15,16 +17,12 @@ import {
   SECONDS_PER_DAY,
   TARGET_DECLARED_EVENT,
 } from './names.js';
-import type { MetricDef } from './names.js';
 
 const CONTENT_PATH = /^choices(\[0\])?\.(message|delta)\.content$/;
 const CHOICES_PATH = /^choices(\[0\])?$/;
 const USAGE_PATH = /^usage$/;
 
-/** What recordMetrics writes into: a batch's metric view (metric-view.ts) or a test sink. */
-export interface MetricSink {
-  add(def: MetricDef, value: number, set: AttrSet): void;
-}
+export type { MetricSink } from './metric-sink.js';
 
 const ROOT = AttrSet.ROOT;
 
@@ -277,6 +275,7 @@ export function recordMetrics(
     inst.add(C.tlsCertificateExpiry, days * SECONDS_PER_DAY, base); // may be negative
 
   recordGenAi(inst, r, genaiAttrs(inst, r, target, model, bounds));
+  if (r.source === 'access_log') recordGateway(inst, r, model);
 }
 
 function hasRateLimitHeader(headers: Record<string, string>): 'true' | 'false' {

@@ -13,6 +13,7 @@ import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import {
   driftRecord,
   eventRecord,
+  gatewayRecord,
   probeRecord,
   rateLimitedRecord,
   violationRecord,
@@ -57,6 +58,7 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
         driftRecord(),
         eventRecord('probe.budget_exhausted', { probe: 'nonstream' }),
         eventRecord('docs.changed'),
+        gatewayRecord(),
       ];
       batch[0].transportError = { code: 'timeout', phase: 'body' };
       batch[1].retry = { attempts: 2, addedMs: 300, succeededAfterFailure: true };
@@ -105,7 +107,10 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       expect({ missing, extra }).to.deep.equal({ missing: [], extra: [] });
 
       const v = async (q: string) => vm.sum(q);
-      expect(await v(`llm_request_total${ns}`)).to.equal(6);
+      expect(await v(`llm_request_total${ns}`)).to.equal(7);
+      expect(
+        await v(`llm_gateway_upstream_attempts_total{service_namespace="vm-names",outcome="failed"}`),
+      ).to.equal(1);
       expect(await v(`llm_response_schema_invalid_total${ns}`)).to.equal(1);
       expect(await v(`llm_response_schema_valid_total${ns}`)).to.equal(4);
       expect(await v(`llm_latency_seconds_count${ns}`)).to.equal(6);
