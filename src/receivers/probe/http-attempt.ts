@@ -8,6 +8,8 @@ import type { Dispatcher } from 'undici';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { contentOfBody, finishReasonsOf, modelOf, usageFromBody } from '../../sse/chat-extract.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
+import { DEFAULT_JSON_LIMITS, overJsonLimits } from '../../contract/json-limits.js';
+import type { JsonLimits } from '../../contract/json-limits.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from './response-headers.js';
 import type { ConnectTimes } from './timed-connect.js';
 
@@ -21,6 +23,8 @@ export interface AttemptRequest {
   idleMs: number;
   maxBodyBytes: number;
   maxChunks: number;
+  /** Depth and value limits of a body or stream event that is parsed and judged. */
+  json?: JsonLimits;
   /** Shutdown of the receiver: abort at once. */
   signal?: AbortSignal;
 }
@@ -216,7 +220,7 @@ async function readStream(
   since: () => number,
   deadlineHit: () => boolean,
 ): Promise<void> {
-  const acc = new ChatStreamAccumulator({ maxChunks: req.maxChunks });
+  const acc = new ChatStreamAccumulator({ maxChunks: req.maxChunks, json: req.json });
   const { response, timings } = out;
   const bytes = await drainBody(req, res, out, deadlineHit, 'stream', (chunk) => acc.push(chunk, since()));
   const code = out.transportError?.code;
@@ -285,11 +289,19 @@ async function readBuffered(
       return;
     }
   }
-  classifyText(raw.toString('utf8'), response);
+  classifyText(raw.toString('utf8'), response, req.json);
 }
 
-/** Parse state of a buffered body; the parsed JSON and the facts read from it. */
-export function classifyText(text: string, response: ResponseInfo): void {
+/**
+ * Parse state of a buffered body; the parsed JSON and the facts read from it. A body deeper or
+ * larger than `limits` is not parsed (`too_deep` / `too_many_values`): judging it would block
+ * the event loop, and the verdict says so instead.
+ */
+export function classifyText(
+  text: string,
+  response: ResponseInfo,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): void {
   const trimmed = text.trim();
   const ct = response.contentType ?? '';
   if (trimmed.length === 0) {
@@ -298,6 +310,11 @@ export function classifyText(text: string, response: ResponseInfo): void {
   }
   if (ct.includes('html') || /^<(!doctype|html|head|body|\?xml)/i.test(trimmed)) {
     response.parse = 'html';
+    return;
+  }
+  const over = overJsonLimits(trimmed, limits);
+  if (over) {
+    response.parse = over;
     return;
   }
   let body: unknown;

@@ -6,19 +6,22 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
+import type { JsonLimits } from '../../contract/json-limits.js';
 import { classifyText } from '../probe/http-attempt.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from '../probe/response-headers.js';
 
 export interface ObserveLimits {
   maxBodyBytes: number;
   maxChunks: number;
+  /** Depth and value limits of a body or event that is parsed (above them: `too_complex`). */
+  json: JsonLimits;
 }
 
 export interface Observation {
   response: ResponseInfo;
   timings: Timings;
   transportError?: TransportError;
-  /** Why the body was not judged (`body_limit`, `client_abort`), if it was not. */
+  /** Why the body was not judged (`body_limit`, `too_complex`, `client_abort`), if it was not. */
   unjudged?: string;
 }
 
@@ -49,7 +52,8 @@ export class ResponseObserver {
     const sse =
       ct.includes('text/event-stream') ||
       (this.streamRequested && status >= 200 && status < 300 && !ct.includes('json') && !ct.includes('html'));
-    if (sse) this.acc = new ChatStreamAccumulator({ maxChunks: this.limits.maxChunks });
+    if (sse)
+      this.acc = new ChatStreamAccumulator({ maxChunks: this.limits.maxChunks, json: this.limits.json });
   }
 
   chunk(buf: Buffer, atMs: number): void {
@@ -111,7 +115,8 @@ export class ResponseObserver {
     }
     const raw = this.decode(Buffer.concat(this.parts), out);
     this.parts = [];
-    if (raw) classifyText(raw.toString('utf8'), response);
+    if (raw) classifyText(raw.toString('utf8'), response, this.limits.json);
+    if (response.parse === 'too_deep' || response.parse === 'too_many_values') out.unjudged = 'too_complex';
     return out;
   }
 

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bounded work per body: before a body (or a stream event) is parsed and judged, one linear scan
+// with no allocation measures its nesting depth and how many values it holds. `JSON.parse` of a
+// 400,000-deep array blocks the event loop for half a second and every recursive walk after it
+// (structured clone, schema checks) overflows the stack; a 60,000-key object costs over 100 ms
+// in each judging step. Bodies over the limits are not parsed: the record says why
+// (`response.parse` = `too_deep` / `too_many_values`), which is a clear finding, never a stall.
+
+export interface JsonLimits {
+  /** Deepest nesting of arrays and objects judged (a chat completion is about 6 deep). */
+  maxDepth: number;
+  /** Most values (array items, object members, scalars) judged in one body or event. */
+  maxValues: number;
+}
+
+export const DEFAULT_JSON_LIMITS: Readonly<JsonLimits> = { maxDepth: 64, maxValues: 10_000 };
+
+/** Why a text was not parsed; `undefined` when it is within the limits (or is not JSON at all). */
+export type JsonOverLimit = 'too_deep' | 'too_many_values';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_ARRAY = 0x5b;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_ARRAY = 0x5d;
+const CLOSE_OBJECT = 0x7d;
+const COMMA = 0x2c;
+
+/**
+ * Scans `text` as JSON tokens: depth counts open brackets, values count commas and opening
+ * brackets (each separates or starts a value), string contents are skipped. Malformed text is
+ * not diagnosed here: JSON.parse does that, within the limits. Stops at the first limit passed,
+ * so the scan of a hostile body costs at most one pass over it.
+ */
+export function overJsonLimits(
+  text: string,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): JsonOverLimit | undefined {
+  let depth = 0;
+  let values = 1;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // jump to the closing quote: indexOf is much faster than a char loop over long strings
+      for (;;) {
+        const j = text.indexOf('"', i + 1);
+        if (j === -1) return undefined; // unterminated string: JSON.parse reports it
+        let k = j - 1;
+        while (text.charCodeAt(k) === BACKSLASH) k--;
+        i = j;
+        if ((j - 1 - k) % 2 === 0) break; // an even run of backslashes: the quote is real
+      }
+    } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
+      if (++depth > limits.maxDepth) return 'too_deep';
+      if (++values > limits.maxValues) return 'too_many_values';
+    } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
+      depth--;
+    } else if (c === COMMA) {
+      if (++values > limits.maxValues) return 'too_many_values';
+    }
+  }
+  return undefined;
+}
+
+/** Limits from a receiver's options, with the defaults for what is not set. */
+export function jsonLimitsOf(cfg: { max_json_depth?: number; max_json_values?: number }): JsonLimits {
+  return {
+    maxDepth: cfg.max_json_depth ?? DEFAULT_JSON_LIMITS.maxDepth,
+    maxValues: cfg.max_json_values ?? DEFAULT_JSON_LIMITS.maxValues,
+  };
+}
