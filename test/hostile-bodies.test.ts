@@ -9,7 +9,8 @@ import { expect } from 'chai';
 import { request as httpRequest } from 'node:http';
 import { consumerFromFn } from '../src/component/consumer.js';
 import { cloneRecords } from '../src/model/call-record.js';
-import type { CallRecord } from '../src/model/call-record.js';
+import type { CallRecord, ResponseInfo } from '../src/model/call-record.js';
+import { classifyBody } from '../src/receivers/probe/http-attempt.js';
 import { classifyProcessorFactory } from '../src/processors/classify/index.js';
 import { validateProcessorFactory } from '../src/processors/validate/index.js';
 import { proxyReceiverFactory } from '../src/receivers/proxy/index.js';
@@ -85,6 +86,16 @@ describe('hostile bodies: bounded work per body', function () {
       expect(r.findings.subReason).to.equal('body_too_complex');
     });
   }
+
+  it('an HTML page full of brackets is still HTML, not a body over the JSON limits', () => {
+    const page = Buffer.from(`<!doctype html><script>var a=${'['.repeat(500)}${']'.repeat(500)};</script>`);
+    const response: ResponseInfo = { headers: {}, contentType: 'text/html' };
+    classifyBody(page, response);
+    expect(response.parse).to.equal('html');
+    const untyped: ResponseInfo = { headers: {} };
+    classifyBody(page, untyped);
+    expect(untyped.parse).to.equal('html');
+  });
 
   it('the same bodies are judged when the limits are raised (the limit, not the body, decided)', async () => {
     const { records } = await probeOnce({

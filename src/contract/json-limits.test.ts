@@ -4,7 +4,13 @@
 // with the parsed value's own depth and size.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { DEFAULT_JSON_LIMITS, jsonLimitsOf, overJsonLimits } from './json-limits.js';
+import {
+  DEFAULT_JSON_LIMITS,
+  jsonLimitsOf,
+  overJsonLimits,
+  overJsonLimitsInBytes,
+  startsJsonContainer,
+} from './json-limits.js';
 
 function depthOf(v: unknown): number {
   if (v === null || typeof v !== 'object') return 0;
@@ -78,6 +84,36 @@ describe('JSON limits scan', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('scans raw UTF-8 bytes the same way as text (multi-byte characters included)', () => {
+    const text = JSON.stringify({ a: 'żółw 🐢 "[[[" \\', b: [[['ü']]], c: '日本語,,,{{' });
+    for (const limits of [
+      { maxDepth: 4, maxValues: 100 },
+      { maxDepth: 3, maxValues: 100 },
+      { maxDepth: 4, maxValues: 5 },
+    ])
+      expect(overJsonLimitsInBytes(Buffer.from(text), limits)).to.equal(overJsonLimits(text, limits));
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 5 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 60 }),
+        (v, d, n) => {
+          const t = JSON.stringify(v);
+          const limits = { maxDepth: d, maxValues: n };
+          expect(overJsonLimitsInBytes(Buffer.from(t), limits)).to.equal(overJsonLimits(t, limits));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('tells a JSON container from other bodies by the first non-blank byte', () => {
+    expect(startsJsonContainer(Buffer.from(' \r\n\t{"a":1}'))).to.equal(true);
+    expect(startsJsonContainer(Buffer.from('[1]'))).to.equal(true);
+    expect(startsJsonContainer(Buffer.from('<html>[[[[</html>'))).to.equal(false);
+    expect(startsJsonContainer(Buffer.from('  '))).to.equal(false);
   });
 
   it('takes the receiver options, defaulting what is not set', () => {

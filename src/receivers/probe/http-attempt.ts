@@ -8,7 +8,12 @@ import type { Dispatcher } from 'undici';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { contentOfBody, finishReasonsOf, modelOf, usageFromBody } from '../../sse/chat-extract.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
-import { DEFAULT_JSON_LIMITS, overJsonLimits } from '../../contract/json-limits.js';
+import {
+  DEFAULT_JSON_LIMITS,
+  overJsonLimits,
+  overJsonLimitsInBytes,
+  startsJsonContainer,
+} from '../../contract/json-limits.js';
 import type { JsonLimits } from '../../contract/json-limits.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from './response-headers.js';
 import type { ConnectTimes } from './timed-connect.js';
@@ -289,7 +294,28 @@ async function readBuffered(
       return;
     }
   }
-  classifyText(raw.toString('utf8'), response, req.json);
+  classifyBody(raw, response, req.json);
+}
+
+/**
+ * `classifyText` of raw bytes: a JSON body over the limits is turned down before it is decoded
+ * into a string (an HTML page is still recognised as HTML, whatever brackets its scripts hold).
+ */
+export function classifyBody(
+  raw: Buffer,
+  response: ResponseInfo,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): void {
+  const html = (response.contentType ?? '').includes('html');
+  if (!html && startsJsonContainer(raw)) {
+    const over = overJsonLimitsInBytes(raw, limits);
+    if (over) {
+      response.parse = over;
+      return;
+    }
+    return classifyText(raw.toString('utf8'), response, null);
+  }
+  classifyText(raw.toString('utf8'), response, limits);
 }
 
 /**
@@ -300,7 +326,8 @@ async function readBuffered(
 export function classifyText(
   text: string,
   response: ResponseInfo,
-  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+  /** `null`: already checked by the caller. */
+  limits: JsonLimits | null = DEFAULT_JSON_LIMITS,
 ): void {
   const trimmed = text.trim();
   const ct = response.contentType ?? '';
@@ -312,7 +339,7 @@ export function classifyText(
     response.parse = 'html';
     return;
   }
-  const over = overJsonLimits(trimmed, limits);
+  const over = limits && overJsonLimits(trimmed, limits);
   if (over) {
     response.parse = over;
     return;

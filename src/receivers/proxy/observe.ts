@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Watches one upstream response go by, chunk by chunk, and describes it the way a probe does:
 // status, allow-listed headers, the body parsed within the judge limit (the probe's
-// `classifyText`), a stream assembled by the same `ChatStreamAccumulator`, and the timings.
+// `classifyBody`), a stream assembled by the same `ChatStreamAccumulator`, and the timings.
 // It only reads copies of what is forwarded: nothing here can delay or change the answer.
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
 import type { JsonLimits } from '../../contract/json-limits.js';
-import { classifyText } from '../probe/http-attempt.js';
+import { classifyBody } from '../probe/http-attempt.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from '../probe/response-headers.js';
 
 export interface ObserveLimits {
@@ -115,7 +115,7 @@ export class ResponseObserver {
     }
     const raw = this.decode(Buffer.concat(this.parts), out);
     this.parts = [];
-    if (raw) classifyText(raw.toString('utf8'), response, this.limits.json);
+    if (raw) classifyBody(raw, response, this.limits.json);
     if (response.parse === 'too_deep' || response.parse === 'too_many_values') out.unjudged = 'too_complex';
     return out;
   }

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+/* global process */
+// Loaded into a benchmarked driftwatch process with `node --import` (nothing else changes: the
+// CLI, its flags and its pipeline are as deployed). It measures the process from inside:
+// event-loop delay (perf_hooks histogram, 10 ms resolution), CPU and peak RSS. On SIGUSR2 it
+// writes the figures since the previous SIGUSR2 (or start) as one JSON line to
+// $DW_BENCH_STATS and starts a new window; on exit it writes a final line.
+import { appendFileSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+const out = process.env.DW_BENCH_STATS;
+const h = monitorEventLoopDelay({ resolution: 10 });
+h.enable();
+let cpu0 = process.cpuUsage();
+let t0 = performance.now();
+let window = 0;
+
+function snapshot(label) {
+  const cpu = process.cpuUsage(cpu0);
+  const line = {
+    label,
+    window: window++,
+    wallS: (performance.now() - t0) / 1000,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    eldP50Ms: h.percentile(50) / 1e6,
+    eldP99Ms: h.percentile(99) / 1e6,
+    eldMaxMs: h.max / 1e6,
+    rssMiB: process.memoryUsage.rss() / 1048576,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    heapUsedMiB: process.memoryUsage().heapUsed / 1048576,
+  };
+  if (out) appendFileSync(out, `${JSON.stringify(line)}\n`);
+  h.reset();
+  cpu0 = process.cpuUsage();
+  t0 = performance.now();
+}
+
+process.on('SIGUSR2', () => snapshot('window'));
+process.on('exit', () => snapshot('exit'));
