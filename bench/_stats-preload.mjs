@@ -7,6 +7,7 @@
 // $DW_BENCH_STATS and starts a new window; on exit it writes a final line.
 import { appendFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const out = process.env.DW_BENCH_STATS;
 const h = monitorEventLoopDelay({ resolution: 10 });
@@ -14,6 +15,15 @@ h.enable();
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
 let window = 0;
+
+const mib = (n) => Math.round((n / 1048576) * 10) / 10;
+
+function memory() {
+  const m = process.memoryUsage();
+  const spaces = {};
+  for (const s of getHeapSpaceStatistics()) spaces[s.space_name.replace(/_space$/, '')] = mib(s.space_size);
+  return { heapTotalMiB: mib(m.heapTotal), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers), spaces };
+}
 
 function snapshot(label) {
   const cpu = process.cpuUsage(cpu0);
@@ -27,7 +37,8 @@ function snapshot(label) {
     eldMaxMs: h.max / 1e6,
     rssMiB: process.memoryUsage.rss() / 1048576,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
-    heapUsedMiB: process.memoryUsage().heapUsed / 1048576,
+    // where the RSS goes: V8's committed heap by space, memory outside it, and the rest (binary, stacks)
+    ...memory(),
   };
   if (out) appendFileSync(out, `${JSON.stringify(line)}\n`);
   h.reset();
