@@ -10,8 +10,11 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 const out = process.env.DW_BENCH_STATS;
+// the histogram samples with a 10 ms timer, itself ~1 % of a core on an idle process: off with
+// DW_BENCH_ELD=0 where CPU at idle is the figure
+const eld = process.env.DW_BENCH_ELD !== '0';
 const h = monitorEventLoopDelay({ resolution: 10 });
-h.enable();
+if (eld) h.enable();
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
 let window = 0;
