@@ -10,7 +10,7 @@ import { consumerFromFn } from '../component/consumer.js';
 import { ConfigError } from '../component/errors.js';
 import { loadProcessSettings } from '../config/process-settings.js';
 import { carriesErrorEnvelope } from '../contract/error-envelope.js';
-import { overJsonLimits } from '../contract/json-limits.js';
+import { overJsonLimits } from '../util/json-limits.js';
 import { parseSse } from '../contract/sse.js';
 import { newCallRecord } from '../model/call-record.js';
 import type { CallRecord } from '../model/call-record.js';

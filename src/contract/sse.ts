@@ -2,7 +2,7 @@
 // A small SSE reader for captured streams (`check-response STREAM.sse`, tests): splits events,
 // parses `data:` JSON, stops at `[DONE]`, and names anomalies with the receivers' vocabulary.
 import type { StreamSummary } from '../model/call-record.js';
-import { overJsonLimits } from './json-limits.js';
+import { overJsonLimits } from '../util/json-limits.js';
 
 export function parseSse(text: string, maxChunks = 10_000): StreamSummary {
   const s: StreamSummary = {

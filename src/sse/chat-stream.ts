@@ -5,8 +5,8 @@
 import type { StreamSummary, Usage } from '../model/call-record.js';
 import { deltaFacts, finishReasonsOf, isObject, modelOf, usageFromChunk } from './chat-extract.js';
 import { SseParser } from './parser.js';
-import { DEFAULT_JSON_LIMITS, overJsonLimits } from '../contract/json-limits.js';
-import type { JsonLimits } from '../contract/json-limits.js';
+import { DEFAULT_JSON_LIMITS, overJsonLimits } from '../util/json-limits.js';
+import type { JsonLimits } from '../util/json-limits.js';
 import type { SseEvent } from './parser.js';
 
 /** The bounded vocabulary of stream anomalies (StreamSummary.anomalies). */

@@ -13,8 +13,8 @@ import {
   overJsonLimits,
   overJsonLimitsInBytes,
   startsJsonContainer,
-} from '../../contract/json-limits.js';
-import type { JsonLimits } from '../../contract/json-limits.js';
+} from '../../util/json-limits.js';
+import type { JsonLimits } from '../../util/json-limits.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from './response-headers.js';
 import type { ConnectTimes } from './timed-connect.js';
 

@@ -6,7 +6,7 @@ import type { CallRecord, TargetInfo } from '../../model/call-record.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { ProbeReceiverConfig, ProbeSpec, PromptSize } from './config.js';
 import type { Connections } from './connection.js';
-import { jsonLimitsOf } from '../../contract/json-limits.js';
+import { jsonLimitsOf } from '../../util/json-limits.js';
 import { runAttempt } from './http-attempt.js';
 import type { AttemptResult } from './http-attempt.js';
 import { buildRequest, CLIENT_VERSION } from './request-builder.js';

@@ -6,7 +6,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
-import type { JsonLimits } from '../../contract/json-limits.js';
+import type { JsonLimits } from '../../util/json-limits.js';
 import { classifyBody } from '../probe/http-attempt.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from '../probe/response-headers.js';
 
