@@ -9,11 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessLogReceiver } from '../dist/receivers/access-log/access-log-receiver.js';
 import { accessLogReceiverFactory } from '../dist/receivers/access-log/index.js';
-import { loadProcessSettings } from '../dist/config/process-settings.js';
-import { ServiceHost } from '../dist/service/host.js';
-import { createComponentTelemetry } from '../dist/telemetry/component-telemetry.js';
-import { silentLogger } from '../dist/telemetry/logger.js';
-import { SelfMetrics } from '../dist/telemetry/self-metrics.js';
+import { benchSettings as testSettings, nopHost } from './_settings.mjs';
 import { generate, TEXT_FORMAT } from './_gen-access-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,21 +24,8 @@ const dir = mkdtempSync(join(tmpdir(), 'dw-bench-tail-'));
 const live = join(dir, 'access.log');
 writeFileSync(live, '');
 let got = 0;
-// src/testing is not built into dist: the same settings and host as its testSettings/nopHost
-const metrics = new SelfMetrics();
-const dataDir = join(dir, 'data');
-const host = new ServiceHost(metrics);
-host.serviceState = 'running';
 const receiver = new AccessLogReceiver(
-  {
-    id: 'access_log/bench',
-    kind: 'receiver',
-    logger: silentLogger(),
-    telemetry: createComponentTelemetry(metrics, 'receiver', 'access_log/bench'),
-    process: loadProcessSettings({ dataDir }, {}),
-    dataDir,
-    sensitive: [],
-  },
+  testSettings('receiver', 'access_log/bench', { dataDir: join(dir, 'data') }),
   {
     ...accessLogReceiverFactory.createDefaultConfig(),
     include: [live],
@@ -53,7 +36,7 @@ const receiver = new AccessLogReceiver(
   },
   { mutatesData: false, consume: async (batch) => void (got += batch.length) },
 );
-await receiver.start(host);
+await receiver.start(nopHost());
 const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
 const fd = openSync(src, 'r');

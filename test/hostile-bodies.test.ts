@@ -10,7 +10,7 @@ import { request as httpRequest } from 'node:http';
 import { consumerFromFn } from '../src/component/consumer.js';
 import { cloneRecords } from '../src/model/call-record.js';
 import type { CallRecord, ResponseInfo } from '../src/model/call-record.js';
-import { classifyBody } from '../src/receivers/probe/http-attempt.js';
+import { classifyBody } from '../src/http-call/classify-text.js';
 import { classifyProcessorFactory } from '../src/processors/classify/index.js';
 import { validateProcessorFactory } from '../src/processors/validate/index.js';
 import { proxyReceiverFactory } from '../src/receivers/proxy/index.js';

@@ -3,7 +3,7 @@
 // deadline and exit 0; a second signal exits at once. SIGHUP reloads, keeping the old
 // pipeline when the new config is bad.
 import { mkdirSync } from 'node:fs';
-import { ConfigError } from '../component/errors.js';
+import { codeOf, ConfigError } from '../component/errors.js';
 import { loadServiceConfig } from '../config/load.js';
 import type { ServiceConfig } from '../config/load.js';
 import { loadProcessSettings } from '../config/process-settings.js';
@@ -92,7 +92,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       void service
         .shutdown(settings.shutdownTimeoutMs)
         .then(async (errors) => {
-          for (const e of errors) logger.error({ err: e.message }, 'Component shutdown error.');
+          for (const e of errors) logger.error({ code: e.code, err: e.message }, 'Component shutdown error.');
           await opts.onStopped?.();
           logger.info('Driftwatch stopped.');
           cleanup();
@@ -114,7 +114,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         reloads.add(1, { result: 'failure' });
         service.host.lastReload = { at: Date.now(), ok: false, error: problems.join('; ') };
         logger.error(
-          { problems },
+          { code: codeOf(err), problems },
           'Reload refused: the new configuration is invalid; the running pipeline is unchanged.',
         );
         return;
@@ -128,7 +128,10 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         (err: unknown) => {
           reloads.add(1, { result: 'failure' });
           service.host.lastReload = { at: Date.now(), ok: false, error: (err as Error).message };
-          logger.error({ err: (err as Error).message }, 'Reload failed while starting new components.');
+          logger.error(
+            { code: codeOf(err), err: (err as Error).message },
+            'Reload failed while starting new components.',
+          );
         },
       );
     };

@@ -73,7 +73,9 @@ export const accessLogSchema: JsonSchema = {
     exclude: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
-      default: ['*.gz', '*.zip', '*.bz2', '*.xz'],
+      default: ['*.zip', '*.bz2', '*.xz'],
+      description:
+        'globs of files never read; a .gz in the include globs is read only to continue a known stream (logrotate compress)',
     },
     start_at: { type: 'string', enum: ['end', 'beginning'], default: 'end' },
     format: {
@@ -119,8 +121,9 @@ export const accessLogSchema: JsonSchema = {
     max_inflight_batches: {
       type: 'integer',
       minimum: 1,
-      default: 1,
-      description: 'unacknowledged batches before reading pauses; also the bound on repeats after a crash',
+      default: 4,
+      description:
+        'batches sent and not yet acknowledged before reading pauses; batch_size × this bounds the lines repeated after kill -9',
     },
     force_flush_period: durationSchema(
       '5s',
