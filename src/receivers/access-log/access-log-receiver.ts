@@ -18,10 +18,11 @@ import { ArchiveReader } from './archive-reader.js';
 import { FileSet } from './file-set.js';
 import { FileMatcher } from './glob.js';
 import { DeliveryLedger } from './ledger.js';
+import { LineIntake } from './line-intake.js';
 import { LineRecords } from './line-records.js';
 import { createLineParser } from './parsers/create.js';
 import { READ_CHUNK_BYTES } from './read-chunk.js';
-import { RecordBuilder } from './record.js';
+import { gatewayName, RecordBuilder } from './record.js';
 import { RouteNormalizer } from './route.js';
 import type { TrackedFile } from './tailer.js';
 import { TimerTicker } from './ticker.js';
@@ -70,7 +71,8 @@ export class AccessLogReceiver implements Component {
       'Files opened, rotated away, truncated, closed.',
     );
     this.openFiles = m.gauge('driftwatch_access_log_open_files', 'Files the access_log receiver follows.');
-    for (const result of ['parsed', 'unparsed', 'truncated']) this.lines.touch({ ...this.labels, result });
+    for (const result of ['parsed', 'unparsed', 'truncated', 'trailing_content'])
+      this.lines.touch({ ...this.labels, result });
 
     this.fileSet = new FileSet(config, matcher, {
       fileEvent: (event) => this.fileEvents.add(1, { ...this.labels, event }),
@@ -127,10 +129,14 @@ export class AccessLogReceiver implements Component {
       },
     );
     this.records = new LineRecords(
-      createLineParser(config),
+      new LineIntake(createLineParser(config), (message) =>
+        settings.logger.warn({ receiver: settings.id }, `Access-log format: ${message}`),
+      ),
       new RecordBuilder({
         receiver: settings.id,
         provider: config.provider,
+        gateway: gatewayName(config.gateway, settings.id),
+        maxUpstreams: config.max_upstreams,
         routes: new RouteNormalizer(config.max_routes, config.routes),
         maxModels: config.max_models,
       }),

@@ -7,15 +7,18 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { CallRecord } from '../../model/call-record.js';
 import type { AccessLogConfig } from './config.js';
 import { classifyLine } from './classify-line.js';
-import { describesCall } from './fields.js';
+import { LineIntake } from './line-intake.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LineSink } from './line-splitter.js';
 import { createLineParser } from './parsers/create.js';
 import { READ_CHUNK_BYTES } from './read-chunk.js';
-import { RecordBuilder } from './record.js';
+import { gatewayName, RecordBuilder } from './record.js';
 import { RouteNormalizer } from './route.js';
 import { SummaryAggregator } from './summary.js';
 import type { ReplaySummary } from './summary.js';
+import { formatHint } from './format-hint.js';
+
+const SAMPLES = 20;
 
 /** Receives each batch of records; the promise is the acknowledgement. */
 export type ReplaySink = (batch: CallRecord[]) => Promise<void>;
@@ -24,7 +27,9 @@ class Replayer implements LineSink {
   readonly agg = new SummaryAggregator();
   /** Records waiting for the sink (only kept when there is one). */
   pending: CallRecord[] = [];
-  private readonly parser;
+  /** The first lines that did not parse, kept only to guess the format (never printed). */
+  readonly samples: string[] = [];
+  private readonly intake: LineIntake;
   private readonly builder: RecordBuilder;
   private readonly buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private readonly now = Date.now();
@@ -34,10 +39,12 @@ class Replayer implements LineSink {
     receiverId: string,
     private readonly keep: boolean,
   ) {
-    this.parser = createLineParser(config);
+    this.intake = new LineIntake(createLineParser(config), (m) => this.agg.warnings.push(m));
     this.builder = new RecordBuilder({
       receiver: receiverId,
       provider: config.provider,
+      gateway: gatewayName(config.gateway, receiverId),
+      maxUpstreams: config.max_upstreams,
       routes: new RouteNormalizer(config.max_routes, config.routes),
       maxModels: config.max_models,
     });
@@ -63,19 +70,31 @@ class Replayer implements LineSink {
     }
   }
 
+  finish(files: readonly string[]): ReplaySummary {
+    this.intake.finish();
+    const s = this.agg.summary([...files]);
+    if (s.lines.read > 0 && s.lines.parsed === 0) {
+      // remarks about the configured format matter less than which format the lines are in
+      s.warnings = [];
+      s.hint = formatHint(this.config, this.samples);
+    }
+    return s;
+  }
+
   /** LineSink: never asks the splitter to stop. */
   line(line: string, cut: boolean): boolean {
     if (line.length === 0) return false;
     const lines = this.agg.lines;
     lines.read++;
     if (cut) lines.truncated++;
-    const f = this.parser.parse(line);
-    if (!describesCall(f)) {
-      lines.unparsed++;
+    const outcome = this.intake.read(line);
+    if (outcome !== 'parsed') {
+      lines[outcome]++;
+      if (this.samples.length < SAMPLES) this.samples.push(line.slice(0, 4096));
       return false;
     }
     lines.parsed++;
-    const r = this.builder.build(f, this.now);
+    const r = this.builder.build(this.intake.fields!, this.now);
     this.agg.add(r, classifyLine(r));
     if (this.keep) this.pending.push(r);
     return false;
@@ -90,7 +109,7 @@ export function replayFiles(
   const started = Date.now();
   const rp = new Replayer(config, receiverId, false);
   for (const file of files) for (const _ of rp.read(file));
-  const s = rp.agg.summary([...files]);
+  const s = rp.finish(files);
   s.elapsed_ms = Date.now() - started;
   return s;
 }
@@ -130,7 +149,7 @@ export async function replayFilesInto(
   for (const file of files)
     for (const _ of rp.read(file)) if (rp.pending.length >= config.batch_size) await send();
   if (rp.pending.length > 0) await send();
-  const summary = rp.agg.summary([...files]);
+  const summary = rp.finish(files);
   summary.elapsed_ms = Date.now() - started;
   return { summary, exported: tally };
 }
