@@ -82,7 +82,10 @@ service:
       exporters: [prometheus]
 `,
 );
+// PROXY_BENCH_CPU_PROF=<dir>: the agent writes a V8 CPU profile there on exit (where the time goes)
+const prof = process.env.PROXY_BENCH_CPU_PROF;
 const [acmd, aargs] = pin(1, process.execPath, [
+  ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []),
   join(root, 'bin/driftwatch.js'),
   'run',
   '--config',
@@ -276,4 +279,10 @@ console.log(`proxy CPU cost: ${(calls / (cpu1 - cpu0)).toFixed(0)} judged calls 
 console.log(
   `(agent pinned to one core: ${hasTaskset ? 'yes, core 1' : 'no, taskset missing'}; ${SECONDS}s per latency phase)`,
 );
+if (prof) {
+  // a clean stop writes the profile; SIGKILL (the cleanup) would lose it
+  agent.kill('SIGTERM');
+  await new Promise((r) => agent.once('exit', r));
+  console.log(`agent CPU profile written to ${prof}`);
+}
 process.exit(0);
