@@ -167,4 +167,75 @@ describe('status page in headless Chromium', function () {
       await health.shutdown({ deadline: Date.now() + 1000 });
     }
   });
+
+  it('shows proxy targets beside probe and log targets, each card labelled by its source', async () => {
+    const host = nopHost();
+    const status = new StatusExporter(testSettings('exporter', 'status'), {
+      refresh_seconds: 5,
+      recent_events: 10,
+      max_groups: 10,
+    });
+    const health = new HealthCheckExtension(testSettings('extension', 'health_check'), {
+      endpoint: '127.0.0.1:0',
+      path: '/healthz',
+      metrics_path: '/metrics',
+    });
+    await health.start(host);
+    await status.start(host);
+    const real = (
+      receiver: string,
+      source: 'proxy' | 'access_log',
+      i: number,
+      mut?: (r: CallRecord) => void,
+    ) =>
+      call(receiver, i, (r) => {
+        r.source = source;
+        r.request.probe = undefined; // real calls have no probe name
+        mut?.(r);
+      });
+    await status.consume(
+      [
+        ...Array.from({ length: 4 }, (_, i) => call('probe/openai', i)),
+        ...Array.from({ length: 5 }, (_, i) => real('access_log/gateway', 'access_log', i)),
+        ...Array.from({ length: 6 }, (_, i) =>
+          real('proxy/app', 'proxy', i, (r) => {
+            if (i === 2) {
+              r.findings.verdict = 'drift';
+              r.findings.shapeDiff = { added: [], removed: ['usage.total_tokens'], changed: [] };
+            }
+          }),
+        ),
+      ],
+      newContext(),
+    );
+    const base = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
+    const browser = await launchChromium(chromiumPath);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      expect((await page.goto(`${base}/status`))?.status()).to.equal(200);
+      const json = (await (await fetch(`${base}/status.json`)).json()) as StatusSnapshot;
+      expect(json.targets.map((t) => [t.receiver, t.source, t.state])).to.deep.equal([
+        ['probe/openai', 'probe', 'healthy'],
+        ['access_log/gateway', 'access_log', 'healthy'],
+        ['proxy/app', 'proxy', 'drift'],
+      ]);
+      const proxy = page.locator('section.target[data-source="proxy"]');
+      expect(await proxy.count(), 'one proxy card').to.equal(1);
+      expect(await proxy.getAttribute('data-receiver')).to.equal('proxy/app');
+      expect(await proxy.locator('[data-field="source"]').textContent()).to.equal('proxy · real calls');
+      expect(await proxy.locator('[data-field="since_start.calls"]').textContent()).to.equal('6');
+      expect(await proxy.locator('[data-field="state"]').textContent()).to.equal('drift');
+      expect(await proxy.locator('text=usage.total_tokens').count()).to.equal(1);
+      expect(
+        await page.locator('section.target[data-source="probe"] [data-field="source"]').textContent(),
+      ).to.equal('probe · synthetic calls');
+      expect(
+        await page.locator('section.target[data-source="access_log"] [data-field="source"]').textContent(),
+      ).to.equal('access log · real calls, no bodies');
+      await saveScreenshot(page, 'status-page-proxy-beside-probe-and-log.png');
+    } finally {
+      await browser.close();
+      await health.shutdown({ deadline: Date.now() + 1000 });
+    }
+  });
 });

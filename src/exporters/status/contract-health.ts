@@ -5,7 +5,7 @@
 // probes (invalid_request, timeout_boundary) provoke failures on purpose: they are kept apart
 // as expectations (held / broken) and never move the target's rates or state.
 // Everything here is bounded: targets, keys per table, events and minute slots.
-import type { CallRecord } from '../../model/call-record.js';
+import type { CallRecord, RecordSource } from '../../model/call-record.js';
 import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { schemaJudgement } from '../../signals/schema-judgement.js';
 import { targetState } from './judge.js';
@@ -50,6 +50,7 @@ class Target {
 
   constructor(
     readonly receiver: string,
+    readonly source: RecordSource,
     readonly provider: string,
     readonly endpoint: string,
   ) {}
@@ -94,7 +95,7 @@ export class ContractHealth {
         for (const [k, v] of this.targets) if (v.lastSeen < oldest) [oldest, oldestKey] = [v.lastSeen, k];
         if (oldestKey) this.targets.delete(oldestKey);
       }
-      t = new Target(r.receiver, r.target.provider, r.target.endpoint);
+      t = new Target(r.receiver, r.source, r.target.provider, r.target.endpoint);
       this.targets.set(key, t);
     }
     return t;
@@ -275,6 +276,7 @@ export class ContractHealth {
       const hourMinutes = Math.min(60, sinceStartMinutes);
       return {
         receiver: t.receiver,
+        source: t.source,
         provider: t.provider,
         endpoint: t.endpoint,
         state,

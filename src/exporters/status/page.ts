@@ -48,6 +48,13 @@ const COUNT_LABEL: Array<[keyof WindowCounts, string]> = [
   ['quota_exhausted', 'quota exhausted'],
   ['timeouts', 'client timeouts'],
 ];
+// what an operator reads on the card: where the calls it judges come from
+const SOURCE_LABEL: Record<string, string> = {
+  probe: 'probe · synthetic calls',
+  access_log: 'access log · real calls, no bodies',
+  proxy: 'proxy · real calls',
+  docs_watch: 'docs watch',
+};
 const WINDOW_LABEL = { last_5m: 'last 5 min', last_1h: 'last hour', since_start: 'since start' };
 
 function windowsTable(t: TargetView): string {
@@ -113,8 +120,8 @@ function eventsList(list: readonly RecentEvent[]): string {
 
 function card(t: TargetView): string {
   const days = (v: number | null) => (v === null ? '—' : `${esc(v)} d`);
-  return `<section class="target ${t.state}" data-receiver="${esc(t.receiver)}" data-provider="${esc(t.provider)}" data-endpoint="${esc(t.endpoint)}" data-state="${t.state}">
-<h2><span class="state ${t.state}" data-field="state">${t.state}</span> ${esc(t.receiver)} <span class="muted">· ${esc(t.provider)} · ${esc(t.endpoint)} · models ${Object.keys(t.models).map(esc).join(', ') || '—'}</span></h2>
+  return `<section class="target ${t.state}" data-receiver="${esc(t.receiver)}" data-source="${esc(t.source)}" data-provider="${esc(t.provider)}" data-endpoint="${esc(t.endpoint)}" data-state="${t.state}">
+<h2><span class="state ${t.state}" data-field="state">${t.state}</span> <span class="source ${esc(t.source)}" data-field="source">${esc(SOURCE_LABEL[t.source] ?? t.source)}</span> ${esc(t.receiver)} <span class="muted">· ${esc(t.provider)} · ${esc(t.endpoint)} · models ${Object.keys(t.models).map(esc).join(', ') || '—'}</span></h2>
 <p class="reason" data-field="state_reason">${esc(t.state_reason)}</p>
 ${windowsTable(t)}
 ${expectationsList(t.expectations)}
@@ -147,6 +154,7 @@ main{padding:16px 20px}.target,.box{background:#fff;border:1px solid #dde1e7;bor
 .state{display:inline-block;padding:1px 10px;border-radius:10px;font-size:13px;text-transform:uppercase;color:#fff;vertical-align:2px}
 .state.healthy{background:#2da44e}.state.drift{background:#d4a72c;color:#1d2330}.state.violation{background:#cf222e}.state.down{background:#6e1b1b}.state.idle{background:#8c959f}
 h2{font-size:16px;margin:0 0 4px}h3{font-size:13px;margin:12px 0 4px;text-transform:uppercase;color:#5b6576}h4{margin:4px 0;font-size:12px}
+.source{display:inline-block;padding:0 8px;border:1px solid #b8c0cc;border-radius:10px;font-size:12px;font-weight:400;color:#3d4656;vertical-align:2px}.source.proxy{border-color:#0969da;color:#0969da}
 .reason{margin:0 0 8px;color:#5b6576}.row{display:flex;gap:24px;flex-wrap:wrap}
 table{border-collapse:collapse;font-size:12px}td,th{border-bottom:1px solid #e6e9ee;padding:3px 8px;text-align:left}
 table.windows td:not(:first-child){font-variant-numeric:tabular-nums}.spark{color:#0969da;display:block}

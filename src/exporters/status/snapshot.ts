@@ -2,7 +2,7 @@
 // The typed shape of /status.json, which the page renders: one card per target (receiver ×
 // provider × endpoint), each with an overall state, counts per window, per-minute rates for
 // the sparklines, deliberate probes as expectations, and latency tables that include failures.
-import type { ShapeDiff } from '../../model/call-record.js';
+import type { RecordSource, ShapeDiff } from '../../model/call-record.js';
 
 /** healthy: nothing wrong in the last 5 minutes; drift / violation: the worst verdict seen
  * there (a broken expectation counts as a violation); down: calls but none answered with a
@@ -100,6 +100,8 @@ export interface RecentEvent {
 
 export interface TargetView {
   receiver: string;
+  /** Where the calls come from: `probe` (synthetic), `access_log` (gateway logs), `proxy` (real traffic). */
+  source: RecordSource;
   provider: string;
   endpoint: string;
   state: TargetState;
