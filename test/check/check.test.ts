@@ -206,6 +206,78 @@ describe('driftwatch check (real CLI, child process)', function () {
     });
   });
 
+  describe('with a proxy receiver (one synthetic call through the proxy)', () => {
+    const proxyConfig = (upstream: string, endpoint: string) => `
+receivers:
+  proxy/app:
+    endpoint: ${endpoint}
+    upstream: ${upstream}
+    provider: simulator
+    check: { model: gpt-4o-mini, api_key: sk-check-secret-0000 }
+processors:
+  validate:
+    contract: ${CONTRACT}
+  classify: {}
+  redact: {}
+${DEBUG_ONLY}
+service:
+  pipelines:
+    contract:
+      receivers: [proxy/app]
+      processors: [validate, classify, redact]
+      exporters: [debug]
+`;
+
+    it('judges the call like a probe row, on a port of its own (the configured one may be taken)', async () => {
+      // a running agent holds the configured endpoint: check must not need it
+      const busy = createServer(() => {});
+      await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+      const taken = `127.0.0.1:${(busy.address() as AddressInfo).port}`;
+      try {
+        const run = await withSimulator({}, (url) =>
+          runCheck(proxyConfig(url.replace(/\/v1$/, ''), taken), ['--repeat', '2']),
+        );
+        expect(run.code, run.stdout + run.stderr).to.equal(0);
+        expect(run.json.rows).to.have.length(2);
+        for (const r of run.json.rows) {
+          expect(r).to.include({
+            receiver: 'proxy/app',
+            probe: 'proxy',
+            kind: 'proxy',
+            outcome: 'pass',
+            status: '200',
+          });
+          expect(r.verdict).to.equal('ok');
+          expect(r.totalMs).to.be.a('number');
+        }
+        expect(run.json.skippedReceivers).to.deep.equal([]);
+        expect(run.stdout).to.match(/^proxy\/app\s+proxy\s+proxy\s+PASS\s+ok\s+-\s+200/m);
+        expect(run.stdout + run.stderr).not.to.contain('sk-check-secret');
+      } finally {
+        busy.close();
+      }
+    });
+
+    it('a contract violation through the proxy fails the check (exit 2)', async () => {
+      const run = await withSimulator({ drift: [{ mode: 'empty_choices', rate: 1 }] }, (url) =>
+        runCheck(proxyConfig(url.replace(/\/v1$/, ''), '127.0.0.1:0')),
+      );
+      expect(run.code, run.stdout + run.stderr).to.equal(2);
+      expect(run.json.rows).to.have.length(1);
+      expect(run.json.rows[0]).to.include({ receiver: 'proxy/app', outcome: 'fail' });
+      expect(run.stdout).to.match(/violation: \w+ choices/);
+    });
+
+    it('an unreachable upstream is a failed row naming the proxy error (exit 2)', async () => {
+      const port = await freePort();
+      const run = await runCheck(proxyConfig(`http://127.0.0.1:${port}`, '127.0.0.1:0'));
+      expect(run.code, run.stdout + run.stderr).to.equal(2);
+      expect(run.json.rows).to.have.length(1);
+      expect(run.json.rows[0]).to.include({ receiver: 'proxy/app', outcome: 'fail' });
+      expect(run.json.rows[0]).to.include({ status: 'ECONNREFUSED', errorClass: 'network' });
+    });
+  });
+
   describe('against a replayed fixture set (recorded provider bodies)', () => {
     let server: Server;
     let baseUrl: string;

@@ -28,6 +28,8 @@ export interface ProxyReceiverConfig {
   tenant: { header: string; hmac_key: string };
   synthetic_header: { name: string; value: string };
   max_pending_records: number;
+  /** What `driftwatch check` sends through the proxy: one synthetic call per repeat. */
+  check: { model: string; api_key: string };
 }
 
 export const DEFAULT_JUDGE_PATHS = ['/v1/chat/completions', '/chat/completions'];
@@ -143,6 +145,22 @@ export const proxyReceiverSchema: JsonSchema = {
       minimum: 1,
       default: 4096,
       description: 'records waiting for the pipeline; beyond this they are dropped (counted)',
+    },
+    check: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        '`driftwatch check` sends one synthetic chat completion through the proxy (marked with synthetic_header) and judges it',
+      properties: {
+        model: { type: 'string', default: 'gpt-4o-mini', description: 'model of the synthetic call' },
+        api_key: {
+          type: 'string',
+          default: '',
+          'x-secret': true,
+          description: 'Bearer key the synthetic call sends, e.g. ${env:OPENAI_API_KEY}; empty: none',
+        },
+      },
+      default: {},
     },
   },
 };

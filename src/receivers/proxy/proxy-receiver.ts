@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
@@ -19,6 +20,7 @@ import type { TargetInfo, TransportError } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { providerOf } from '../../http-call/provider.js';
+import { DEFAULT_JUDGE_PATHS } from './config.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { sanitizeError, sendProxyError } from './error-envelope.js';
 import { fingerprint } from './fingerprint.js';
@@ -130,6 +132,13 @@ export class ProxyReceiver implements Component {
   async start(host: Host): Promise<void> {
     if (this.stopped) return;
     this.host = host;
+    const { host: bindHost, port } = splitHostPort(this.cfg.endpoint);
+    await this.open(bindHost, port, this.cfg.endpoint);
+    host.reportStatus(this.settings, { state: 'ok' });
+  }
+
+  /** The upstream client, the outbox and the listener (shared by `start` and `runOnce`). */
+  private async open(bindHost: string, port: number, endpoint: string): Promise<void> {
     this.upstream = upstreamDispatcher(
       this.cfg,
       this.origin,
@@ -155,14 +164,13 @@ export class ProxyReceiver implements Component {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
       else socket.destroy();
     });
-    const { host: bindHost, port } = splitHostPort(this.cfg.endpoint);
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(
           new Error(
             err.code === 'EADDRINUSE'
-              ? `${this.settings.id}: endpoint ${this.cfg.endpoint} is already in use (set receivers.${this.settings.id}.endpoint to a free port)`
-              : `${this.settings.id} cannot listen on ${this.cfg.endpoint}: ${err.code ?? err.message}`,
+              ? `${this.settings.id}: endpoint ${endpoint} is already in use (set receivers.${this.settings.id}.endpoint to a free port)`
+              : `${this.settings.id} cannot listen on ${endpoint}: ${err.code ?? err.message}`,
           ),
         ),
       );
@@ -180,7 +188,45 @@ export class ProxyReceiver implements Component {
       },
       'Proxy listening.',
     );
-    host.reportStatus(this.settings, { state: 'ok' });
+  }
+
+  /**
+   * `driftwatch check`: `repeat` synthetic chat completions through this proxy, on a loopback
+   * port of its own (the configured endpoint may belong to a running agent), marked with
+   * `synthetic_header`, then judged and exported like any proxied call. The records are handed
+   * to the pipeline before this returns.
+   */
+  async runOnce(opts: { repeat: number; signal?: AbortSignal }): Promise<void> {
+    if (this.stopped) return;
+    const ownListener = !this.server;
+    if (ownListener) await this.open('127.0.0.1', 0, '127.0.0.1:0');
+    const { host, port } = this.boundAddress!;
+    const path = this.cfg.judge_paths.find((p) => !p.endsWith('*')) ?? DEFAULT_JUDGE_PATHS[0];
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'driftwatch-check',
+      [this.cfg.synthetic_header.name.toLowerCase()]: this.cfg.synthetic_header.value,
+    };
+    if (this.cfg.check.api_key) headers.authorization = `Bearer ${this.cfg.check.api_key}`;
+    const body = JSON.stringify({
+      model: this.cfg.check.model,
+      messages: [{ role: 'user', content: 'Reply with exactly: pong.' }],
+      max_tokens: 16,
+    });
+    try {
+      for (let i = 0; i < opts.repeat && !opts.signal?.aborted; i++) {
+        // the answer, good or bad, is judged from the record; a 502 of the proxy is one too
+        const res = await request(`http://${host.includes(':') ? `[${host}]` : host}:${port}${path}`, {
+          method: 'POST',
+          headers,
+          body,
+          signal: opts.signal,
+        }).catch(() => undefined);
+        await res?.body.dump({ limit: Infinity }).catch(() => {});
+      }
+    } finally {
+      await this.outbox?.drain(Date.now() + 10_000);
+    }
   }
 
   private track(req: IncomingMessage, res: ServerResponse): void {
