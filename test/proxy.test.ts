@@ -442,3 +442,130 @@ describe('proxy receiver', function () {
     expect(clientLibraryOf(undefined)).to.equal(undefined);
   });
 });
+
+describe('proxy receiver: failures after and before the headers, client aborts, back-pressure', function () {
+  this.timeout(30_000);
+  let up: Server;
+  let upBase: string;
+  before(async () => {
+    // /cut: headers and one chunk, then a reset; /slow-headers: never answers;
+    // /forever: a stream that never ends; /big: 8 MiB in 64 KiB chunks
+    up = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/v1/chat/completions?cut=1') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('data: {"choices":[]}\n\n');
+        setTimeout(() => res.socket?.destroy(), 30);
+      } else if (req.url === '/v1/chat/completions?slow-headers=1') {
+        // no answer: the proxy's `timeout` fires
+      } else if (req.url === '/v1/chat/completions?forever=1') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const t = setInterval(() => res.write('data: {"choices":[]}\n\n'), 10);
+        res.on('close', () => clearInterval(t));
+      } else {
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': 128 * chunk.length,
+        });
+        let n = 0;
+        const more = (): void => {
+          while (n < 128) {
+            n++;
+            if (!res.write(chunk)) return void res.once('drain', more);
+          }
+          res.end();
+        };
+        more();
+      }
+    });
+    upBase = `http://127.0.0.1:${await listen(up)}`;
+  });
+  after(() => up.close());
+
+  it('an upstream reset after the headers cuts the client and is recorded as a body error', async () => {
+    const records: CallRecord[] = [];
+    const { proxy, base } = await startProxy({ upstream: upBase }, async (b) => void records.push(...b));
+    try {
+      const err = await call(`${base}/v1/chat/completions?cut=1`, { body: chat({ stream: true }) }).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err, 'the client sees the cut').to.be.instanceOf(Error);
+      const r = await until(() => records[0]);
+      expect(r.transportError?.phase).to.equal('body');
+      expect(r.response.status).to.equal(200);
+    } finally {
+      await proxy.shutdown({ deadline: Date.now() + 2000 });
+    }
+  });
+
+  it('no headers within `timeout`: 504 upstream_timeout in the error envelope', async () => {
+    const records: CallRecord[] = [];
+    const { proxy, base } = await startProxy(
+      { upstream: upBase, timeout: '200ms' },
+      async (b) => void records.push(...b),
+    );
+    try {
+      const res = await call(`${base}/v1/chat/completions?slow-headers=1`, { body: chat() });
+      expect(res.status).to.equal(504);
+      expect(res.headers['x-driftwatch-proxy-error']).to.equal('upstream_timeout');
+      expect(JSON.parse(res.body.toString()).error.type).to.equal('proxy_error');
+      const r = await until(() => records[0]);
+      expect(r.transportError).to.include({ code: 'timeout', phase: 'headers' });
+    } finally {
+      await proxy.shutdown({ deadline: Date.now() + 2000 });
+    }
+  });
+
+  it('a client that leaves mid-stream: the upstream call is cut, the record is 499 client_abort', async () => {
+    const records: CallRecord[] = [];
+    const metrics = new SelfMetrics();
+    const { proxy, base } = await startProxy(
+      { upstream: upBase },
+      async (b) => void records.push(...b),
+      metrics,
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest(`${base}/v1/chat/completions?forever=1`, { method: 'POST' }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', () => {});
+        req.on('timeout', reject);
+        req.end(chat({ stream: true }));
+      });
+      const r = await until(() => records[0]);
+      expect(r.response.status).to.equal(499);
+      expect(metrics.sum('driftwatch_proxy_unjudged_calls_total', { reason: 'client_abort' })).to.equal(1);
+    } finally {
+      await proxy.shutdown({ deadline: Date.now() + 2000 });
+    }
+  });
+
+  it('a slow client gets every byte (back-pressure instead of buffering)', async () => {
+    const { proxy, base } = await startProxy({ upstream: upBase, judge_paths: ['/nothing'] });
+    try {
+      const got = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${base}/big`, { method: 'GET' }, (res) => {
+          let n = 0;
+          res.on('data', (c: Buffer) => {
+            n += c.length;
+            res.pause(); // a slow reader
+            setTimeout(() => res.resume(), 1);
+          });
+          res.on('end', () => resolve(n));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(got).to.equal(128 * 64 * 1024);
+    } finally {
+      await proxy.shutdown({ deadline: Date.now() + 2000 });
+    }
+  });
+});
