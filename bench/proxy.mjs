@@ -10,6 +10,7 @@
 //   - RSS of the agent holding 1,000 concurrent slow streams
 // The machine may be shared: os.loadavg() is printed with every figure.
 // Run: npm run bench -- proxy   (or, after npm run build: node bench/proxy.mjs)
+// A/B: PROXY_BENCH_BASELINE=/path/to/other/checkout (built) adds its agent as `[baseline]`.
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,12 +52,27 @@ const upPort = await new Promise((resolve) =>
   upstream.stdout.once('data', (d) => resolve(Number(String(d).trim()))),
 );
 
-// --- the agent -------------------------------------------------------------------------------
-const dir = mkdtempSync(join(tmpdir(), 'dw-bench-proxy-'));
-const [proxyPort, healthPort, promPort] = [await freePort(), await freePort(), await freePort()];
-writeFileSync(
-  join(dir, 'agent.yaml'),
-  `
+// --- the agent(s) ---------------------------------------------------------------------------
+// PROXY_BENCH_BASELINE=<another checkout, built>: its agent runs beside this one, same config,
+// same pinned core, and every phase after the RSS one measures both (A/B in one run).
+// PROXY_BENCH_CPU_PROF=<dir>: this checkout's agent writes a V8 CPU profile there on exit.
+const prof = process.env.PROXY_BENCH_CPU_PROF;
+const dirs = [];
+const procs = [];
+const cleanup = () => {
+  for (const p of procs) p.kill('SIGKILL');
+  upstream.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+
+async function startAgent(name, checkout, cpuProf) {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-bench-proxy-'));
+  dirs.push(dir);
+  const [proxyPort, healthPort, promPort] = [await freePort(), await freePort(), await freePort()];
+  writeFileSync(
+    join(dir, 'agent.yaml'),
+    `
 receivers:
   proxy/bench:
     endpoint: 127.0.0.1:${proxyPort}
@@ -81,57 +97,61 @@ service:
       processors: [validate, classify, redact]
       exporters: [prometheus]
 `,
-);
-// PROXY_BENCH_CPU_PROF=<dir>: the agent writes a V8 CPU profile there on exit (where the time goes)
-const prof = process.env.PROXY_BENCH_CPU_PROF;
-const [acmd, aargs] = pin(1, process.execPath, [
-  ...(prof ? ['--cpu-prof', '--cpu-prof-dir', prof] : []),
-  join(root, 'bin/driftwatch.js'),
-  'run',
-  '--config',
-  join(dir, 'agent.yaml'),
-  '--data-dir',
-  join(dir, 'data'),
-]);
-const agent = spawn(acmd, aargs, {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn' },
-});
-const cleanup = () => {
-  agent.kill('SIGKILL');
-  upstream.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-};
-process.on('exit', cleanup);
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status === 200) break;
-  } catch {
-    // not up yet
+  );
+  const [acmd, aargs] = pin(1, process.execPath, [
+    ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []),
+    join(checkout, 'bin/driftwatch.js'),
+    'run',
+    '--config',
+    join(dir, 'agent.yaml'),
+    '--data-dir',
+    join(dir, 'data'),
+  ]);
+  const proc = spawn(acmd, aargs, {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn' },
+  });
+  procs.push(proc);
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status === 200) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 300) throw new Error(`the agent ${name} did not start`);
+    await sleep(100);
   }
-  if (i > 300) throw new Error('the agent did not start');
-  await sleep(100);
+  return {
+    name,
+    proc,
+    base: `http://127.0.0.1:${proxyPort}`,
+    rssMiB: () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : NaN;
+    },
+    cpuSeconds: () => {
+      const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+    },
+    selfMetric: async (metric, receiver = 'proxy/bench') => {
+      const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+      let sum = 0;
+      for (const line of text.split('\n'))
+        if (line.startsWith(`${metric}{`) && line.includes(`receiver="${receiver}"`))
+          sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      return sum;
+    },
+  };
 }
-const rssMiB = () => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${agent.pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
-const cpuSeconds = () => {
-  const f = readFileSync(`/proc/${agent.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
-};
-const selfMetric = async (name, receiver = 'proxy/bench') => {
-  const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n'))
-    if (line.startsWith(`${name}{`) && line.includes(`receiver="${receiver}"`))
-      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  return sum;
-};
 
+const agent = await startAgent('proxy', root, prof);
+const baselineRoot = process.env.PROXY_BENCH_BASELINE;
+const agents = [agent];
+if (baselineRoot) agents.push(await startAgent('baseline', baselineRoot));
+const { rssMiB } = agent;
 const rssStart = rssMiB();
 const direct = `http://127.0.0.1:${upPort}`;
-const viaProxy = `http://127.0.0.1:${proxyPort}`;
+const viaProxy = agent.base;
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0000000000000000' };
 const ask = JSON.stringify({
   model: 'gpt-4o-mini',
@@ -185,68 +205,83 @@ function compare(label, d, p, key) {
   );
 }
 
-// 1. 1,000 concurrent slow streams (a chunk every 500 ms for 20 s), first: on a fresh agent
-const slow = new Agent({ connections: 1000, pipelining: 1, headersTimeout: 60_000, bodyTimeout: 60_000 });
-let open = 0;
-const ctl = new AbortController();
-setMaxListeners(2000, ctl.signal);
-const streams = Array.from({ length: 1000 }, async () => {
-  try {
-    const res = await slow.request({
-      origin: viaProxy,
-      path: '/v1/chat/completions?slow=1',
-      method: 'POST',
-      headers,
-      body: askStream,
-      signal: ctl.signal,
-    });
-    open++;
-    await res.body.dump({ limit: Infinity });
-  } catch {
-    // aborted at the end of the measurement
+// PROXY_BENCH_ONLY=throughput: only phase 4, PROXY_BENCH_ROUNDS times, the agents' order alternating
+const only = process.env.PROXY_BENCH_ONLY;
+const tag = (a) => (agents.length > 1 ? ` [${a.name}]` : '');
+const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 1);
+if (only !== 'throughput') {
+  // 1. 1,000 concurrent slow streams (a chunk every 500 ms for 20 s), first: on a fresh agent
+  const slow = new Agent({ connections: 1000, pipelining: 1, headersTimeout: 60_000, bodyTimeout: 60_000 });
+  let open = 0;
+  const ctl = new AbortController();
+  setMaxListeners(2000, ctl.signal);
+  const streams = Array.from({ length: 1000 }, async () => {
+    try {
+      const res = await slow.request({
+        origin: viaProxy,
+        path: '/v1/chat/completions?slow=1',
+        method: 'POST',
+        headers,
+        body: askStream,
+        signal: ctl.signal,
+      });
+      open++;
+      await res.body.dump({ limit: Infinity });
+    } catch {
+      // aborted at the end of the measurement
+    }
+  });
+  const until = Date.now() + 20_000;
+  while (open < 1000 && Date.now() < until) await sleep(100);
+  let peak = 0;
+  for (let i = 0; i < 10; i++) {
+    peak = Math.max(peak, rssMiB());
+    await sleep(500);
   }
-});
-const until = Date.now() + 20_000;
-while (open < 1000 && Date.now() < until) await sleep(100);
-let peak = 0;
-for (let i = 0; i < 10; i++) {
-  peak = Math.max(peak, rssMiB());
-  await sleep(500);
-}
-console.log(
-  `1,000 slow streams: ${open} open at once; agent RSS ${rssStart.toFixed(1)} MiB at start → ${peak.toFixed(1)} MiB peak (${load()})`,
-);
-ctl.abort();
-await Promise.allSettled(streams);
-await slow.destroy();
-// 2. non-stream latency at 100 concurrent, interleaved rounds so the machine's load hits both alike
-await loop(direct, ask, 100, 1);
-await loop(viaProxy, ask, 100, 1);
-const d1 = { total: [], ttfb: [], errors: 0 };
-const p1 = { total: [], ttfb: [], errors: 0 };
-for (let r = 0; r < 2; r++) {
-  for (const [acc, origin] of [
-    [d1, direct],
-    [p1, viaProxy],
-  ]) {
-    const x = await loop(origin, ask, 100, SECONDS / 2);
-    acc.total.push(...x.total);
-    acc.errors += x.errors;
+  console.log(
+    `1,000 slow streams: ${open} open at once; agent RSS ${rssStart.toFixed(1)} MiB at start → ${peak.toFixed(1)} MiB peak (${load()})`,
+  );
+  ctl.abort();
+  await Promise.allSettled(streams);
+  await slow.destroy();
+  // 2. non-stream latency at 100 concurrent, interleaved rounds so the machine's load hits all alike
+  await loop(direct, ask, 100, 1);
+  for (const a of agents) await loop(a.base, ask, 100, 1);
+  const d1 = { total: [], ttfb: [], errors: 0 };
+  const p1 = agents.map(() => ({ total: [], ttfb: [], errors: 0 }));
+  for (let r = 0; r < 2; r++) {
+    for (const [acc, origin] of [[d1, direct], ...agents.map((a, i) => [p1[i], a.base])]) {
+      const x = await loop(origin, ask, 100, SECONDS / 2);
+      acc.total.push(...x.total);
+      acc.errors += x.errors;
+    }
   }
+  d1.total.sort((a, b) => a - b);
+  agents.forEach((a, i) => {
+    p1[i].total.sort((x, y) => x - y);
+    compare(`non-stream latency, 100 concurrent${tag(a)}`, d1, p1[i], 'total');
+  });
+
+  // 2b. the same one call at a time: what the proxy adds to a call when nothing queues
+  const d1s = await loop(direct, ask, 1, SECONDS / 2);
+  for (const a of agents)
+    compare(
+      `non-stream latency, 1 at a time${tag(a)}`,
+      d1s,
+      await loop(a.base, ask, 1, SECONDS / 2),
+      'total',
+    );
+
+  // 3. stream time to first byte, 50 concurrent
+  const d2 = await loop(direct, askStream, 50, SECONDS / 2);
+  for (const a of agents)
+    compare(
+      `stream time to first byte, 50 concurrent${tag(a)}`,
+      d2,
+      await loop(a.base, askStream, 50, SECONDS / 2),
+      'ttfb',
+    );
 }
-d1.total.sort((a, b) => a - b);
-p1.total.sort((a, b) => a - b);
-compare('non-stream latency, 100 concurrent', d1, p1, 'total');
-
-// 2b. the same one call at a time: what the proxy adds to a call when nothing queues
-const d1s = await loop(direct, ask, 1, SECONDS / 2);
-const p1s = await loop(viaProxy, ask, 1, SECONDS / 2);
-compare('non-stream latency, 1 at a time', d1s, p1s, 'total');
-
-// 3. stream time to first byte, 50 concurrent
-const d2 = await loop(direct, askStream, 50, SECONDS / 2);
-const p2 = await loop(viaProxy, askStream, 50, SECONDS / 2);
-compare('stream time to first byte, 50 concurrent', d2, p2, 'ttfb');
 
 // 4. calls/s through one core, every call judged
 const ac = (url, body) =>
@@ -260,29 +295,34 @@ const ac = (url, body) =>
   });
 const rd = await ac(direct, ask);
 console.log(`direct: ${rd.requests.average.toFixed(0)} calls/s (autocannon, 100 connections; ${load()})`);
-const calls0 = await selfMetric('driftwatch_proxy_calls_total');
-const accepted0 = await selfMetric('driftwatch_receiver_accepted_records_total');
-const cpu0 = cpuSeconds();
-const rp = await ac(viaProxy, ask);
-const cpu1 = cpuSeconds();
-await sleep(1000); // the last batches reach the pipeline
-const calls = (await selfMetric('driftwatch_proxy_calls_total')) - calls0;
-const judged = (await selfMetric('driftwatch_receiver_accepted_records_total')) - accepted0;
-const dropped = await selfMetric('driftwatch_proxy_records_dropped_total');
-console.log(
-  `proxy:  ${rp.requests.average.toFixed(0)} calls/s (non-2xx ${rp.non2xx}, errors ${rp.errors}); agent CPU ${((100 * (cpu1 - cpu0)) / rp.duration).toFixed(0)}% of one core; ` +
-    `${calls} calls counted, ${judged} records judged, ${dropped} dropped (${load()})`,
-);
-// On a shared machine the pinned core is shared too: CPU time per call says what one whole core would carry.
-console.log(`proxy CPU cost: ${(calls / (cpu1 - cpu0)).toFixed(0)} judged calls per CPU-second of the agent`);
+for (let round = 0; round < ROUNDS; round++)
+  for (const a of round % 2 ? [...agents].reverse() : agents) {
+    const calls0 = await a.selfMetric('driftwatch_proxy_calls_total');
+    const accepted0 = await a.selfMetric('driftwatch_receiver_accepted_records_total');
+    const cpu0 = a.cpuSeconds();
+    const rp = await ac(a.base, ask);
+    const cpu1 = a.cpuSeconds();
+    await sleep(1000); // the last batches reach the pipeline
+    const calls = (await a.selfMetric('driftwatch_proxy_calls_total')) - calls0;
+    const judged = (await a.selfMetric('driftwatch_receiver_accepted_records_total')) - accepted0;
+    const dropped = await a.selfMetric('driftwatch_proxy_records_dropped_total');
+    console.log(
+      `proxy${tag(a)}:  ${rp.requests.average.toFixed(0)} calls/s (non-2xx ${rp.non2xx}, errors ${rp.errors}); agent CPU ${((100 * (cpu1 - cpu0)) / rp.duration).toFixed(0)}% of one core; ` +
+        `${calls} calls counted, ${judged} records judged, ${dropped} dropped (${load()})`,
+    );
+    // On a shared machine the pinned core is shared too: CPU time per call says what one whole core would carry.
+    console.log(
+      `proxy CPU cost${tag(a)}: ${(calls / (cpu1 - cpu0)).toFixed(0)} judged calls per CPU-second of the agent`,
+    );
+  }
 
 console.log(
   `(agent pinned to one core: ${hasTaskset ? 'yes, core 1' : 'no, taskset missing'}; ${SECONDS}s per latency phase)`,
 );
 if (prof) {
   // a clean stop writes the profile; SIGKILL (the cleanup) would lose it
-  agent.kill('SIGTERM');
-  await new Promise((r) => agent.once('exit', r));
+  agent.proc.kill('SIGTERM');
+  await new Promise((r) => agent.proc.once('exit', r));
   console.log(`agent CPU profile written to ${prof}`);
 }
 process.exit(0);
