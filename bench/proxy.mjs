@@ -148,10 +148,8 @@ const agent = await startAgent('proxy', root, prof);
 const baselineRoot = process.env.PROXY_BENCH_BASELINE;
 const agents = [agent];
 if (baselineRoot) agents.push(await startAgent('baseline', baselineRoot));
-const { rssMiB } = agent;
-const rssStart = rssMiB();
+const rssStart = Object.fromEntries(agents.map((a) => [a.name, a.rssMiB()]));
 const direct = `http://127.0.0.1:${upPort}`;
-const viaProxy = agent.base;
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0000000000000000' };
 const ask = JSON.stringify({
   model: 'gpt-4o-mini',
@@ -211,39 +209,42 @@ const tag = (a) => (agents.length > 1 ? ` [${a.name}]` : '');
 const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 1);
 if (only !== 'throughput') {
   // 1. 1,000 concurrent slow streams (a chunk every 500 ms for 20 s), first: on a fresh agent
-  const slow = new Agent({ connections: 1000, pipelining: 1, headersTimeout: 60_000, bodyTimeout: 60_000 });
-  let open = 0;
-  const ctl = new AbortController();
-  setMaxListeners(2000, ctl.signal);
-  const streams = Array.from({ length: 1000 }, async () => {
-    try {
-      const res = await slow.request({
-        origin: viaProxy,
-        path: '/v1/chat/completions?slow=1',
-        method: 'POST',
-        headers,
-        body: askStream,
-        signal: ctl.signal,
-      });
-      open++;
-      await res.body.dump({ limit: Infinity });
-    } catch {
-      // aborted at the end of the measurement
+  //    (every agent, so the A/B agents share the same history for the phases after)
+  for (const a of agents) {
+    const slow = new Agent({ connections: 1000, pipelining: 1, headersTimeout: 60_000, bodyTimeout: 60_000 });
+    let open = 0;
+    const ctl = new AbortController();
+    setMaxListeners(2000, ctl.signal);
+    const streams = Array.from({ length: 1000 }, async () => {
+      try {
+        const res = await slow.request({
+          origin: a.base,
+          path: '/v1/chat/completions?slow=1',
+          method: 'POST',
+          headers,
+          body: askStream,
+          signal: ctl.signal,
+        });
+        open++;
+        await res.body.dump({ limit: Infinity });
+      } catch {
+        // aborted at the end of the measurement
+      }
+    });
+    const until = Date.now() + 20_000;
+    while (open < 1000 && Date.now() < until) await sleep(100);
+    let peak = 0;
+    for (let i = 0; i < 10; i++) {
+      peak = Math.max(peak, a.rssMiB());
+      await sleep(500);
     }
-  });
-  const until = Date.now() + 20_000;
-  while (open < 1000 && Date.now() < until) await sleep(100);
-  let peak = 0;
-  for (let i = 0; i < 10; i++) {
-    peak = Math.max(peak, rssMiB());
-    await sleep(500);
+    console.log(
+      `1,000 slow streams${tag(a)}: ${open} open at once; agent RSS ${rssStart[a.name].toFixed(1)} MiB at start → ${peak.toFixed(1)} MiB peak (${load()})`,
+    );
+    ctl.abort();
+    await Promise.allSettled(streams);
+    await slow.destroy();
   }
-  console.log(
-    `1,000 slow streams: ${open} open at once; agent RSS ${rssStart.toFixed(1)} MiB at start → ${peak.toFixed(1)} MiB peak (${load()})`,
-  );
-  ctl.abort();
-  await Promise.allSettled(streams);
-  await slow.destroy();
   // 2. non-stream latency at 100 concurrent, interleaved rounds so the machine's load hits all alike
   await loop(direct, ask, 100, 1);
   for (const a of agents) await loop(a.base, ask, 100, 1);
