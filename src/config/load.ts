@@ -120,7 +120,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
       continue;
     }
     for (const [id, raw] of Object.entries(block)) {
-      const c = loadComponent(opts.registry, kind, section, id, raw, at, { configDir, environment });
+      const c = loadComponent(opts.registry, kind, section, id, raw, at, { configDir, environment, env });
       if (c) {
         sections[kind].set(id, c);
         block[id] = c.config;
@@ -157,7 +157,7 @@ function loadComponent(
   id: string,
   raw: unknown,
   at: At,
-  ctx: { configDir: string; environment?: string },
+  ctx: { configDir: string; environment?: string; env?: Record<string, string | undefined> },
 ): ComponentConfig | undefined {
   const m = /^([^/]+)(?:\/(.+))?$/.exec(id);
   if (!m || !/^[a-z][a-z0-9_]*$/.test(m[1])) {

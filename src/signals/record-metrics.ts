@@ -5,7 +5,14 @@ import type { Attributes } from '@opentelemetry/api';
 import type { CallRecord, Finding } from '../model/call-record.js';
 import { AttrSet } from './attr-set.js';
 import type { Instruments } from './instruments.js';
-import { ATTR, CONTRACT as C, GENAI, GENAI_METRICS as G, GENAI_OPERATION_CHAT } from './names.js';
+import {
+  ATTR,
+  CONTRACT as C,
+  GENAI,
+  GENAI_METRICS as G,
+  GENAI_OPERATION_CHAT,
+  genAiProviderName,
+} from './names.js';
 
 const CONTENT_PATH = /^choices(\[0\])?\.(message|delta)\.content$/;
 const CHOICES_PATH = /^choices(\[0\])?$/;
@@ -25,7 +32,7 @@ function baseAttrs(r: CallRecord): AttrSet {
 function genaiAttrs(r: CallRecord): AttrSet {
   const a: Attributes = {
     [GENAI.operationName]: GENAI_OPERATION_CHAT,
-    [GENAI.providerName]: r.target.provider,
+    [GENAI.providerName]: genAiProviderName(r.target.provider),
   };
   if (r.request.model) a[GENAI.requestModel] = r.request.model;
   if (r.response.model) a[GENAI.responseModel] = r.response.model;

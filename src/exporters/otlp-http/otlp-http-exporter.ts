@@ -17,14 +17,20 @@ import type { Counter } from '../../telemetry/self-metrics.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { ExportGuard } from '../../util/export-guard.js';
 import type { OtlpHttpConfig } from './config.js';
-import { resolveTransport } from './endpoint.js';
-import type { Signal, Transport } from './endpoint.js';
+import { resolveTransport, SIGNALS } from './endpoint.js';
+import type { Protocol, Signal, Transport } from './endpoint.js';
 import { FileQueue, QueueIoError } from './file-queue.js';
 import type { FileEntry } from './file-queue.js';
 import { HttpSender, otlpSerializers } from './http-sender.js';
 import type { Outcome } from './http-sender.js';
 import { retryPolicy, sendWithRetry } from './retry.js';
 import type { FinalOutcome, RetryPolicy } from './retry.js';
+import {
+  metricExportIntervalMs,
+  metricExportTimeoutMs,
+  signalOffByEnv,
+  temporalityPreference,
+} from './sdk-env.js';
 import { SendingQueue } from './sending-queue.js';
 
 interface Request {
@@ -46,11 +52,18 @@ function countDataPoints(rm: ResourceMetrics): number {
   return n;
 }
 
+interface Wire {
+  transport: Transport;
+  sender: HttpSender;
+}
+
 export class OtlpHttpExporter implements ExporterComponent {
   readonly mutatesData = false;
-  readonly transport: Transport;
+  /** Signals this instance sends: the config's switches, less those the environment turns off. */
+  readonly enabled: Readonly<Record<Signal, boolean>>;
+  private readonly offReasons: string[] = [];
+  private wire?: Promise<Wire>;
   private readonly builder: SignalBuilder;
-  private readonly sender: HttpSender;
   private readonly policy: RetryPolicy;
   private readonly guard: ExportGuard;
   private readonly errors: RateLimitedLog;
@@ -71,8 +84,13 @@ export class OtlpHttpExporter implements ExporterComponent {
     private readonly settings: CreateSettings,
     private readonly config: OtlpHttpConfig,
   ) {
-    this.transport = resolveTransport(config);
-    this.sender = new HttpSender(this.transport);
+    const enabled = { traces: false, metrics: false, logs: false };
+    for (const s of SIGNALS) {
+      const off = config[s].enabled ? signalOffByEnv(s) : 'config';
+      enabled[s] = off === undefined;
+      if (off && off !== 'config') this.offReasons.push(`${s} off by ${off}`);
+    }
+    this.enabled = enabled;
     this.policy = retryPolicy(config.retry_on_failure);
     this.guard = new ExportGuard(settings.sensitive);
     this.errors = new RateLimitedLog(settings.logger);
@@ -82,11 +100,11 @@ export class OtlpHttpExporter implements ExporterComponent {
     this.builder = new SignalBuilder({
       resource: buildResource(config.resource_attributes),
       families,
-      temporality: config.metrics.temporality,
+      temporality: config.metrics.temporality || temporalityPreference() || 'cumulative',
       accessLogSampling: config.traces.access_log_sampling,
-      traces: config.traces.enabled,
-      logs: config.logs.enabled,
-      metrics: config.metrics.enabled,
+      traces: enabled.traces,
+      logs: enabled.logs,
+      metrics: enabled.metrics,
     });
     const m = settings.telemetry.metrics;
     this.sentItems = m.counter(
@@ -110,9 +128,24 @@ export class OtlpHttpExporter implements ExporterComponent {
     return { exporter: this.settings.id, signal };
   }
 
+  /** The resolved endpoints and the HTTP client (resolved once, on first use). */
+  private ready(): Promise<Wire> {
+    this.wire ??= resolveTransport(this.config).then((transport) => ({
+      transport,
+      sender: new HttpSender(transport),
+    }));
+    return this.wire;
+  }
+
   async start(_host: Host): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await this.ready();
+    if (this.offReasons.length > 0)
+      this.settings.logger.info(
+        { off: this.offReasons },
+        'otlp_http: signals switched off by the environment',
+      );
     if (this.config.sending_queue.enabled && this.config.sending_queue.storage === 'file') {
       this.fileQueue = new FileQueue(
         join(this.settings.dataDir, 'queue'),
@@ -136,8 +169,11 @@ export class OtlpHttpExporter implements ExporterComponent {
           ),
         );
     }
-    if (this.config.metrics.enabled) {
-      const every = parseDurationMs(this.config.metrics.export_interval) ?? 10_000;
+    if (this.enabled.metrics) {
+      const every =
+        (this.config.metrics.export_interval !== ''
+          ? parseDurationMs(this.config.metrics.export_interval)
+          : metricExportIntervalMs()) || 10_000;
       this.timer = setInterval(() => this.tickMetrics(), every);
       this.timer.unref();
     }
@@ -147,15 +183,16 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (this.stopped) throw new Error(`${this.settings.id} is shut down`);
     if (batch.length === 0) return;
     const { spans, logs } = this.builder.build(batch);
+    if (spans.length === 0 && logs.length === 0) return;
+    const { transport } = await this.ready();
     const waits: Promise<void>[] = [];
-    const serializers = otlpSerializers[this.transport.protocol];
     if (spans.length > 0) {
-      const payload = serializers.traces.serializeRequest(spans);
-      if (payload) waits.push(this.enqueue({ signal: 'traces', payload, items: spans.length }));
+      const payload = otlpSerializers[transport.signals.traces.protocol].traces.serializeRequest(spans);
+      if (payload) waits.push(this.enqueue({ signal: 'traces', payload, items: spans.length }, transport));
     }
     if (logs.length > 0) {
-      const payload = serializers.logs.serializeRequest(logs);
-      if (payload) waits.push(this.enqueue({ signal: 'logs', payload, items: logs.length }));
+      const payload = otlpSerializers[transport.signals.logs.protocol].logs.serializeRequest(logs);
+      if (payload) waits.push(this.enqueue({ signal: 'logs', payload, items: logs.length }, transport));
     }
     const results = await Promise.allSettled(waits);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -174,12 +211,17 @@ export class OtlpHttpExporter implements ExporterComponent {
     return false;
   }
 
-  private enqueue(r: Request): Promise<void> {
+  private enqueue(r: Request, transport: Transport): Promise<void> {
     if (!this.guarded(r)) return Promise.resolve();
     if (this.fileQueue) {
       let queued: boolean;
       try {
-        queued = this.fileQueue.put(r.signal, this.transport.protocol === 'http/json', r.items, r.payload);
+        queued = this.fileQueue.put(
+          r.signal,
+          transport.signals[r.signal].protocol === 'http/json',
+          r.items,
+          r.payload,
+        );
       } catch (err) {
         // Full or read-only disk: refuse upstream (a receiver with checkpoints keeps the data and
         // retries), log it rate-limited with the path and errno, count it.
@@ -206,9 +248,16 @@ export class OtlpHttpExporter implements ExporterComponent {
     return p;
   }
 
-  private send(signal: Signal, payload: Uint8Array, json?: boolean): Promise<FinalOutcome> {
-    const protocol = json === undefined ? this.transport.protocol : json ? 'http/json' : 'http/protobuf';
-    return sendWithRetry(() => this.sender.post(signal, payload, protocol, this.abort.signal), this.policy, {
+  private async send(
+    signal: Signal,
+    payload: Uint8Array,
+    json?: boolean,
+    policy: RetryPolicy = this.policy,
+  ): Promise<FinalOutcome> {
+    const { sender } = await this.ready();
+    const protocol: Protocol | undefined =
+      json === undefined ? undefined : json ? 'http/json' : 'http/protobuf';
+    return sendWithRetry(() => sender.post(signal, payload, protocol, this.abort.signal), policy, {
       abort: this.abort.signal,
       onRetry: (delayMs, o: Outcome) =>
         this.settings.logger.info(
@@ -314,16 +363,27 @@ export class OtlpHttpExporter implements ExporterComponent {
     const rm = await this.builder.collectMetrics();
     const points = countDataPoints(rm);
     if (points === 0) return true;
-    const payload = otlpSerializers[this.transport.protocol].metrics.serializeRequest(rm);
+    const { transport } = await this.ready();
+    const payload = otlpSerializers[transport.signals.metrics.protocol].metrics.serializeRequest(rm);
     if (!payload) return false;
     if (!this.guarded({ signal: 'metrics', payload, items: points })) return false;
-    const o = await this.send('metrics', payload);
+    const o = await this.send('metrics', payload, undefined, this.metricsPolicy());
     this.account('metrics', points, o);
     return o.ok;
   }
 
+  /** OTEL_METRIC_EXPORT_TIMEOUT / metrics.export_timeout bound one metrics export, retries included. */
+  private metricsPolicy(): RetryPolicy {
+    const t = this.config.metrics.export_timeout;
+    const budget = t !== '' ? parseDurationMs(t) : metricExportTimeoutMs();
+    return budget ? { ...this.policy, budgetMs: budget } : this.policy;
+  }
+
   async testExport(): Promise<void> {
-    const o = await this.sender.post('metrics', new Uint8Array(0));
+    const signal = SIGNALS.find((s) => this.enabled[s]);
+    if (!signal) return; // nothing is sent, so nothing to test
+    const { sender } = await this.ready();
+    const o = await sender.post(signal, new Uint8Array(0));
     if (!o.ok) throw new Error(`${this.settings.id}: test export failed (${o.reason})`);
   }
 
@@ -336,7 +396,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (this.started) {
       await until(
         (this.metricsBusy ?? Promise.resolve())
-          .then(() => (this.config.metrics.enabled ? this.exportMetrics() : true))
+          .then(() => (this.enabled.metrics ? this.exportMetrics() : true))
           .catch(() => false),
       );
       await this.memQueue.drain(opts.deadline);
@@ -346,7 +406,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (lost > 0) this.settings.telemetry.dropped(lost, 'shutdown', false);
     for (const w of this.wakeFileWorkers.splice(0)) w();
     await until(Promise.allSettled(this.fileWorkers));
-    await this.sender.close();
+    if (this.wire) await (await this.wire).sender.close();
     await this.builder.shutdown();
   }
 }
