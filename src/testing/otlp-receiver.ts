@@ -7,6 +7,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- decoded OTLP requests are untyped protobufjs output */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -157,9 +159,14 @@ export class OtlpTestReceiver {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
 
-  async start(port = 0): Promise<string> {
+  private https = false;
+
+  /** Listens on 127.0.0.1; with `tls` (key, cert, and ca + requestCert for mTLS) over HTTPS. */
+  async start(port = 0, tls?: HttpsServerOptions): Promise<string> {
     protoRoot(); // fail at start, with the install hint, rather than answer 400 to everything
-    const server = createServer((req, res) => this.handle(req, res));
+    this.https = tls !== undefined;
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this.handle(req, res);
+    const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
     server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -170,7 +177,7 @@ export class OtlpTestReceiver {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return `${this.https ? 'https' : 'http'}://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
