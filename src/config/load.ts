@@ -8,7 +8,9 @@ import { ConfigError } from '../component/errors.js';
 import type { Registry } from '../pipeline/registry.js';
 import { maskBySchema, secretValues } from './secrets.js';
 import { didYouMean } from '../util/suggest.js';
-import { validateAgainst } from './component-schema.js';
+import { defaultsFromSchema, validateAgainst } from './component-schema.js';
+import { telemetryProblems, telemetrySchema } from '../telemetry/telemetry-config.js';
+import type { TelemetryConfig } from '../telemetry/telemetry-config.js';
 import { expandEnv } from './expand.js';
 import { deepMerge, isPlainObject, parseSetFlag } from './merge.js';
 import { locate, PATH_SEP, pathKey, readConfigFile, parseConfigText } from './source.js';
@@ -34,7 +36,7 @@ export interface ServiceConfig {
   processors: Map<string, ComponentConfig>;
   exporters: Map<string, ComponentConfig>;
   extensions: Map<string, ComponentConfig>;
-  service: { extensions: string[]; pipelines: Map<string, PipelineConfig> };
+  service: { extensions: string[]; pipelines: Map<string, PipelineConfig>; telemetry: TelemetryConfig };
   /** The effective merged tree with defaults applied (print-config masks secrets). */
   effective: Record<string, unknown>;
   /** Values of secret-looking keys, for the export guard and log scrubbing. */
@@ -199,7 +201,11 @@ function loadService(
   sections: Record<Kind, Map<string, ComponentConfig>>,
   at: At,
 ): ServiceConfig['service'] {
-  const out: ServiceConfig['service'] = { extensions: [], pipelines: new Map() };
+  const out: ServiceConfig['service'] = {
+    extensions: [],
+    pipelines: new Map(),
+    telemetry: defaultsFromSchema<TelemetryConfig>(telemetrySchema),
+  };
   if (raw === undefined || raw === null) {
     at(['service'], 'missing: a config needs service.pipelines with at least one pipeline');
     return out;
@@ -209,8 +215,17 @@ function loadService(
     return out;
   }
   for (const k of Object.keys(raw)) {
-    if (k !== 'pipelines' && k !== 'extensions')
-      at(['service', k], `unknown key "${k}"${didYouMean(k, ['pipelines', 'extensions'])}`);
+    if (k !== 'pipelines' && k !== 'extensions' && k !== 'telemetry')
+      at(['service', k], `unknown key "${k}"${didYouMean(k, ['pipelines', 'extensions', 'telemetry'])}`);
+  }
+  if (raw.telemetry !== undefined && raw.telemetry !== null) {
+    const t = structuredClone(raw.telemetry) as TelemetryConfig; // validation fills in the defaults
+    const problems = validateAgainst(telemetrySchema, t);
+    for (const p of problems) at(['service', 'telemetry', ...p.path], p.message);
+    if (problems.length === 0) {
+      for (const p of telemetryProblems(t)) at(['service', 'telemetry', ...p.path], p.message);
+      out.telemetry = t;
+    }
   }
   out.extensions = refList(raw.extensions, ['service', 'extensions'], 'extension', sections.extension, at);
   const pipelines = raw.pipelines;

@@ -87,6 +87,21 @@ export class SelfMetrics {
     return total;
   }
 
+  /** Every family with its current series (what /metrics shows), for the OTLP push of service.telemetry. */
+  snapshot(): Array<{
+    name: string;
+    help: string;
+    type: 'counter' | 'gauge';
+    series: Array<{ labels: Labels; value: number }>;
+  }> {
+    return [...this.families.values()].map((f) => ({
+      name: f.name,
+      help: f.help,
+      type: f.type,
+      series: f.collect ? f.collect() : [...f.series.values()],
+    }));
+  }
+
   renderPrometheus(): string {
     const out: string[] = [];
     for (const fam of [...this.families.values()].sort((a, b) => a.name.localeCompare(b.name))) {
