@@ -134,6 +134,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   }
 
   const service = loadService(tree.service, sections, at);
+  storageReferences(sections, service, at);
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings = unusedComponents(sections, service);
   return {
@@ -194,6 +195,28 @@ function loadComponent(
     for (const p of factory.validate(config as never, ctx)) at([section, id, ...p.path], p.message);
   }
   return { id, type, name, kind, config };
+}
+
+/** `storage: file_storage[/name]` (the Collector's spelling) must name a configured, listed extension. */
+function storageReferences(
+  sections: Record<Kind, Map<string, ComponentConfig>>,
+  service: ServiceConfig['service'],
+  at: At,
+): void {
+  for (const [id, c] of sections.exporter) {
+    const storage = (c.config as { sending_queue?: { storage?: unknown } }).sending_queue?.storage;
+    if (typeof storage !== 'string' || !storage.startsWith('file_storage')) continue;
+    if (!sections.extension.has(storage))
+      at(
+        ['exporters', id, 'sending_queue', 'storage'],
+        `names extension "${storage}", which is not configured under extensions:`,
+      );
+    else if (!service.extensions.includes(storage))
+      at(
+        ['exporters', id, 'sending_queue', 'storage'],
+        `names extension "${storage}", which is not listed in service.extensions`,
+      );
+  }
 }
 
 function loadService(

@@ -19,6 +19,7 @@ import { ExportGuard } from '../../util/export-guard.js';
 import type { OtlpHttpConfig } from './config.js';
 import { resolveTransport, SIGNALS } from './endpoint.js';
 import type { Protocol, Signal, Transport } from './endpoint.js';
+import { isFileStorage } from '../../extensions/file-storage/file-storage.js';
 import { FileQueue, QueueIoError } from './file-queue.js';
 import type { FileEntry } from './file-queue.js';
 import { HttpSender, otlpSerializers } from './http-sender.js';
@@ -137,20 +138,32 @@ export class OtlpHttpExporter implements ExporterComponent {
     return this.wire;
   }
 
-  async start(_host: Host): Promise<void> {
+  /** Where the persistent queue lives: the data directory (`file`) or a file_storage extension's. */
+  private queueDir(host: Host): string | undefined {
+    const q = this.config.sending_queue;
+    if (!q.enabled || q.storage === 'memory') return undefined;
+    if (q.storage === 'file') return join(this.settings.dataDir, 'queue');
+    const ext = host.getExtension(q.storage);
+    if (!isFileStorage(ext))
+      throw new Error(
+        `${this.settings.id}: sending_queue.storage names "${q.storage}", which is not a file_storage extension ` +
+          `configured under extensions: and listed in service.extensions`,
+      );
+    return join(ext.directoryFor('exporter', this.settings.id), 'queue');
+  }
+
+  async start(host: Host): Promise<void> {
     if (this.started) return;
     this.started = true;
     await this.ready();
+    const queueDir = this.queueDir(host);
     if (this.offReasons.length > 0)
       this.settings.logger.info(
         { off: this.offReasons },
         'otlp_http: signals switched off by the environment',
       );
-    if (this.config.sending_queue.enabled && this.config.sending_queue.storage === 'file') {
-      this.fileQueue = new FileQueue(
-        join(this.settings.dataDir, 'queue'),
-        this.config.sending_queue.max_bytes,
-      );
+    if (queueDir) {
+      this.fileQueue = new FileQueue(queueDir, this.config.sending_queue.max_bytes);
       const { recovered, corrupt } = this.fileQueue.open();
       if (corrupt > 0) {
         this.settings.telemetry.dropped(corrupt, 'queue_corrupt', false);
