@@ -13,6 +13,7 @@ import type { CollectionResult, HistogramMetricData, MetricProducer } from '@ope
 import { emptyResource } from '@opentelemetry/resources';
 import type { AttrSet } from './attr-set.js';
 import type { MetricDef } from './names.js';
+import { AGENT_VERSION } from './resource.js';
 
 interface Series {
   attrs: Attributes;
@@ -124,7 +125,9 @@ export class HistogramStore implements MetricProducer {
     return {
       resourceMetrics: {
         resource: emptyResource(),
-        scopeMetrics: metrics.length ? [{ scope: { name: this.scope }, metrics }] : [],
+        scopeMetrics: metrics.length
+          ? [{ scope: { name: this.scope, version: AGENT_VERSION }, metrics }]
+          : [],
       },
       errors: [],
     };

@@ -15,6 +15,8 @@ import { nopHost } from '../../testing/nop-host.js';
 import { OtlpTestReceiver, requireOtlpProto } from '../../testing/otlp-receiver.js';
 import { violationRecord } from '../../testing/signal-records.js';
 import { withEnv } from '../../testing/with-env.js';
+import { spawnAgent } from '../../../test/helpers/child-agent.js';
+import { tmpdir } from 'node:os';
 import type { OtlpHttpConfig } from './config.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -106,6 +108,20 @@ describe('shipped pipelines and the demo honour the OTEL_* variables', function 
       expect(rx.attempts).to.equal(0);
     });
   }
+
+  for (const command of ['validate', 'run'])
+    it(`OTEL_EXPORTER_OTLP_PROTOCOL=grpc: \`${command}\` of pipelines/cometapi.yaml refuses it clearly (exit 2), never "unexpected error"`, async () => {
+      const agent = spawnAgent([command, '--config', join(ROOT, 'pipelines/cometapi.yaml')], {
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+        COMETAPI_API_KEY: 'sk-test-not-a-key',
+        DRIFTWATCH_DATA_DIR: join(tmpdir(), `dw-grpc-${process.pid}`),
+      });
+      const code = await agent.exited;
+      expect(code, agent.stderr()).to.equal(2);
+      expect(agent.stderr()).to.match(/exporters::otlp_http::protocol: OTEL_EXPORTER_OTLP_PROTOCOL=grpc/);
+      expect(agent.stderr()).to.include('protocol: http/protobuf');
+      expect(agent.stderr()).to.not.include('unexpected error');
+    });
 
   it('the demo exports only the signals that have an endpoint, and nothing under OTEL_SDK_DISABLED', async () => {
     expect(demoOtlpSignals({})).to.deep.equal([]);
