@@ -398,6 +398,15 @@ export const SPAN_EVENTS = {
   done: 'driftwatch.phase.done',
 } as const;
 
+/** The agent's own spans (service.telemetry traces): one CLIENT span per otlp_http export. */
+export const SELF_SPAN_ATTR = {
+  exporter: 'driftwatch.exporter',
+  signal: 'driftwatch.signal',
+  attempts: 'driftwatch.attempts',
+  retryEvent: 'driftwatch.retry',
+  delayMs: 'driftwatch.retry.delay_ms',
+} as const;
+
 /** Log records: their EventName (the LogRecord field, not the deprecated `event.name` attribute) and attributes. */
 export const LOG_EVENTS = {
   drift: 'driftwatch.contract.drift',

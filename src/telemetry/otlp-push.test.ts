@@ -2,6 +2,7 @@
 // service.telemetry: the agent (a real child process) pushes its own metrics and spans over OTLP
 // to a loopback receiver that decodes them with Debian's .proto files, beside the /metrics pull;
 // grpc is refused by `validate`; OTEL_SDK_DISABLED turns the push off.
+/* eslint-disable @typescript-eslint/no-explicit-any -- decoded OTLP is untyped protobufjs output */
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,42 @@ describe('service.telemetry: the agent pushes its own telemetry over OTLP', func
       () => rx.of('metrics').length > 0,
     );
     expect(rx.of('metrics')[0].path).to.equal('/self/metrics');
+  });
+
+  it("pushes the agent's own spans: one per otlp_http export, to the traces processor's endpoint", async () => {
+    rx.routes.set('/self/traces', 'traces');
+    const yaml = `
+receivers:
+  ticker/t: { interval_ms: 100, batch: 2 }
+exporters:
+  sink/s: {}
+  otlp_http: { endpoint: ${rx.url}, metrics: { enabled: false } }
+service:
+  telemetry:
+    traces:
+      processors:
+        - batch: { schedule_delay: 200, exporter: { otlp: { protocol: http/json, endpoint: ${rx.url}/self/traces } } }
+  pipelines:
+    p: { receivers: [ticker/t], exporters: [sink/s, otlp_http] }
+`;
+    const selfSpans = () =>
+      rx.requests
+        .filter((r) => r.path === '/self/traces')
+        .flatMap((r) =>
+          r.body.resourceSpans.flatMap((rs: any) => rs.scopeSpans.flatMap((ss: any) => ss.spans)),
+        );
+    await runAgent(yaml, {}, () => selfSpans().length > 0);
+    const s = selfSpans()[0];
+    expect(s.name).to.equal('otlp_http export traces');
+    expect(s.kind).to.equal(3); // CLIENT
+    const a = attrs(s.attributes);
+    expect(a['driftwatch.exporter']).to.equal('otlp_http');
+    expect(a['http.response.status_code']).to.equal(200);
+    expect(a['driftwatch.attempts']).to.equal(1);
+    expect(
+      rx.of('traces').some((r) => r.path === '/v1/traces'),
+      'the pipeline spans went to otlp_http',
+    ).to.equal(true);
   });
 
   it('validate refuses grpc for service.telemetry with the fix, never "unexpected error"', async () => {

@@ -4,12 +4,15 @@
 // queue and an optional persistent queue. consume() resolves once the batch's spans and logs are
 // sent (memory queue) or persisted (file queue); metrics count as accepted once aggregated.
 import { join } from 'node:path';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';
 import type { CallRecord } from '../../model/call-record.js';
-import { buildResource } from '../../signals/resource.js';
+import { AGENT_VERSION, buildResource, SCOPE_NAME } from '../../signals/resource.js';
+import { SELF_SPAN_ATTR } from '../../signals/names.js';
 import { SignalBuilder } from '../../signals/signal-builder.js';
 import type { Family } from '../../signals/names.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
@@ -270,14 +273,29 @@ export class OtlpHttpExporter implements ExporterComponent {
     const { sender } = await this.ready();
     const protocol: Protocol | undefined =
       json === undefined ? undefined : json ? 'http/json' : 'http/protobuf';
-    return sendWithRetry(() => sender.post(signal, payload, protocol, this.abort.signal), policy, {
-      abort: this.abort.signal,
-      onRetry: (delayMs, o: Outcome) =>
-        this.settings.logger.info(
-          { signal, reason: o.ok ? undefined : o.reason, delay_ms: Math.round(delayMs) },
-          'Exporting failed. Will retry the request after interval.',
-        ),
+    // The agent's own span for this export (a no-op unless service.telemetry configures traces).
+    const span = trace.getTracer(SCOPE_NAME, AGENT_VERSION).startSpan(`otlp_http export ${signal}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { [SELF_SPAN_ATTR.exporter]: this.settings.id, [SELF_SPAN_ATTR.signal]: signal },
     });
+    const o = await sendWithRetry(() => sender.post(signal, payload, protocol, this.abort.signal), policy, {
+      abort: this.abort.signal,
+      onRetry: (delayMs, r: Outcome) => {
+        span.addEvent(SELF_SPAN_ATTR.retryEvent, { [SELF_SPAN_ATTR.delayMs]: Math.round(delayMs) });
+        this.settings.logger.info(
+          { signal, reason: r.ok ? undefined : r.reason, delay_ms: Math.round(delayMs) },
+          'Exporting failed. Will retry the request after interval.',
+        );
+      },
+    });
+    span.setAttribute(SELF_SPAN_ATTR.attempts, o.attempts);
+    if (o.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, o.status);
+    if (!o.ok) {
+      span.setAttribute(ATTR_ERROR_TYPE, o.reason);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: o.reason });
+    }
+    span.end();
+    return o;
   }
 
   /** Accounts for a final outcome; returns true when the data is done with (delivered or refused for good). */
