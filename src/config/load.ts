@@ -135,6 +135,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
 
   const service = loadService(tree.service, sections, at);
   storageReferences(sections, service, at);
+  secretValues(telemetrySchema, service.telemetry, secrets); // service.telemetry headers are credentials too
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings = unusedComponents(sections, service);
   return {
@@ -357,5 +358,8 @@ export function maskSecrets(effective: Record<string, unknown>, registry: Regist
       }),
     );
   }
+  const service = effective.service;
+  if (isPlainObject(service) && service.telemetry !== undefined)
+    out.service = { ...service, telemetry: maskBySchema(telemetrySchema, service.telemetry) };
   return out;
 }

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { spawnAgent, waitFor } from '../../test/helpers/child-agent.js';
 import { attrs, OtlpTestReceiver, requireOtlpProto } from '../testing/otlp-receiver.js';
 import { SelfMetrics } from './self-metrics.js';
+import { ConfigError } from '../component/errors.js';
+import { loadServiceConfig, maskSecrets } from '../config/load.js';
+import { testRegistry } from '../testing/test-registry.js';
 import { otlpSelfMetricName, SelfMetricsProducer } from './otlp-push.js';
 
 function config(rxUrl: string, protocol = 'http/protobuf'): string {
@@ -183,5 +186,39 @@ describe('self-metrics as OTLP data', () => {
     expect(otlpSelfMetricName('driftwatch_process_cpu_seconds_total', 'counter')).to.equal(
       'driftwatch_process_cpu_seconds',
     );
+  });
+});
+
+describe('service.telemetry configuration', () => {
+  const registry = testRegistry().registry;
+  const yaml = (headers: string) => `
+receivers: { ticker/t: {} }
+exporters: { sink/s: {} }
+service:
+  telemetry:
+    metrics: { readers: [ { periodic: { exporter: { otlp: { headers: ${headers} } } } } ] }
+  pipelines: { p: { receivers: [ticker/t], exporters: [sink/s] } }
+`;
+  for (const headers of [
+    '{ authorization: "Bearer tel-sekrit-1" }',
+    '[ { name: authorization, value: "Bearer tel-sekrit-1" } ]',
+  ])
+    it(`masks the push headers in print-config and guards them as secrets (${headers.startsWith('[') ? 'list' : 'map'} form)`, () => {
+      const cfg = loadServiceConfig({ files: [], inline: [['t.yaml', yaml(headers)]], env: {}, registry });
+      expect(cfg.secrets.join(' ')).to.include('tel-sekrit-1');
+      const printed = JSON.stringify(maskSecrets(cfg.effective, registry));
+      expect(printed).to.not.include('tel-sekrit-1');
+      expect(printed).to.include('telemetry');
+    });
+
+  it('an unknown key is a problem naming service::telemetry', () => {
+    expect(() =>
+      loadServiceConfig({
+        files: [],
+        inline: [['t.yaml', yaml('{}').replace('metrics:', 'metrix: {}\n    metrics:')]],
+        env: {},
+        registry,
+      }),
+    ).to.throw(ConfigError);
   });
 });
