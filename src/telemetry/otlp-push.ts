@@ -23,15 +23,15 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { resolveProtocol } from '../exporters/otlp-http/endpoint.js';
+import { resolveProtocol } from '../util/otel-sdk-env.js';
 import { wantsPush } from './telemetry-config.js';
-import type { Signal } from '../exporters/otlp-http/endpoint.js';
+import type { Signal } from '../util/otel-sdk-env.js';
 import {
   metricExportIntervalMs,
   metricExportTimeoutMs,
   sdkDisabled,
   temporalityPreference,
-} from '../exporters/otlp-http/sdk-env.js';
+} from '../util/otel-sdk-env.js';
 import { AGENT_VERSION, buildResource, SCOPE_NAME } from '../signals/resource.js';
 import type { Logger } from './logger.js';
 import type { SelfMetrics } from './self-metrics.js';

@@ -3,9 +3,10 @@
 // (which follows the OpenTelemetry declarative configuration): periodic readers that push the
 // self-metrics over OTLP, and batch span processors for the agent's own spans. Without readers
 // the self-metrics stay pull-only (/metrics of health_check), as before.
-import type { JsonSchema } from '../component/factory.js';
-import { resolveProtocol } from '../exporters/otlp-http/endpoint.js';
-import type { Signal } from '../exporters/otlp-http/endpoint.js';
+/** A JSON Schema (the component layer's JsonSchema; telemetry sits below it). */
+type JsonSchema = Record<string, unknown>;
+import { resolveProtocol } from '../util/otel-sdk-env.js';
+import type { Signal } from '../util/otel-sdk-env.js';
 
 export interface OtlpTarget {
   /** http/protobuf or http/json; empty: OTEL_EXPORTER_OTLP_{SIGNAL_}PROTOCOL, else http/protobuf. */

@@ -15,9 +15,12 @@ import { AGENT_VERSION } from '../../signals/resource.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { OtlpHttpConfig } from './config.js';
 
-export type Signal = 'traces' | 'metrics' | 'logs';
+import { ENV_SIGNAL, envValue, resolveProtocol, signalEnv } from '../../util/otel-sdk-env.js';
+import type { Env, Protocol, Signal } from '../../util/otel-sdk-env.js';
+
+export type { Protocol, Signal } from '../../util/otel-sdk-env.js';
+export { resolveProtocol, signalEnv };
 export const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
-export type Protocol = 'http/protobuf' | 'http/json';
 
 export interface SignalTransport {
   url: string;
@@ -36,65 +39,8 @@ export interface Transport {
   userAgent: string;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** The User-Agent of every OTLP request (the OTLP exporter spec asks exporters to send one). */
 export const USER_AGENT = `driftwatch/${AGENT_VERSION} (otlp_http; Node.js ${process.versions.node})`;
-
-const ENV_SIGNAL: Record<Signal, string> = { traces: 'TRACES', metrics: 'METRICS', logs: 'LOGS' };
-
-function envValue(env: Env, name: string): string | undefined {
-  const v = env[name];
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
-}
-
-/** OTEL_EXPORTER_OTLP_{SIGNAL}_{suffix}, else OTEL_EXPORTER_OTLP_{suffix}: the value and the variable it came from. */
-export function signalEnv(
-  env: Env,
-  signal: Signal,
-  suffix: string,
-): { value: string; name: string } | undefined {
-  for (const name of [`OTEL_EXPORTER_OTLP_${ENV_SIGNAL[signal]}_${suffix}`, `OTEL_EXPORTER_OTLP_${suffix}`]) {
-    const value = envValue(env, name);
-    if (value !== undefined) return { value, name };
-  }
-  return undefined;
-}
-
-const ENCODING: Record<string, Protocol> = { proto: 'http/protobuf', json: 'http/json' };
-
-/**
- * The protocol of one signal, or a problem a user can act on. `grpc` is refused: this exporter
- * speaks OTLP/HTTP, and a silent switch of transport (or port) would lose data.
- */
-export function resolveProtocol(
-  c: Pick<OtlpHttpConfig, 'protocol' | 'encoding'>,
-  signal: Signal,
-  env: Env = process.env,
-): { protocol: Protocol } | { problem: string; key: string } {
-  if (c.protocol && c.encoding && ENCODING[c.encoding] !== c.protocol)
-    return {
-      key: 'encoding',
-      problem: `encoding "${c.encoding}" contradicts protocol "${c.protocol}"; set one of them`,
-    };
-  if (c.protocol) return { protocol: c.protocol };
-  if (c.encoding) return { protocol: ENCODING[c.encoding] };
-  const e = signalEnv(env, signal, 'PROTOCOL');
-  if (!e) return { protocol: 'http/protobuf' };
-  if (e.value === 'http/protobuf' || e.value === 'http/json') return { protocol: e.value };
-  if (e.value === 'grpc')
-    return {
-      key: 'protocol',
-      problem:
-        `${e.name}=grpc, but otlp_http sends OTLP/HTTP only (http/protobuf or http/json, port 4318). ` +
-        `Point it at the OTLP/HTTP receiver and set \`protocol: http/protobuf\` on the exporter ` +
-        `(config wins over the variable), or unset ${e.name}.`,
-    };
-  return {
-    key: 'protocol',
-    problem: `${e.name}="${e.value}" is not an OTLP protocol (http/protobuf, http/json or grpc)`,
-  };
-}
 
 /** Problems of the OTLP settings a user can fix (config and variables): `validate` reports them. */
 export function transportProblems(

@@ -22,7 +22,7 @@ import { ExportGuard } from '../../util/export-guard.js';
 import type { OtlpHttpConfig } from './config.js';
 import { resolveTransport, SIGNALS } from './endpoint.js';
 import type { Protocol, Signal, Transport } from './endpoint.js';
-import { isFileStorage } from '../../extensions/file-storage/file-storage.js';
+import { isStorageExtension } from '../../component/storage.js';
 import { FileQueue, QueueIoError } from './file-queue.js';
 import type { FileEntry } from './file-queue.js';
 import { HttpSender, otlpSerializers } from './http-sender.js';
@@ -34,7 +34,7 @@ import {
   metricExportTimeoutMs,
   signalOffByEnv,
   temporalityPreference,
-} from './sdk-env.js';
+} from '../../util/otel-sdk-env.js';
 import { SendingQueue } from './sending-queue.js';
 
 interface Request {
@@ -147,7 +147,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (!q.enabled || q.storage === 'memory') return undefined;
     if (q.storage === 'file') return join(this.settings.dataDir, 'queue');
     const ext = host.getExtension(q.storage);
-    if (!isFileStorage(ext))
+    if (!isStorageExtension(ext))
       throw new Error(
         `${this.settings.id}: sending_queue.storage names "${q.storage}", which is not a file_storage extension ` +
           `configured under extensions: and listed in service.extensions`,

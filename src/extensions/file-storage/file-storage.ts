@@ -4,10 +4,11 @@
 // sub-directory, `<kind>_<id>`, created when first asked for.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type { StorageExtension } from '../../component/storage.js';
 import type { FileStorageConfig } from './config.js';
 
-export class FileStorageExtension implements Component {
+export class FileStorageExtension implements StorageExtension {
   readonly directory: string;
 
   constructor(settings: CreateSettings, config: FileStorageConfig) {
@@ -31,8 +32,4 @@ export class FileStorageExtension implements Component {
   }
 
   async shutdown(_opts: ShutdownOptions): Promise<void> {}
-}
-
-export function isFileStorage(c: Component | undefined): c is FileStorageExtension {
-  return c instanceof FileStorageExtension;
 }
