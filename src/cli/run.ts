@@ -3,7 +3,7 @@
 // deadline and exit 0; a second signal exits at once. SIGHUP reloads, keeping the old
 // pipeline when the new config is bad.
 import { mkdirSync } from 'node:fs';
-import { ConfigError } from '../component/errors.js';
+import { codeOf, ConfigError } from '../component/errors.js';
 import { loadServiceConfig } from '../config/load.js';
 import type { ServiceConfig } from '../config/load.js';
 import { loadProcessSettings } from '../config/process-settings.js';
@@ -111,7 +111,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         .then(async (errors) => {
           // after the service, so the last push carries the final counts; bounded: a dead endpoint must not hold the exit
           if (push) await Promise.race([push.shutdown(), new Promise((r) => setTimeout(r, 2000).unref())]);
-          for (const e of errors) logger.error({ err: e.message }, 'Component shutdown error.');
+          for (const e of errors) logger.error({ code: e.code, err: e.message }, 'Component shutdown error.');
           await opts.onStopped?.();
           logger.info('Driftwatch stopped.');
           cleanup();
@@ -133,7 +133,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         reloads.add(1, { result: 'failure' });
         service.host.lastReload = { at: Date.now(), ok: false, error: problems.join('; ') };
         logger.error(
-          { problems },
+          { code: codeOf(err), problems },
           'Reload refused: the new configuration is invalid; the running pipeline is unchanged.',
         );
         return;
@@ -158,7 +158,10 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         (err: unknown) => {
           reloads.add(1, { result: 'failure' });
           service.host.lastReload = { at: Date.now(), ok: false, error: (err as Error).message };
-          logger.error({ err: (err as Error).message }, 'Reload failed while starting new components.');
+          logger.error(
+            { code: codeOf(err), err: (err as Error).message },
+            'Reload failed while starting new components.',
+          );
         },
       );
     };

@@ -11,6 +11,7 @@ import {
   convertLegacyHttpOptions,
   getSharedConfigurationFromEnvironment,
 } from '@opentelemetry/otlp-exporter-base/node-http';
+import { ConfigError } from '../../component/errors.js';
 import { AGENT_VERSION } from '../../signals/resource.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { OtlpHttpConfig } from './config.js';
@@ -81,7 +82,7 @@ function file(p: string): Buffer | undefined {
 
 async function resolveSignal(c: OtlpHttpConfig, signal: Signal, env: Env): Promise<SignalTransport> {
   const p = resolveProtocol(c, signal, env);
-  if ('problem' in p) throw new Error(`otlp_http: ${p.problem}`);
+  if ('problem' in p) throw new ConfigError([`otlp_http: ${p.problem}`]);
   const configuredUrl =
     c[`${signal}_endpoint`] || (c.endpoint ? `${c.endpoint.replace(/\/+$/, '')}/v1/${signal}` : undefined);
   const timeoutMs = c.timeout !== '' ? parseDurationMs(c.timeout) : undefined;
