@@ -24,7 +24,7 @@ import {
 import type { CollectionResult, MetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resolveProtocol } from '../util/otel-sdk-env.js';
-import { wantsPush } from './telemetry-config.js';
+import { telemetryProblems, wantsPush } from './telemetry-config.js';
 import type { Signal } from '../util/otel-sdk-env.js';
 import {
   metricExportIntervalMs,
@@ -110,10 +110,10 @@ const TEMPORALITY = {
 
 /** Options the SDK exporters take; undefined fields are read from the OTEL_* variables by the SDK. */
 function exporterOptions(t: OtlpTarget, signal: Signal) {
+  // start() has refused problems (telemetryProblems) before any exporter is built
   const p = resolveProtocol({ protocol: t.protocol, encoding: '' }, signal);
-  if ('problem' in p) throw new Error(`service.telemetry: ${p.problem}`);
   return {
-    json: p.protocol === 'http/json',
+    json: 'protocol' in p && p.protocol === 'http/json',
     options: {
       url: t.endpoint || undefined,
       headers: headerMap(t.headers),
@@ -137,6 +137,13 @@ export class TelemetryPush {
   start(): void {
     const c = this.config;
     if (!wantsPush(c)) return;
+    const problems = telemetryProblems(c);
+    if (problems.length > 0) {
+      // `validate` and the loader report these; the variables may have changed since (a reload)
+      for (const p of problems)
+        this.logger.error({ key: p.path.join('.'), problem: p.message }, 'service.telemetry: not pushing');
+      return;
+    }
     if (sdkDisabled()) {
       this.logger.info(
         'service.telemetry: OTEL_SDK_DISABLED=true, nothing is pushed (the /metrics pull stays)',

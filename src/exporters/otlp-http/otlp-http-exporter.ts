@@ -10,7 +10,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';
-import { codeOf, DriftwatchError, QueueIoError, retryOf } from '../../component/errors.js';
+import { codeOf, ConfigError, DriftwatchError, QueueIoError, retryOf } from '../../component/errors.js';
 import type { CallRecord } from '../../model/call-record.js';
 import { AGENT_VERSION, buildResource, SCOPE_NAME } from '../../signals/resource.js';
 import { SELF_SPAN_ATTR } from '../../signals/names.js';
@@ -146,10 +146,10 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (q.storage === 'file') return join(this.settings.dataDir, 'queue');
     const ext = host.getExtension(q.storage);
     if (!isStorageExtension(ext))
-      throw new Error(
+      throw new ConfigError([
         `${this.settings.id}: sending_queue.storage names "${q.storage}", which is not a file_storage extension ` +
           `configured under extensions: and listed in service.extensions`,
-      );
+      ]);
     return join(ext.directoryFor('exporter', this.settings.id), 'queue');
   }
 

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import { DriftwatchError } from '../../component/errors.js';
 import type { StorageExtension } from '../../component/storage.js';
 import type { FileStorageConfig } from './config.js';
 
@@ -22,7 +23,13 @@ export class FileStorageExtension implements StorageExtension {
       mkdirSync(dir, { recursive: true });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      throw new Error(`file_storage: cannot create ${dir}: ${e.code ?? e.message}`);
+      throw new DriftwatchError(
+        'DW_ERR_COMPONENT_START',
+        `file_storage: cannot create ${dir}: ${e.code ?? e.message}`,
+        {
+          cause: err,
+        },
+      );
     }
     return dir;
   }
