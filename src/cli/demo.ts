@@ -14,6 +14,8 @@ import { demoConfigYaml } from './demo-config.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import { runAgent } from './run.js';
+import { UsageError } from './usage-error.js';
+import { cut } from './args.js';
 
 /** The demo scenario shipped with the package (config/scenarios/demo.yaml). */
 export const DEMO_SCENARIO = fileURLToPath(new URL('../../config/scenarios/demo.yaml', import.meta.url));
@@ -34,16 +36,32 @@ async function demoPrometheusEndpoint(): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
+/** A scenario the user named that cannot be read is an argument mistake (exit 2), not a crash. */
+function readScenario(file: string) {
+  try {
+    return loadScenarioFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code
+        ? `cannot read scenario file ${file} (${code})`
+        : `scenario file ${file} is invalid: ${cut((err as Error).message.split('\n')[0], 200)}`,
+      'demo',
+    );
+  }
+}
+
 export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registry): Promise<number> {
   const scenarioFile = (args.values.scenario as string | undefined) ?? DEMO_SCENARIO;
   let sim: ProviderSimulator;
   let baseUrl: string;
   let prometheusEndpoint: string;
   try {
-    sim = new ProviderSimulator(loadScenarioFile(scenarioFile));
+    sim = new ProviderSimulator(readScenario(scenarioFile));
     baseUrl = await sim.start();
     prometheusEndpoint = await demoPrometheusEndpoint();
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     return reportError(io, err);
   }
   let stopped = false;

@@ -4,6 +4,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../component/factory.js';
+import { bareNumberHint, isBareNumber } from '../util/duration.js';
 import { didYouMean } from '../util/suggest.js';
 
 const ajv = new Ajv({
@@ -14,6 +15,7 @@ const ajv = new Ajv({
   allowUnionTypes: true,
 });
 ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'x-duration', schemaType: 'boolean' });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
@@ -60,6 +62,14 @@ function toProblem(e: ErrorObject): SchemaProblem {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   // an error about a key's name (propertyNames) belongs to that key, not to its parent
   if (e.propertyName !== undefined) path.push(e.propertyName);
+  if ((e.parentSchema as Record<string, unknown> | undefined)?.['x-duration'] === true) {
+    if (isBareNumber(e.data)) return { path, message: bareNumberHint(e.data) };
+    if (e.keyword === 'pattern' || e.keyword === 'type')
+      return {
+        path,
+        message: `${describe(e.data)} is not a duration (e.g. 500ms, 10s, 5m, 1m30s)`,
+      };
+  }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
