@@ -77,7 +77,11 @@ function friendlyParseError(err: unknown, options: ParseOptions): string {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const token = /Unknown option '([^']+)'/.exec(message)?.[1] ?? '?';
     const bare = token.replace(/^-+/, '').split('=')[0];
-    const guess = closest(bare, names);
+    // `--fail-on-drift`: a known option glued to its value is a prefix, whatever the distance.
+    const prefix = names
+      .filter((n) => n.length >= 3 && bare.startsWith(n))
+      .sort((a, b) => b.length - a.length)[0];
+    const guess = prefix ?? closest(bare, names);
     return `unknown option ${token}${guess ? ` (did you mean --${guess}?)` : ''}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

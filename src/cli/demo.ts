@@ -14,7 +14,7 @@ import { demoConfigYaml } from './demo-config.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import { runAgent } from './run.js';
-import { UsageError } from './usage-error.js';
+import { isUsageError, UsageError } from './usage-error.js';
 import { cut } from './args.js';
 
 /** The demo scenario shipped with the package (config/scenarios/demo.yaml). */
@@ -61,7 +61,7 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
     baseUrl = await sim.start();
     prometheusEndpoint = await demoPrometheusEndpoint();
   } catch (err) {
-    if (err instanceof UsageError) throw err;
+    if (isUsageError(err)) throw err;
     return reportError(io, err);
   }
   let stopped = false;

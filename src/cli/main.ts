@@ -13,7 +13,7 @@ import { commandHelp, overviewHelp, usageLine } from './help.js';
 import { processIO } from './io.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, reportError } from './report-error.js';
-import { UsageError } from './usage-error.js';
+import { isUsageError, UsageError } from './usage-error.js';
 // replay is light (parsers + ajv) and stays static.
 import { replayCommand } from './replay.js';
 
@@ -85,7 +85,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     const args = parseFor(spec, rest);
     return await HANDLERS[spec.name]({ args, rest, io, registry });
   } catch (err) {
-    if (err instanceof UsageError) return usageError(io, err);
+    if (isUsageError(err)) return usageError(io, err);
     return reportError(io, err);
   }
 }

@@ -11,3 +11,8 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** By name, not instanceof: a module loaded twice (ESM and CJS under a test loader) is two classes. */
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof Error && err.name === 'UsageError';
+}
