@@ -162,7 +162,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       try {
         next = load();
       } catch (err) {
-        const problems = err instanceof ConfigError ? err.problems : [String(err)];
+        const problems = (err instanceof ConfigError ? err.problems : [String(err)]).slice(0, 50);
         reloads.add(1, { result: 'failure' });
         service.host.lastReload = { at: Date.now(), ok: false, error: problems.join('; ') };
         logger.error(

@@ -96,11 +96,11 @@ function toProblem(e: ErrorObject): SchemaProblem {
           : '';
       return {
         path,
-        message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(e.data)})${extra}`,
+        message: `must be one of ${allowed.join(', ')} (got ${show(e.data)})${extra}`,
       };
     }
     case 'pattern':
-      return { path, message: `${JSON.stringify(e.data)} is not valid${patternHint(e)}` };
+      return { path, message: `${show(e.data)} is not valid${patternHint(e)}` };
     case 'const':
       return {
         path,
@@ -120,11 +120,17 @@ function patternHint(e: ErrorObject): string {
   return desc ? ` (${desc})` : ` (must match ${(e.params as { pattern: string }).pattern})`;
 }
 
+/** A value as JSON, cut: an error must not echo a pasted 1 MB value. */
+function show(v: unknown): string {
+  const j = JSON.stringify(v) ?? String(v);
+  return j.length <= 120 ? j : `${j.slice(0, 120)}… (${j.length} characters)`;
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${show(v)}`;
 }
 
 function dedupe(ps: SchemaProblem[]): SchemaProblem[] {
