@@ -6,6 +6,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { ServiceConfig } from '../config/load.js';
+import type { HealthCheckExtension } from '../extensions/health-check/health-check.js';
 import type { Registry } from '../pipeline/registry.js';
 import { ProviderSimulator } from '../simulator/server.js';
 import { loadScenarioFile } from '../simulator/scenario.js';
@@ -51,6 +53,19 @@ function readScenario(file: string) {
   }
 }
 
+/** Where the health endpoint really listens (port 0 resolved), for URLs that work when clicked. */
+function healthAddress(config: ServiceConfig, ext: unknown): { endpoint: string } | undefined {
+  const configured = (config.extensions.get('health_check')?.config as { endpoint?: string } | undefined)
+    ?.endpoint;
+  if (!configured) return undefined;
+  const bound = (ext as Partial<HealthCheckExtension> | undefined)?.address?.();
+  if (!bound) return { endpoint: configured };
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  // A wildcard bind is reachable on loopback: print that, not 0.0.0.0.
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host;
+  return { endpoint: `${shown}:${bound.port}` };
+}
+
 export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registry): Promise<number> {
   const scenarioFile = (args.values.scenario as string | undefined) ?? DEMO_SCENARIO;
   let sim: ProviderSimulator;
@@ -83,8 +98,8 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
         }),
       ],
     ],
-    onStarted: ({ config, settings }) => {
-      const health = config.extensions.get('health_check')?.config as { endpoint?: string } | undefined;
+    onStarted: ({ config, settings, service }) => {
+      const health = healthAddress(config, service.host.getExtension('health_check'));
       io.out(
         [
           '',
@@ -94,9 +109,12 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
           '              stream cut, renamed field, new field): watch the records change.',
           `  probes      chat (small + large prompt), chat_stream, usage, invalid_request, timeout_boundary`,
           `  output      one debug line per probe record below; agent logs (JSON) go to stderr`,
-          health?.endpoint
-            ? `  health      http://${health.endpoint}/  (self-metrics at http://${health.endpoint}/metrics)`
-            : '',
+          ...(health?.endpoint
+            ? [
+                `  status      http://${health.endpoint}/status  (contract health; /status.json for scripts)`,
+                `  health      http://${health.endpoint}/healthz  (also /; self-metrics at http://${health.endpoint}/metrics)`,
+              ]
+            : []),
           `  prometheus  http://${prometheusEndpoint}/metrics  (contract and GenAI metrics)`,
           io.env.OTEL_EXPORTER_OTLP_ENDPOINT
             ? `  otlp        ${io.env.OTEL_EXPORTER_OTLP_ENDPOINT}  (OTEL_EXPORTER_OTLP_ENDPOINT)`
