@@ -164,6 +164,13 @@ describe('docs/deployment.md systemd steps from the npm pack tarball', function 
     expect(existsSync(join(opt, 'src'))).to.equal(false);
     expect(existsSync(join(opt, 'node_modules/typescript'))).to.equal(false);
     expect(existsSync(join(opt, 'node_modules/yaml'))).to.equal(true);
+    // The installed CLI says what it is (issue 20: the Node line it runs on).
+    const v = JSON.parse(sh('node bin/driftwatch.js --version --json', opt, env).out) as Record<
+      string,
+      unknown
+    >;
+    expect(v.version).to.equal(pkg.version);
+    expect(v.node).to.equal(process.version);
     // systemctl stop: KillSignal, then the agent drains and exits 0 within TimeoutStopSec.
     agent!.kill(unit!.get('KillSignal')![0] as NodeJS.Signals);
     const code = await new Promise<number | null>((r) =>
