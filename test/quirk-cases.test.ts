@@ -14,7 +14,7 @@ import { validateProcessorFactory } from '../src/processors/validate/index.js';
 import { ValidateProcessor } from '../src/processors/validate/validate-processor.js';
 import { Connections } from '../src/receivers/probe/connection.js';
 import { runAttempt } from '../src/receivers/probe/http-attempt.js';
-import { allowListHeaders } from '../src/receivers/probe/response-headers.js';
+import { allowListHeaders } from '../src/http-call/response-headers.js';
 import { parseScenario } from '../src/simulator/scenario.js';
 import { ProviderSimulator } from '../src/simulator/server.js';
 import { testSettings } from '../src/testing/nop-host.js';

@@ -2,7 +2,7 @@
 // Reads what operators capture with `curl -i` / `curl -i -N`: one or more header blocks (interim
 // 1xx, a proxy's `200 Connection established`, redirects followed with -L), then the body of the
 // last one. Only the allow-listed headers are kept, so cookies or auth challenges never surface.
-import { allowListHeaders } from '../receivers/probe/response-headers.js';
+import { allowListHeaders } from '../http-call/response-headers.js';
 
 export interface HttpTranscript {
   status: number;

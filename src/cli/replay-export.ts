@@ -3,6 +3,7 @@
 // pipeline of the access_log receiver (its processors and exporters), e.g. to backfill an OTLP
 // backend, while the summary is printed as usual. Built like `check`: the same graph, every
 // node but the receivers started, batches acknowledged one at a time, exporters drained at the end.
+import { ConfigError } from '../component/errors.js';
 import { newContext } from '../component/consumer.js';
 import type { ServiceConfig } from '../config/load.js';
 import type { Registry } from '../pipeline/registry.js';
@@ -31,9 +32,9 @@ export async function replayThroughPipeline(
   const { graph, host } = buildHeadless(o.cfg, settings, o.registry);
   const consumer = graph.find(`receiver:${o.receiverId}`)?.consumer;
   if (!consumer)
-    throw new Error(
+    throw new ConfigError([
       `replay: the access_log receiver "${o.receiverId}" is in no pipeline of the configuration`,
-    );
+    ]);
   // Components unref their timers so a running agent can exit; hold the loop until the end.
   const keepAlive = setInterval(() => undefined, 60_000);
   try {

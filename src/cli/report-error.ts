@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // User mistakes get a clear message and exit code 2, never a stack trace.
-import { ConfigError, DriftwatchError } from '../component/errors.js';
+import { ConfigError, DriftwatchError, ERROR_CATALOG } from '../component/errors.js';
 import type { CliIO } from './io.js';
 
 export const EXIT_OK = 0;
@@ -25,8 +25,8 @@ export function reportError(io: CliIO, err: unknown): number {
     return EXIT_CONFIG;
   }
   if (err instanceof DriftwatchError) {
-    io.err(`driftwatch: ${err.message}\n`);
-    return err.code === 'DW_ERR_COMPONENT_START' ? EXIT_RUNTIME : EXIT_CONFIG;
+    io.err(`driftwatch: ${err.message} (${err.code}, see docs/errors.md)\n`);
+    return ERROR_CATALOG[err.code].exit;
   }
   if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     io.err(`driftwatch: ${err.message}\n`);

@@ -3,7 +3,7 @@
 // deadline and exit 0; a second signal exits at once. SIGHUP reloads, keeping the old
 // pipeline when the new config is bad.
 import { mkdirSync } from 'node:fs';
-import { ConfigError } from '../component/errors.js';
+import { codeOf, ConfigError } from '../component/errors.js';
 import { loadServiceConfig } from '../config/load.js';
 import type { ServiceConfig } from '../config/load.js';
 import { loadProcessSettings } from '../config/process-settings.js';
@@ -131,7 +131,8 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         .then(async (errors) => {
           const late = errors.filter((e) => LATE.test(e.message));
           for (const e of errors)
-            if (!late.includes(e)) logger.error({ err: e.message }, 'Component shutdown error.');
+            if (!late.includes(e))
+              logger.error({ code: e.code, err: e.message }, 'Component shutdown error.');
           if (late.length > 0) {
             await new Promise((r) => setTimeout(r, Math.min(reserveMs, 200)));
             logger.warn(
@@ -166,7 +167,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         reloads.add(1, { result: 'failure' });
         service.host.lastReload = { at: Date.now(), ok: false, error: problems.join('; ') };
         logger.error(
-          { problems },
+          { code: codeOf(err), problems },
           'Reload refused: the new configuration is invalid; the running pipeline is unchanged.',
         );
         return;
@@ -180,7 +181,10 @@ export async function runAgent(opts: RunOptions): Promise<number> {
         (err: unknown) => {
           reloads.add(1, { result: 'failure' });
           service.host.lastReload = { at: Date.now(), ok: false, error: (err as Error).message };
-          logger.error({ err: (err as Error).message }, 'Reload failed while starting new components.');
+          logger.error(
+            { code: codeOf(err), err: (err as Error).message },
+            'Reload failed while starting new components.',
+          );
         },
       );
     };

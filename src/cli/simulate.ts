@@ -6,7 +6,7 @@ import { loadScenarioFile } from '../simulator/scenario.js';
 import type { Scenario } from '../simulator/scenario.js';
 import { parseCommon } from './args.js';
 import type { CliIO } from './io.js';
-import { EXIT_CONFIG, EXIT_OK } from './report-error.js';
+import { EXIT_CONFIG, EXIT_OK, reportError } from './report-error.js';
 
 export const SIMULATE_USAGE = `Usage: driftwatch simulate --scenario FILE [--port N] [--access-log FILE]
   Serves an OpenAI-compatible /v1/chat/completions on 127.0.0.1 whose latency, errors and drift
@@ -35,8 +35,7 @@ export async function simulateCommand(argv: string[], io: CliIO): Promise<number
   try {
     scenario = loadScenarioFile(file);
   } catch (err) {
-    io.err(`driftwatch simulate: ${file}: ${(err as Error).message}\n`);
-    return EXIT_CONFIG;
+    return reportError(io, err); // problems name the file
   }
   const accessLog = args.values['access-log'] as string | undefined;
   if (accessLog) scenario.access_log = accessLog;

@@ -6,6 +6,7 @@ import type { SelfMetrics } from '../telemetry/self-metrics.js';
 import type { ProcessSettings } from '../config/process-settings.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kind } from '../model/component-kind.js';
+import type { ComponentIdentity } from './identity.js';
 
 /** An extra HTTP route served by the health_check extension (status page, etc.). */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -44,9 +45,13 @@ export interface Host {
   readonly lastReload?: ReloadOutcome;
   /** Running, and no component starting, stopping or failed for good. */
   healthy(): boolean;
-  reportStatus(id: string, status: Omit<ComponentStatus, 'since'>): void;
+  /**
+   * Sets a component's state under its one key (componentKey): pass the CreateSettings (or the
+   * graph node), never a hand-made string, so the graph and the component share the entry.
+   */
+  reportStatus(who: ComponentIdentity, status: Omit<ComponentStatus, 'since'>): void;
   getExtension(id: string): Component | undefined;
-  /** Component states, for the health endpoint. */
+  /** Component states by componentKey, for the health endpoint. */
   statuses(): ReadonlyMap<string, ComponentStatus>;
   /** The agent's own telemetry registry (rendered at /metrics). */
   readonly metrics: SelfMetrics;

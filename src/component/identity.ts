@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One identity per component instance, used by the graph and by components themselves when
 // they report status, so a component's state lives under one key that reload can forget.
-import type { Kind } from './component.js';
+import type { Kind } from '../model/component-kind.js';
 
 export interface ComponentIdentity {
   kind: Kind;

@@ -7,7 +7,6 @@
 // Receivers and exporters are shared across pipelines; processors are created per pipeline.
 // Start: extensions, exporters, processors, receivers. Stop: the reverse, so upstream drains
 // into live consumers. Every shutdown error is collected.
-import { componentKey } from '../component/identity.js';
 import { join } from 'node:path';
 import type { Component, Host, Kind } from '../component/component.js';
 import type { Consumer } from '../component/consumer.js';
@@ -192,11 +191,11 @@ export class Graph {
   async startAll(host: Host, filter: (n: Node) => boolean = () => true): Promise<void> {
     for (const n of this.nodes) {
       if (n.started || !filter(n)) continue;
-      host.reportStatus(statusId(n), { state: 'starting' });
+      host.reportStatus(n, { state: 'starting' });
       try {
         await n.instance.start(host);
       } catch (err) {
-        host.reportStatus(statusId(n), { state: 'permanent_error', error: (err as Error).message });
+        host.reportStatus(n, { state: 'permanent_error', error: (err as Error).message });
         throw new DriftwatchError(
           'DW_ERR_COMPONENT_START',
           `${n.kind} "${n.id}" failed to start: ${(err as Error).message}`,
@@ -204,7 +203,7 @@ export class Graph {
         );
       }
       n.started = true;
-      host.reportStatus(statusId(n), { state: 'ok' });
+      host.reportStatus(n, { state: 'ok' });
     }
   }
 
@@ -213,26 +212,27 @@ export class Graph {
     host: Host | undefined,
     deadline: number,
     filter: (n: Node) => boolean = () => true,
-  ): Promise<Error[]> {
-    const errors: Error[] = [];
+  ): Promise<DriftwatchError[]> {
+    const errors: DriftwatchError[] = [];
     for (const n of [...this.nodes].reverse()) {
       if (!filter(n)) continue;
-      host?.reportStatus(statusId(n), { state: 'stopping' });
+      host?.reportStatus(n, { state: 'stopping' });
       try {
         await withDeadline(n.instance.shutdown({ deadline }), deadline, `${n.kind} "${n.id}"`);
-        host?.reportStatus(statusId(n), { state: 'stopped' });
+        host?.reportStatus(n, { state: 'stopped' });
       } catch (err) {
-        errors.push(new Error(`${n.kind} "${n.id}": ${(err as Error).message}`));
-        host?.reportStatus(statusId(n), { state: 'permanent_error', error: (err as Error).message });
+        errors.push(
+          new DriftwatchError('DW_ERR_SHUTDOWN', `${n.kind} "${n.id}": ${(err as Error).message}`, {
+            cause: err,
+          }),
+        );
+        host?.reportStatus(n, { state: 'permanent_error', error: (err as Error).message });
       }
       n.started = false;
     }
     return errors;
   }
 }
-
-/** The key a node's status is reported under (the same a component computes from its settings). */
-export const statusId = componentKey;
 
 async function withDeadline<T>(p: Promise<T>, deadline: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -9,6 +9,8 @@ import type {
   RouteHandler,
   ServiceState,
 } from '../component/component.js';
+import { componentKey } from '../component/identity.js';
+import type { ComponentIdentity } from '../component/identity.js';
 import type { SelfMetrics } from '../telemetry/self-metrics.js';
 
 export type { ServiceState };
@@ -23,14 +25,15 @@ export class ServiceHost implements Host {
 
   constructor(readonly metrics: SelfMetrics) {}
 
-  reportStatus(id: string, status: Omit<ComponentStatus, 'since'>): void {
+  reportStatus(who: ComponentIdentity, status: Omit<ComponentStatus, 'since'>): void {
+    const id = componentKey(who);
     const prev = this.states.get(id);
     if (prev && prev.state === status.state && prev.error === status.error) return;
     this.states.set(id, { ...status, since: Date.now() });
   }
 
-  forget(id: string): void {
-    this.states.delete(id);
+  forget(who: ComponentIdentity): void {
+    this.states.delete(componentKey(who));
   }
 
   statuses(): ReadonlyMap<string, ComponentStatus> {

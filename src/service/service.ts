@@ -2,9 +2,10 @@
 // Runs one pipeline graph and swaps it on reload: the new graph is built (and validated)
 // before the old one is touched; unchanged receivers, exporters and extensions are carried
 // over with their state; a failed build leaves the old graph running.
+import type { DriftwatchError } from '../component/errors.js';
 import type { Component } from '../component/component.js';
 import type { ServiceConfig } from '../config/load.js';
-import { Graph, statusId } from '../pipeline/graph.js';
+import { Graph } from '../pipeline/graph.js';
 import type { GraphDeps, Node } from '../pipeline/graph.js';
 import { ServiceHost } from './host.js';
 
@@ -74,8 +75,8 @@ export class Service {
       // 3. Retire what the new graph no longer uses: receivers first, so they drain into live consumers.
       const errors = await old.shutdownAll(this.host, deadline(), (x) => retired(x) && x.started);
       for (const e of errors)
-        this.deps.logger.warn({ err: e.message }, 'A retired component did not stop cleanly.');
-      for (const n of old.nodes) if (retired(n) && !next.find(n.key)) this.host.forget(statusId(n));
+        this.deps.logger.warn({ code: e.code, err: e.message }, 'A retired component did not stop cleanly.');
+      for (const n of old.nodes) if (retired(n) && !next.find(n.key)) this.host.forget(n);
       // 4. New receivers last.
       await next.startAll(this.host);
     } catch (err) {
@@ -90,7 +91,7 @@ export class Service {
     this.host.serviceState = 'running';
   }
 
-  async shutdown(deadlineMs = this.deps.process.shutdownTimeoutMs): Promise<Error[]> {
+  async shutdown(deadlineMs = this.deps.process.shutdownTimeoutMs): Promise<DriftwatchError[]> {
     await this.reloading;
     this.host.serviceState = 'stopping';
     const errors = this.graph ? await this.graph.shutdownAll(this.host, Date.now() + deadlineMs) : [];

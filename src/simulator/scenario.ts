@@ -3,6 +3,7 @@
 // a schedule, and a seed. Loaded from YAML, validated with a JSON Schema, defaults applied.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { ConfigError } from '../component/errors.js';
 import { validateAgainst } from '../config/component-schema.js';
 import { parseDurationMs } from '../util/duration.js';
 import { ERROR_TEMPLATES } from './templates.js';
@@ -140,13 +141,6 @@ export const scenarioSchema = {
   },
 };
 
-export class ScenarioError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid scenario:\n  ${problems.join('\n  ')}`);
-    this.name = 'ScenarioError';
-  }
-}
-
 function ms(v: unknown, path: string, problems: string[], def = 0): number {
   if (v === undefined) return def;
   const n = parseDurationMs(v as string | number);
@@ -174,7 +168,7 @@ export function parseScenario(raw: unknown): Scenario {
   const problems = validateAgainst(scenarioSchema, doc).map(
     (p) => `${p.path.length ? p.path.join('.') : '(top)'}: ${p.message}`,
   );
-  if (problems.length > 0) throw new ScenarioError(problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const lat = doc.latency as Record<string, Record<string, unknown>>;
   const rules: ModeRule[] = [];
   for (const section of ['errors', 'drift', 'faults'] as const) {
@@ -203,7 +197,7 @@ export function parseScenario(raw: unknown): Scenario {
     first_token: toDist(lat.first_token, 'latency.first_token', problems),
     chunk_gap: toDist(lat.chunk_gap, 'latency.chunk_gap', problems),
   };
-  if (problems.length > 0) throw new ScenarioError(problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     name: doc.name as string,
     seed: doc.seed as number,
@@ -219,8 +213,21 @@ export function parseScenario(raw: unknown): Scenario {
   };
 }
 
+/** Reads and parses a scenario file; every problem is a ConfigError naming the file. */
 export function loadScenarioFile(file: string): Scenario {
-  return parseScenario(parseYaml(readFileSync(file, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0];
+    throw new ConfigError([`${file}: cannot read the scenario: ${why}`], 'DW_ERR_CONFIG_FILE');
+  }
+  try {
+    return parseScenario(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(err.problems.map((p) => `${file}: ${p}`));
+    throw err;
+  }
 }
 
 /** The mode of one request: a scheduled window that is open wins, then one draw over the rates. */

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
 import { formatAccessLine } from './access-log.js';
-import { loadScenarioFile, parseScenario, pickMode, ScenarioError } from './scenario.js';
+import { ConfigError } from '../component/errors.js';
+import { loadScenarioFile, parseScenario, pickMode } from './scenario.js';
 import { ProviderSimulator } from './server.js';
 
 async function chat(base: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -124,8 +125,8 @@ describe('provider simulator', function () {
       });
       expect.fail('should throw');
     } catch (err) {
-      expect(err).to.be.instanceOf(ScenarioError);
-      const msg = (err as ScenarioError).problems.join('\n');
+      expect(err).to.be.instanceOf(ConfigError).and.include({ code: 'DW_ERR_CONFIG_INVALID' });
+      const msg = (err as ConfigError).problems.join('\n');
       expect(msg).to.include('seed').and.include('error_999');
     }
     expect(() => parseScenario({ drift: [{ mode: 'usage_null' }] })).to.throw(/needs a rate or a schedule/);

@@ -85,7 +85,7 @@ describe('otlp_http persistent queue: full and read-only data directory (tmpfs)'
       expect(firstErr?.message).to.match(/persistent queue: cannot write .*tmp-\d+\.otlp: ENOSPC/);
       const logged = cap.matching(/persistent queue: cannot write/);
       expect(logged.length, 'rate-limited: at most 5 per 10 s').to.be.within(1, 5);
-      expect(logged[0]).to.include({ code: 'ENOSPC', op: 'write' });
+      expect(logged[0]).to.include({ code: 'DW_ERR_QUEUE_IO', errno: 'ENOSPC', op: 'write' });
       expect(String(logged[0].path)).to.contain(join(dataDir, 'queue'));
       expect(x.metrics.sum(ERRORS, { error_type: 'io_failed' })).to.equal(20);
       expect(x.metrics.sum('driftwatch_exporter_enqueue_failed_records_total')).to.be.at.least(20);
@@ -123,8 +123,16 @@ describe('otlp_http persistent queue: full and read-only data directory (tmpfs)'
         () => ['q-0', 'q-1', 'q-2', 'q-3', 'q-4'].every((p) => probes().includes(p)),
         'the 5 queued spans',
       );
-      await until(() => cap.matching(/persistent queue: cannot delete/).length > 0, 'the delete error');
-      expect(cap.matching(/persistent queue: cannot delete/)[0]).to.include({ code: 'EROFS', op: 'delete' });
+      // A span reaches the backend before its file's delete fails: wait for all five failures.
+      await until(
+        () => x.metrics.sum(ERRORS, { error_type: 'io_failed' }) >= 5,
+        'the five failed deletes counted',
+      );
+      expect(cap.matching(/persistent queue: cannot delete/)[0]).to.include({
+        code: 'DW_ERR_QUEUE_IO',
+        errno: 'EROFS',
+        op: 'delete',
+      });
       expect(cap.matching(/persistent queue: cannot delete/).length).to.be.at.most(5);
       let refused: Error | undefined;
       await x.consume([probeRecord({ probe: 'ro' })]).catch((e: Error) => (refused = e));

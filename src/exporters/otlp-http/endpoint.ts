@@ -2,6 +2,7 @@
 // Resolves the effective transport settings: config first, then the standard
 // OTEL_EXPORTER_OTLP_* variables (signal-specific before generic), then the spec defaults.
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '../../component/errors.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { OtlpHttpConfig } from './config.js';
 
@@ -59,9 +60,9 @@ export function resolveTransport(c: OtlpHttpConfig, env: Env = process.env): Tra
     pick(env, undefined, 'PROTOCOL') ||
     'http/protobuf') as Transport['protocol'];
   if (protocol !== 'http/protobuf' && protocol !== 'http/json')
-    throw new Error(
+    throw new ConfigError([
       `otlp_http: protocol "${String(protocol)}" is not supported (use http/protobuf or http/json)`,
-    );
+    ]);
   const compression = c.compression || pick(env, undefined, 'COMPRESSION') || 'gzip';
   const envTimeout = pick(env, undefined, 'TIMEOUT');
   const timeoutMs =

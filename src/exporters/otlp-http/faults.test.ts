@@ -134,6 +134,7 @@ describe('otlp_http fault injection', () => {
     let err: unknown;
     await consume([probeRecord()]).catch((e: unknown) => (err = e)); // queue full
     expect(String(err)).to.contain('sending queue is full');
+    expect(err).to.include({ code: 'DW_ERR_QUEUE_FULL', retry: 'throttled' });
     expect(metrics.sum('driftwatch_exporter_enqueue_failed_records_total')).to.equal(1);
     expect(metrics.sum('driftwatch_component_dropped_records_total', { reason: 'queue_full' })).to.equal(1);
     await Promise.all([first, second]);
@@ -142,7 +143,7 @@ describe('otlp_http fault injection', () => {
 });
 
 describe('retry policy', () => {
-  const fail: Outcome = { ok: false, retryable: true, reason: 'http_503', status: 503 };
+  const fail: Outcome = { ok: false, code: 'DW_ERR_EXPORT_RETRYABLE', reason: 'http_503', status: 503 };
   it('grows ×multiplier up to max_interval, randomized ±factor, within the budget', async () => {
     const delays: number[] = [];
     const o = await sendWithRetry(
@@ -164,7 +165,7 @@ describe('retry policy', () => {
   it('stops at once on a permanent error and when retries are disabled', async () => {
     let n = 0;
     const perm = await sendWithRetry(
-      async () => (n++, { ok: false, retryable: false, reason: 'http_400', status: 400 }),
+      async () => (n++, { ok: false, code: 'DW_ERR_EXPORT_PERMANENT', reason: 'http_400', status: 400 }),
       { enabled: true, initialMs: 1, maxMs: 1, multiplier: 1, jitter: 0, budgetMs: 1000 },
     );
     expect(perm.attempts).to.equal(1);

@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { QueueIoError } from '../../component/errors.js';
 import type { Signal } from './endpoint.js';
 import { removeFile } from '../../util/remove-file.js';
 
@@ -55,19 +56,6 @@ export function decodeEntry(
   const payload = buf.subarray(HEADER);
   if (crc32(payload) !== buf.readUInt32BE(16)) return undefined;
   return { signal, json: buf.readUInt8(5) === 1, items: buf.readUInt32BE(8), payload };
-}
-
-/** An I/O failure of the queue, naming the file and the errno code (ENOSPC, EROFS, EACCES…). */
-export class QueueIoError extends Error {
-  constructor(
-    readonly op: 'open' | 'write' | 'delete',
-    readonly path: string,
-    readonly code: string,
-    cause: unknown,
-  ) {
-    super(`persistent queue: cannot ${op} ${path}: ${code}`, { cause });
-    this.name = 'QueueIoError';
-  }
 }
 
 function ioError(op: QueueIoError['op'], path: string, err: unknown): QueueIoError {

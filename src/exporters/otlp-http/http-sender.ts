@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One OTLP/HTTP POST and its classification per the OTLP spec: 2xx ok (partial success counted,
 // never retried); 429/502/503/504 and connection failures retryable (Retry-After as a floor);
-// every other status permanent.
+// every other status permanent. Each failure carries its catalog code; retry.ts reads its mark.
 import { gzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
@@ -15,12 +15,13 @@ import {
   ProtobufMetricsSerializer,
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
+import type { ExportErrorCode } from '../../component/errors.js';
 import { DeadlineSignal } from '../../util/abort.js';
 import type { Signal, Transport } from './endpoint.js';
 
 export type Outcome =
   | { ok: true; status: number; rejected: number; message?: string }
-  | { ok: false; retryable: boolean; reason: string; status?: number; retryAfterMs?: number };
+  | { ok: false; code: ExportErrorCode; reason: string; status?: number; retryAfterMs?: number };
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
 const MAX_RESPONSE = 4 * 1024 * 1024;
@@ -126,13 +127,18 @@ export class HttpSender {
         : abort?.aborted
           ? 'shutdown'
           : (e.code ?? e.name ?? 'connection_failed');
-      return { ok: false, retryable: reason !== 'shutdown', reason };
+      return {
+        ok: false,
+        code: reason === 'shutdown' ? 'DW_ERR_SHUTTING_DOWN' : 'DW_ERR_EXPORT_RETRYABLE',
+        reason,
+      };
     }
     const status = res.statusCode;
     try {
       if (status >= 200 && status < 300) {
         const raw = await readCapped(res.body, MAX_RESPONSE);
-        if (raw === undefined) return { ok: false, retryable: false, reason: 'response_too_large', status };
+        if (raw === undefined)
+          return { ok: false, code: 'DW_ERR_EXPORT_PERMANENT', reason: 'response_too_large', status };
         if (raw.length === 0) return { ok: true, status, rejected: 0 };
         const ct = String(res.headers['content-type'] ?? '');
         try {
@@ -145,20 +151,23 @@ export class HttpSender {
         }
       }
       await readCapped(res.body, 64 * 1024).catch(() => undefined);
-      if (RETRYABLE.has(status))
+      if (RETRYABLE.has(status)) {
+        const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+        const throttled = status === 429 || retryAfterMs !== undefined;
         return {
           ok: false,
-          retryable: true,
+          code: throttled ? 'DW_ERR_EXPORT_THROTTLED' : 'DW_ERR_EXPORT_RETRYABLE',
           status,
           reason: `http_${status}`,
-          retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+          retryAfterMs,
         };
-      return { ok: false, retryable: false, status, reason: `http_${status}` };
+      }
+      return { ok: false, code: 'DW_ERR_EXPORT_PERMANENT', status, reason: `http_${status}` };
     } catch (err) {
       const e = err as { code?: string; name?: string };
       return {
         ok: false,
-        retryable: true,
+        code: 'DW_ERR_EXPORT_RETRYABLE',
         status,
         reason: deadline.timedOut ? 'timeout' : (e.code ?? 'body_failed'),
       };

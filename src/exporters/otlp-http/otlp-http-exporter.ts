@@ -8,6 +8,7 @@ import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';
+import { codeOf, DriftwatchError, QueueIoError, retryOf } from '../../component/errors.js';
 import type { CallRecord } from '../../model/call-record.js';
 import { buildResource } from '../../signals/resource.js';
 import { SignalBuilder } from '../../signals/signal-builder.js';
@@ -19,7 +20,7 @@ import { ExportGuard } from '../../util/export-guard.js';
 import type { OtlpHttpConfig } from './config.js';
 import { resolveTransport } from './endpoint.js';
 import type { Signal, Transport } from './endpoint.js';
-import { FileQueue, QueueIoError } from './file-queue.js';
+import { FileQueue } from './file-queue.js';
 import type { FileEntry } from './file-queue.js';
 import { HttpSender, otlpSerializers } from './http-sender.js';
 import type { Outcome } from './http-sender.js';
@@ -33,11 +34,8 @@ interface Request {
   items: number;
 }
 
-export class QueueFullError extends Error {
-  readonly code = 'EXPORTER_QUEUE_FULL';
-  constructor(id: string) {
-    super(`${id}: sending queue is full, dropping the newest data`);
-  }
+function queueFull(id: string): DriftwatchError {
+  return new DriftwatchError('DW_ERR_QUEUE_FULL', `${id}: sending queue is full, dropping the newest data`);
 }
 
 function countDataPoints(rm: ResourceMetrics): number {
@@ -144,7 +142,7 @@ export class OtlpHttpExporter implements ExporterComponent {
   }
 
   async consume(batch: CallRecord[], _ctx: ConsumeContext): Promise<void> {
-    if (this.stopped) throw new Error(`${this.settings.id} is shut down`);
+    if (this.stopped) throw new DriftwatchError('DW_ERR_SHUTTING_DOWN', `${this.settings.id} is shut down`);
     if (batch.length === 0) return;
     const { spans, logs } = this.builder.build(batch);
     const waits: Promise<void>[] = [];
@@ -168,7 +166,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     this.settings.telemetry.dropped(r.items, 'sensitive_value', false);
     this.errors.error(
       'guard',
-      { signal: r.signal, items: r.items },
+      { code: 'DW_ERR_EXPORT_GUARD', signal: r.signal, items: r.items },
       'export guard: payload held a configured secret or probe prompt; dropped',
     );
     return false;
@@ -185,12 +183,14 @@ export class OtlpHttpExporter implements ExporterComponent {
         // retries), log it rate-limited with the path and errno, count it.
         this.queueIoError(err);
         this.settings.telemetry.enqueueFailed(r.items);
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        return Promise.reject(
+          err instanceof QueueIoError ? err : new QueueIoError('write', this.settings.dataDir, 'EIO', err),
+        );
       }
       if (!queued) {
         this.settings.telemetry.dropped(r.items, 'queue_full', false);
         this.settings.telemetry.enqueueFailed(r.items);
-        return Promise.reject(new QueueFullError(this.settings.id));
+        return Promise.reject(queueFull(this.settings.id));
       }
       this.settings.telemetry.queue(this.fileQueue.size, this.config.sending_queue.queue_size);
       for (const w of this.wakeFileWorkers.splice(0)) w();
@@ -201,7 +201,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (!p) {
       this.settings.telemetry.dropped(r.items, 'queue_full', false);
       this.settings.telemetry.enqueueFailed(r.items);
-      return Promise.reject(new QueueFullError(this.settings.id));
+      return Promise.reject(queueFull(this.settings.id));
     }
     return p;
   }
@@ -243,12 +243,16 @@ export class OtlpHttpExporter implements ExporterComponent {
     );
     this.errors.error(
       `send-${signal}`,
-      { signal, items, status: o.status, reason: o.reason, attempts: o.attempts },
+      { code: o.code, signal, items, status: o.status, reason: o.reason, attempts: o.attempts },
       o.exhausted
         ? 'Exporting failed. No more retries left. Dropping data.'
         : 'Exporting failed. Dropping data (not retryable).',
     );
-    this.settings.telemetry.dropped(items, o.retryable ? 'retries_exhausted' : 'permanent_error', false);
+    this.settings.telemetry.dropped(
+      items,
+      retryOf(o.code) === 'permanent' ? 'permanent_error' : 'retries_exhausted',
+      false,
+    );
     return true;
   }
 
@@ -256,7 +260,10 @@ export class OtlpHttpExporter implements ExporterComponent {
   private async deliver(r: Request): Promise<void> {
     const o = await this.send(r.signal, r.payload);
     this.account(r.signal, r.items, o);
-    if (!o.ok) throw new Error(`${this.settings.id}: ${r.signal} export failed (${o.reason})`);
+    if (!o.ok)
+      throw new DriftwatchError(o.code, `${this.settings.id}: ${r.signal} export failed (${o.reason})`, {
+        retryAfterMs: o.retryAfterMs,
+      });
   }
 
   private async fileWorker(): Promise<void> {
@@ -293,8 +300,8 @@ export class OtlpHttpExporter implements ExporterComponent {
     this.settings.telemetry.error('io_failed', 'sending');
     const e = err as Partial<QueueIoError>;
     this.errors.error(
-      `queue-${e.op ?? 'io'}:${e.code ?? 'unknown'}`,
-      { path: e.path, code: e.code, op: e.op },
+      `queue-${e.op ?? 'io'}:${e.errno ?? 'unknown'}`,
+      { code: 'DW_ERR_QUEUE_IO', path: e.path, errno: e.errno, op: e.op },
       err instanceof QueueIoError ? err.message : `persistent queue: ${String(err)}`,
     );
   }
@@ -304,7 +311,8 @@ export class OtlpHttpExporter implements ExporterComponent {
     this.metricsBusy = this.exportMetrics()
       .then(
         () => undefined,
-        (err: unknown) => this.errors.error('metrics', { err: String(err) }, 'metrics export failed'),
+        (err: unknown) =>
+          this.errors.error('metrics', { code: codeOf(err), err: String(err) }, 'metrics export failed'),
       )
       .finally(() => (this.metricsBusy = undefined));
   }
@@ -324,7 +332,7 @@ export class OtlpHttpExporter implements ExporterComponent {
 
   async testExport(): Promise<void> {
     const o = await this.sender.post('metrics', new Uint8Array(0));
-    if (!o.ok) throw new Error(`${this.settings.id}: test export failed (${o.reason})`);
+    if (!o.ok) throw new DriftwatchError(o.code, `${this.settings.id}: test export failed (${o.reason})`);
   }
 
   async shutdown(opts: ShutdownOptions): Promise<void> {
@@ -342,7 +350,9 @@ export class OtlpHttpExporter implements ExporterComponent {
       await this.memQueue.drain(opts.deadline);
     }
     this.abort.abort();
-    const lost = this.memQueue.rejectPending(new Error(`${this.settings.id} shut down before sending`));
+    const lost = this.memQueue.rejectPending(
+      new DriftwatchError('DW_ERR_SHUTTING_DOWN', `${this.settings.id} shut down before sending`),
+    );
     if (lost > 0) this.settings.telemetry.dropped(lost, 'shutdown', false);
     for (const w of this.wakeFileWorkers.splice(0)) w();
     await until(Promise.allSettled(this.fileWorkers));

@@ -2,7 +2,8 @@
 // Exponential backoff with jitter inside a time budget (exporterhelper retry_on_failure):
 // interval starts at initial_interval, grows ×multiplier up to max_interval, each delay is
 // randomized ±randomization_factor; Retry-After is a floor; giving up when the next attempt
-// would land past max_elapsed_time.
+// would land past max_elapsed_time. Whether to try again is the failure code's catalog mark.
+import { retryOf } from '../../component/errors.js';
 import { sleepUnlessAborted } from '../../util/abort.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { RetryConfig } from './config.js';
@@ -40,13 +41,13 @@ export async function sendWithRetry(
   let interval = p.initialMs;
   for (let attempts = 1; ; attempts++) {
     const o = await attempt();
-    if (o.ok || !o.retryable || !p.enabled) return { ...o, attempts };
+    if (o.ok || retryOf(o.code) === 'permanent' || !p.enabled) return { ...o, attempts };
     let delay = interval * (1 + p.jitter * (2 * random() - 1));
     if (o.retryAfterMs !== undefined) delay = Math.max(delay, o.retryAfterMs);
     interval = Math.min(interval * p.multiplier, p.maxMs);
     if (p.budgetMs > 0 && Date.now() - start + delay > p.budgetMs) return { ...o, attempts, exhausted: true };
     opts.onRetry?.(delay, o);
     if (!(await sleepUnlessAborted(delay, opts.abort)))
-      return { ok: false, retryable: true, reason: 'shutdown', attempts };
+      return { ok: false, code: 'DW_ERR_SHUTTING_DOWN', reason: 'shutdown', attempts };
   }
 }

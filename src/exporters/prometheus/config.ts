@@ -25,7 +25,4 @@ export const prometheusSchema: JsonSchema = {
   },
 };
 
-export function splitHostPort(endpoint: string): { host: string; port: number } {
-  const i = endpoint.lastIndexOf(':');
-  return { host: endpoint.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port: Number(endpoint.slice(i + 1)) };
-}
+export { splitHostPort } from '../../util/host-port.js';

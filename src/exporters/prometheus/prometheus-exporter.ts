@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DriftwatchError } from '../../component/errors.js';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';
@@ -102,7 +103,7 @@ export class PrometheusExporter implements ExporterComponent {
   }
 
   async consume(batch: CallRecord[], _ctx: ConsumeContext): Promise<void> {
-    if (this.stopped) throw new Error(`${this.settings.id} is shut down`);
+    if (this.stopped) throw new DriftwatchError('DW_ERR_SHUTTING_DOWN', `${this.settings.id} is shut down`);
     this.builder.build(batch);
   }
 

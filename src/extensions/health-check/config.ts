@@ -34,8 +34,4 @@ export const healthCheckSchema: JsonSchema = {
   },
 };
 
-export function splitHostPort(endpoint: string): { host: string; port: number } {
-  const i = endpoint.lastIndexOf(':');
-  const host = endpoint.slice(0, i).replace(/^\[(.*)\]$/, '$1');
-  return { host, port: Number(endpoint.slice(i + 1)) };
-}
+export { splitHostPort } from '../../util/host-port.js';

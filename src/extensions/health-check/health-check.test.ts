@@ -19,13 +19,13 @@ describe('health_check extension', () => {
     try {
       expect((await fetch(`${base}/healthz`)).status).to.equal(503);
       host.serviceState = 'running';
-      host.reportStatus('receiver:probe/x', { state: 'ok' });
+      host.reportStatus({ kind: 'receiver', id: 'probe/x' }, { state: 'ok' });
       const ok = await fetch(`${base}/healthz`);
       expect(ok.status).to.equal(200);
       const body = (await ok.json()) as { status: string; components: Record<string, { state: string }> };
       expect(body.status).to.equal('ok');
       expect(body.components['receiver:probe/x'].state).to.equal('ok');
-      host.reportStatus('exporter:otlp_http', { state: 'permanent_error', error: 'boom' });
+      host.reportStatus({ kind: 'exporter', id: 'otlp_http' }, { state: 'permanent_error', error: 'boom' });
       expect((await fetch(`${base}/healthz`)).status).to.equal(503);
 
       createComponentTelemetry(host.metrics, 'receiver', 'probe/x').accepted(3);

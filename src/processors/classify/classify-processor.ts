@@ -10,7 +10,7 @@ import type { CallRecord } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import type { ClassifyConfig } from './config.js';
-import { classify } from './decide.js';
+import { classify } from '../../contract/error-class/decide.js';
 import { probeExpectation } from './expectation.js';
 
 export class ClassifyProcessor implements ProcessorComponent {

@@ -7,7 +7,7 @@ import { SelfMetrics } from '../../telemetry/self-metrics.js';
 import { testSettings } from '../../testing/nop-host.js';
 import { ClassifyProcessor } from './classify-processor.js';
 import { classifyProcessorFactory } from './index.js';
-import { retryAfterFromHeaders, retryAfterFromMessage } from './retry-after.js';
+import { retryAfterFromHeaders, retryAfterFromMessage } from '../../contract/error-class/retry-after.js';
 
 function rec(fill: (r: CallRecord) => void, source: 'probe' | 'access_log' = 'probe'): CallRecord {
   const r = newCallRecord(
@@ -52,7 +52,7 @@ describe('classify processor', () => {
       const f = classify(rec((r) => (r.transportError = { code })));
       expect([f.errorClass, f.subReason]).to.deep.equal([cls, sub]);
       expect(f.owner).to.be.a('string').and.not.equal('');
-      expect(f.runbook).to.match(/^docs\/contracts\.md#class-/);
+      expect(f.runbook).to.match(/^docs\/runbooks\/[a-z_]+\.md$/);
     });
   }
 

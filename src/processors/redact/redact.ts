@@ -2,7 +2,7 @@
 // Makes a record safe to export: drops prompt/completion text unless opted in, keeps only
 // allow-listed headers, masks secrets by value pattern everywhere, replaces tenant / user ids
 // with a keyed HMAC (never a bare hash), and records what it did as counts.
-import { createHmac } from 'node:crypto';
+import { hmacId } from '../../util/hmac-id.js';
 import type { CallRecord } from '../../model/call-record.js';
 import type { Scrubber } from './scrubber.js';
 
@@ -19,9 +19,7 @@ function bump(c: Record<string, number>, k: string, n = 1): void {
   c[k] = (c[k] ?? 0) + n;
 }
 
-export function hmacId(key: string, value: string): string {
-  return `h:${createHmac('sha256', key).update(value).digest('hex').slice(0, 24)}`;
-}
+export { hmacId };
 
 function scrubDeep(v: unknown, s: Scrubber, counts: Record<string, number>, depth = 0): unknown {
   if (typeof v === 'string') return s.scrub(v, counts);

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DriftwatchError } from '../../component/errors.js';
 import { ID_FORMAT, idLine, startReceiver, waitFor } from './test-harness.js';
 
 describe('access_log receiver: tailing real files', () => {
@@ -130,6 +131,32 @@ describe('access_log receiver: tailing real files', () => {
     await waitFor(() => h.records.length === 1, 'the retried batch');
     await h.stop();
     expect(ids(h)).to.deep.equal(['r1']);
+  });
+
+  it('skips a batch refused for good (catalog mark permanent) instead of offering it forever', async () => {
+    const file = join(logs, 'access.log');
+    writeFileSync(file, idLine('p1'));
+    const h = await startReceiver(join(dir, 'data'), {
+      ...ID_FORMAT,
+      include: [file],
+      start_at: 'beginning',
+    });
+    try {
+      h.sink.fail = new DriftwatchError('DW_ERR_EXPORT_PERMANENT', 'backend answered 400');
+      await h.receiver.pollOnce();
+      await waitFor(
+        () => h.metrics.sum('driftwatch_receiver_refused_records_total') === 1,
+        'the permanent refusal',
+      );
+      h.sink.fail = false;
+      appendFileSync(file, idLine('p2'));
+      await h.receiver.pollOnce();
+      await waitFor(() => h.records.length > 0, 'the next line');
+      await new Promise((r) => setTimeout(r, 300)); // a retry of p1 would arrive by now
+      expect(ids(h), 'p1 is not offered again').to.deep.equal(['p2']);
+    } finally {
+      await h.stop();
+    }
   });
 
   it('applies back-pressure: with a slow sink, reading pauses instead of buffering', async () => {

@@ -5,6 +5,8 @@
 // unacknowledged and the next batch is full: back-pressure instead of unbounded buffering.
 import { fstatSync, readSync, statSync, watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
+import { retryOfError } from '../../component/errors.js';
+import type { DriftwatchError } from '../../component/errors.js';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
 import type { CallRecord } from '../../model/call-record.js';
@@ -482,13 +484,29 @@ export class AccessLogReceiver implements Component {
         if (this.running) this.wake();
       },
       (err: unknown) => {
+        const e = err as Partial<DriftwatchError> | undefined;
+        const retry = retryOfError(err);
+        if (retry === 'permanent') {
+          // Offering the same lines again cannot help (a backend's 400, the export guard): the
+          // consumer that refused counted the drop; move on rather than block the file.
+          this.errors.error(
+            'refused-permanent',
+            { code: e?.code, err: e?.message, records: b.records.length },
+            'Pipeline refused an access-log batch for good; it is skipped.',
+          );
+          b.acked = true;
+          this.commitAcked();
+          if (this.running) this.wake();
+          return;
+        }
         this.errors.error(
           'refused',
-          { err: (err as Error)?.message, records: b.records.length, attempt: b.attempts },
+          { code: e?.code, err: e?.message, records: b.records.length, attempt: b.attempts },
           'Pipeline refused an access-log batch; it will be retried, the checkpoint does not move.',
         );
         if (this.stopped) return;
-        const delay = Math.min(5000, 100 * 2 ** Math.min(b.attempts, 6));
+        const backoff = Math.min(5000, 100 * 2 ** Math.min(b.attempts, 6));
+        const delay = retry === 'throttled' ? Math.max(backoff, e?.retryAfterMs ?? 0) : backoff;
         setTimeout(() => this.send(b), delay).unref();
       },
     );
@@ -531,7 +549,11 @@ export class AccessLogReceiver implements Component {
 
   private ioError(op: string, path: string, err: NodeJS.ErrnoException, msg: string): void {
     this.settings.telemetry.error('io_failed', 'receiving');
-    this.errors.error(`${op}:${err.code ?? 'unknown'}`, { op, path, code: err.code }, msg);
+    this.errors.error(
+      `${op}:${err.code ?? 'unknown'}`,
+      { code: 'DW_ERR_SOURCE_IO', op, path, errno: err.code },
+      msg,
+    );
   }
 
   async shutdown(opts: ShutdownOptions): Promise<void> {

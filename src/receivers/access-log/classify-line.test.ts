@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { CallRecord } from '../../model/call-record.js';
 import { sampleRecord } from '../../testing/compliance.js';
-import { classify } from '../../processors/classify/decide.js';
+import { classify } from '../../contract/error-class/decide.js';
 import { classifyLine } from './classify-line.js';
 
 function line(status: number | undefined, extra: Record<string, unknown> = {}): CallRecord {

@@ -3,8 +3,8 @@
 // (status + upstream attempts + connect time + proxy flags), DESIGN.md §5, with the classify
 // processor's rule table (one class table for the processor, access logs and `replay`).
 import type { CallRecord, ErrorClass } from '../../model/call-record.js';
-import { firstDefaultRule } from '../../processors/classify/decide.js';
-import { CLASS_INFO } from '../../processors/classify/table.js';
+import { firstDefaultRule } from '../../contract/error-class/decide.js';
+import { CLASS_INFO } from '../../contract/error-class/table.js';
 
 export interface LineClass {
   errorClass?: ErrorClass;

@@ -137,7 +137,7 @@ describe('access_log checkpoints: read-only and full data directory (tmpfs)', fu
       await waitFor(() => h.metrics.sum(ERRORS, { error_type: 'io_failed' }) >= 10, '10 counted failures');
       const roLines = cap.matching(/Cannot write checkpoints/);
       expect(roLines.length, 'rate-limited: 5 per 10 s window').to.be.within(1, 5);
-      expect(roLines[0]).to.include({ path: cpFile, code: 'EROFS', op: 'checkpoint' });
+      expect(roLines[0]).to.include({ path: cpFile, errno: 'EROFS', op: 'checkpoint' });
       expect(existsSync(cpFile)).to.equal(false);
       fs.readWrite();
       await waitFor(
@@ -161,7 +161,10 @@ describe('access_log checkpoints: read-only and full data directory (tmpfs)', fu
       try {
         await waitFor(() => records2.length === 250, 'a second receiver reads on a full disk');
         await waitFor(() => cap2.matching(/Cannot write checkpoints/).length > 0, 'the ENOSPC error');
-        expect(cap2.matching(/Cannot write checkpoints/)[0]).to.include({ code: 'ENOSPC' });
+        expect(cap2.matching(/Cannot write checkpoints/)[0]).to.include({
+          code: 'DW_ERR_SOURCE_IO',
+          errno: 'ENOSPC',
+        });
         expect(existsSync(join(fs.dir, 'data2', 'access-log-checkpoints.json.tmp')), 'temp removed').to.equal(
           false,
         );

@@ -96,7 +96,7 @@ service:
     );
     const errs = a.logs.filter((l) => /Cannot open a log file/.test(String(l.msg)));
     expect(errs.length, 'rate-limited: at most 5 per 10 s').to.be.within(1, 5);
-    expect(errs[0]).to.include({ path: log, code: 'EACCES', op: 'open', level: 'error' });
+    expect(errs[0]).to.include({ path: log, errno: 'EACCES', op: 'open', level: 'error' });
     expect(a.ids).to.deep.equal([]);
     chmodSync(log, 0o644);
     appendFileSync(log, lines('v', 5));
@@ -137,7 +137,7 @@ service:
       );
       const errs = cap.matching(/Cannot list a directory/);
       expect(errs.length, 'rate-limited: at most 5 per 10 s').to.be.within(1, 5);
-      expect(errs[0]).to.include({ path: logs, code: 'ENOENT', op: 'scan' });
+      expect(errs[0]).to.include({ path: logs, errno: 'ENOENT', op: 'scan' });
       mkdirSync(logs);
       // new files, one of them with the old name: both are read from their first line
       writeFileSync(join(logs, 'a.log'), lines('new-a', 10));

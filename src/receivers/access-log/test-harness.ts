@@ -14,8 +14,8 @@ export interface Harness {
   receiver: AccessLogReceiver;
   records: CallRecord[];
   metrics: SelfMetrics;
-  /** Make the sink slow or refusing. */
-  sink: { delayMs: number; fail: boolean };
+  /** Make the sink slow or refusing (true: a plain error; or the error to refuse with). */
+  sink: { delayMs: number; fail: boolean | Error };
   stop(): Promise<void>;
 }
 
@@ -27,10 +27,10 @@ export async function startReceiver(
 ): Promise<Harness> {
   const config = { ...accessLogReceiverFactory.createDefaultConfig(), ...overrides } as AccessLogConfig;
   const metrics = new SelfMetrics();
-  const sink = { delayMs: 0, fail: false };
+  const sink: Harness['sink'] = { delayMs: 0, fail: false };
   const next = consumerFromFn(async (batch) => {
     if (sink.delayMs > 0) await new Promise((r) => setTimeout(r, sink.delayMs));
-    if (sink.fail) throw new Error('sink refuses');
+    if (sink.fail) throw sink.fail === true ? new Error('sink refuses') : sink.fail;
     for (const r of batch) records.push(r);
   });
   const settings = testSettings('receiver', 'access_log/test', { dataDir, metrics, logger: opts.logger });

@@ -20,9 +20,6 @@ import type { DocsWatchConfig } from './config.js';
 import { DocsWatchReceiver } from './docs-watch.js';
 import { docsWatchFactory } from './index.js';
 import { normalizePage } from './normalize.js';
-import { runComplianceSuite } from '../../testing/compliance.js';
-
-runComplianceSuite([docsWatchFactory]);
 
 /** A real documentation site on loopback: serves `page`, honours ETag, records requests. */
 class DocsSite {

@@ -5,6 +5,7 @@
 // or the `proxy` option). Through a proxy the phase timings before the first byte are the
 // proxy's business and are not recorded.
 import { Client, ProxyAgent } from 'undici';
+import { proxyFor } from '../../http-call/proxy-env.js';
 import type { ConnectionLease } from './http-attempt.js';
 import { resolverLookup, timedConnector } from './timed-connect.js';
 import type { ConnectTimes, LookupFn } from './timed-connect.js';
@@ -20,34 +21,6 @@ export interface ConnectionOptions {
   env: NodeJS.ProcessEnv;
   /** DNS servers to ask instead of the system resolver (empty: system). */
   dnsServers: string[];
-}
-
-/** NO_PROXY matching as curl does it: `*`, exact host, `.suffix` or bare suffix, optional `:port`. */
-export function noProxyMatches(url: URL, noProxy: string): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  for (const raw of noProxy.split(/[,\s]+/)) {
-    const entry = raw.trim().toLowerCase();
-    if (!entry) continue;
-    if (entry === '*') return true;
-    const m = /^(.*?)(?::(\d+))?$/.exec(entry)!;
-    const name = m[1].replace(/^\*?\./, '');
-    if (m[2] && m[2] !== port) continue;
-    if (host === name || host.endsWith(`.${name}`)) return true;
-  }
-  return false;
-}
-
-export function proxyFor(opts: Pick<ConnectionOptions, 'origin' | 'proxy' | 'env'>): string | undefined {
-  if (opts.proxy) return opts.proxy;
-  const e = opts.env;
-  const fromEnv =
-    opts.origin.protocol === 'https:'
-      ? (e.HTTPS_PROXY ?? e.https_proxy ?? e.HTTP_PROXY ?? e.http_proxy)
-      : (e.HTTP_PROXY ?? e.http_proxy);
-  if (!fromEnv) return undefined;
-  const noProxy = e.NO_PROXY ?? e.no_proxy ?? '';
-  return noProxyMatches(opts.origin, noProxy) ? undefined : fromEnv;
 }
 
 export class Connections {

@@ -6,9 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
-import { contentOfBody, finishReasonsOf, modelOf, usageFromBody } from '../../sse/chat-extract.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
-import { allowListHeaders, redirectOrigin, requestIdOf } from './response-headers.js';
+import { classifyText } from '../../http-call/classify-text.js';
+import { allowListHeaders, redirectOrigin, requestIdOf } from '../../http-call/response-headers.js';
 import type { ConnectTimes } from './timed-connect.js';
 
 export interface AttemptRequest {
@@ -41,7 +41,6 @@ export interface ConnectionLease {
   release(): Promise<void>;
 }
 
-const MAX_TEXT = 2048;
 const CODE_RE = /^[A-Za-z0-9_]{1,48}$/;
 
 class Deadline extends Error {
@@ -286,34 +285,4 @@ async function readBuffered(
     }
   }
   classifyText(raw.toString('utf8'), response);
-}
-
-/** Parse state of a buffered body; the parsed JSON and the facts read from it. */
-export function classifyText(text: string, response: ResponseInfo): void {
-  const trimmed = text.trim();
-  const ct = response.contentType ?? '';
-  if (trimmed.length === 0) {
-    response.parse = 'empty';
-    return;
-  }
-  if (ct.includes('html') || /^<(!doctype|html|head|body|\?xml)/i.test(trimmed)) {
-    response.parse = 'html';
-    return;
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(trimmed);
-  } catch {
-    response.parse = 'invalid_json';
-    return;
-  }
-  response.parse = 'json';
-  response.body = body;
-  const usage = usageFromBody(body);
-  if (usage) response.usage = usage;
-  response.finishReasons = [...finishReasonsOf(body).entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-  const model = modelOf(body);
-  if (model) response.model = model;
-  const answer = contentOfBody(body);
-  if (answer !== undefined) response.contentText = answer.slice(0, MAX_TEXT);
 }

@@ -3,7 +3,6 @@
 // their intervals and pushes one CallRecord per probe run. A probe never overlaps itself (a tick
 // is skipped while the previous run is going), probes share a concurrency cap, and a daily
 // token/request budget stops probing when spent (one `probe.budget_exhausted` event per day).
-import { componentKey } from '../../component/identity.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -15,6 +14,8 @@ import type {
 } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
 import { newContext } from '../../component/consumer.js';
+import { codeOf, ConfigError } from '../../component/errors.js';
+import { providerOf } from '../../http-call/provider.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord, TargetInfo } from '../../model/call-record.js';
 import { parseDurationMs } from '../../util/duration.js';
@@ -29,19 +30,6 @@ import type { ProbeTargetContext } from './run-probe.js';
 /** Target URL = base_url + path, without doubling the slash. */
 export function targetUrl(cfg: Pick<ProbeReceiverConfig, 'base_url' | 'path'>): URL {
   return new URL(cfg.base_url.replace(/\/+$/, '') + cfg.path);
-}
-
-/** Low-cardinality provider name: configured, else from the host name. */
-export function providerOf(cfg: Pick<ProbeReceiverConfig, 'provider'>, url: URL): string {
-  if (cfg.provider) return cfg.provider;
-  const h = url.hostname;
-  if (h.endsWith('cometapi.com')) return 'cometapi';
-  if (h.endsWith('openai.com')) return 'openai';
-  if (h.endsWith('openrouter.ai')) return 'openrouter';
-  if (h.endsWith('groq.com')) return 'groq';
-  if (h.endsWith('openai.azure.com')) return 'azure_openai';
-  if (h === '127.0.0.1' || h === 'localhost' || h === '[::1]') return 'local';
-  return 'openai_compatible';
 }
 
 class Semaphore {
@@ -101,14 +89,14 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     if (!this.prepare()) {
       // The loader's validate() refuses this; a receiver created without it just reports and idles.
       this.settings.telemetry.error('config_failed', 'receiving');
-      host.reportStatus(componentKey(this.settings), {
+      host.reportStatus(this.settings, {
         state: 'permanent_error',
         error: 'base_url is missing or invalid',
       });
       return;
     }
     for (const p of this.cfg.probes) this.schedule(p);
-    host.reportStatus(componentKey(this.settings), { state: 'ok' });
+    host.reportStatus(this.settings, { state: 'ok' });
   }
 
   /**
@@ -118,7 +106,8 @@ export class ProbeReceiver implements Component, RunOnceCapable {
    */
   async runOnce(opts: { repeat: number; signal?: AbortSignal }): Promise<void> {
     if (this.stopped) return;
-    if (!this.ctx && !this.prepare()) throw new Error('probe receiver: base_url is missing or invalid');
+    if (!this.ctx && !this.prepare())
+      throw new ConfigError([`${this.settings.id}: base_url is missing or invalid`]);
     const cut = () => this.abort.abort();
     if (opts.signal?.aborted) return;
     opts.signal?.addEventListener('abort', cut, { once: true });
@@ -268,7 +257,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
       await this.next.consume(batch, newContext(this.abort.signal));
     } catch (err) {
       this.settings.telemetry.error('request_failed', 'receiving');
-      this.settings.logger.warn({ err: String(err) }, 'Pipeline refused a probe record.');
+      this.settings.logger.warn({ code: codeOf(err), err: String(err) }, 'Pipeline refused a probe record.');
     }
   }
 
@@ -290,6 +279,6 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     const left = Math.max(0, opts.deadline - Date.now());
     await Promise.race([wait, new Promise((r) => setTimeout(r, left).unref())]);
     await this.ctx?.connections.close();
-    this.host?.reportStatus(componentKey(this.settings), { state: 'stopped' });
+    this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { probeOnce } from '../../testing/probe-once.js';
 import { ProviderSimulator } from '../../simulator/server.js';
 import { parseScenario } from '../../simulator/scenario.js';
-import { noProxyMatches, proxyFor } from './connection.js';
+import { noProxyMatches, proxyFor } from '../../http-call/proxy-env.js';
 import { probeReceiverFactory, validateProbeConfig } from './index.js';
 
 const once = (probe: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({

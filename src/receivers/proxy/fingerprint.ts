@@ -4,7 +4,7 @@
 // label or attribute: roles from a fixed vocabulary, the client library as name/major version.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestInfo } from '../../model/call-record.js';
-import { hmacId } from '../../processors/redact/redact.js';
+import { hmacId } from '../../util/hmac-id.js';
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
 

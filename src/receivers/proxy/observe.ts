@@ -6,8 +6,8 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
-import { classifyText } from '../probe/http-attempt.js';
-import { allowListHeaders, redirectOrigin, requestIdOf } from '../probe/response-headers.js';
+import { classifyText } from '../../http-call/classify-text.js';
+import { allowListHeaders, redirectOrigin, requestIdOf } from '../../http-call/response-headers.js';
 
 export interface ObserveLimits {
   maxBodyBytes: number;

@@ -11,12 +11,12 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
-import { splitHostPort } from '../../extensions/health-check/config.js';
+import { splitHostPort } from '../../util/host-port.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { TargetInfo, TransportError } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
 import { parseDurationMs } from '../../util/duration.js';
-import { providerOf } from '../probe/probe-receiver.js';
+import { providerOf } from '../../http-call/provider.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { sanitizeError, sendProxyError } from './error-envelope.js';
 import { fingerprint } from './fingerprint.js';
@@ -176,7 +176,7 @@ export class ProxyReceiver implements Component {
       },
       'Proxy listening.',
     );
-    host.reportStatus(this.settings.id, { state: 'ok' });
+    host.reportStatus(this.settings, { state: 'ok' });
   }
 
   private track(req: IncomingMessage, res: ServerResponse): void {
@@ -407,7 +407,7 @@ export class ProxyReceiver implements Component {
     await this.outbox?.drain(opts.deadline);
     this.abort.abort();
     await this.upstream?.dispatcher.destroy().catch(() => {});
-    this.host?.reportStatus(this.settings.id, { state: 'stopped' });
+    this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }
 

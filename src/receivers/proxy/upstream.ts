@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
-import { proxyFor } from '../probe/connection.js';
+import { proxyFor } from '../../http-call/proxy-env.js';
 import type { ProxyReceiverConfig } from './config.js';
 
 export interface Upstream {

@@ -6,6 +6,9 @@
 // the HTTP status (servers answer 500 to bad requests and 200 with error bodies); the status
 // decides only when the envelope names nothing known. No vendor quirk lives here: those belong
 // in the vendor's contract (`errors.rules`).
+// CLASS_INFO is the one home of each class's owner, first action and retry: docs/runbooks/,
+// docs/runbooks/README.md and docs/contracts.md are checked against it (class-docs.test.ts),
+// and the alert rules' owners against the runbooks.
 import type { ErrorClass } from '../../model/call-record.js';
 
 export interface ClassInfo {
@@ -15,7 +18,8 @@ export interface ClassInfo {
   runbook: string;
 }
 
-const runbook = (c: ErrorClass) => `docs/contracts.md#class-${c.replace('_', '-')}`;
+/** The class's runbook page; its Owner / First action / Retry lines are checked against this table. */
+const runbook = (c: ErrorClass) => `docs/runbooks/${c}.md`;
 
 export const CLASS_INFO: Record<ErrorClass, ClassInfo> = {
   auth: {
@@ -74,13 +78,14 @@ export const CLASS_INFO: Record<ErrorClass, ClassInfo> = {
   },
   client_abort: {
     owner: 'application team',
-    firstAction: 'check client timeouts and cancellations (the caller went away before the answer)',
+    firstAction:
+      'check whether callers cancel before the model answers (deadline, user navigation) and whether cancelled work is still billed',
     retryable: false,
     runbook: runbook('client_abort'),
   },
   unknown: {
     owner: 'platform / SRE',
-    firstAction: 'capture the sanitized shape; add a rule to the contract once understood',
+    firstAction: "capture the sanitized shape and status, then extend the contract's error classes",
     retryable: false,
     runbook: runbook('unknown'),
   },

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Classifies one record from its evidence with the rule table (contract rules first).
 import type { CallRecord, ErrorClass } from '../../model/call-record.js';
-import type { Contract } from '../../contract/contract.js';
-import { carriesErrorEnvelope } from '../../contract/error-envelope.js';
-import { addFinding } from '../../contract/findings.js';
+import type { Contract } from '../contract.js';
+import { carriesErrorEnvelope } from '../error-envelope.js';
+import { addFinding } from '../findings.js';
 import type { Envelope } from './envelope.js';
 import { readEnvelope, sanitizedShape } from './envelope.js';
 import { retryAfterFromHeaders, retryAfterFromMessage } from './retry-after.js';

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+// `mocha --config test/mocharc.unit.cjs`: the project's mocha settings and the suites of test/suites.cjs.
+const base = require('../.mocharc.json');
+const { split } = require('./suites.cjs');
+
+module.exports = { ...base, spec: split().unit };
