@@ -134,7 +134,7 @@ const MISTAKES: Array<[string[], number, string]> = [
   [
     ['demo', '--scenario', 'missing.yaml'],
     2,
-    'driftwatch demo: cannot read scenario file missing.yaml (ENOENT)',
+    'driftwatch demo: missing.yaml: cannot read the scenario: ENOENT',
   ],
   [
     ['demo', '--scenraio', 'x.yaml'],

@@ -43,13 +43,10 @@ function readScenario(file: string) {
   try {
     return loadScenarioFile(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code
-        ? `cannot read scenario file ${file} (${code})`
-        : `scenario file ${file} is invalid: ${cut((err as Error).message.split('\n')[0], 200)}`,
-      'demo',
-    );
+    const problems = (err as { problems?: string[] }).problems;
+    const first = problems?.[0] ?? (err as Error).message.split('\n')[0];
+    const more = problems && problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new UsageError(`${cut(first, 200)}${more}`, 'demo');
   }
 }
 
