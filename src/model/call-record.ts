@@ -31,6 +31,8 @@ export interface TargetInfo {
   environment?: string;
   /** Contract file this record is judged against (path or id). */
   contract?: string;
+  /** Access logs: which gateway wrote the line (the receiver's name unless configured). */
+  gateway?: string;
 }
 
 /** The request fingerprint: what was asked, never the prompt text. */
@@ -140,6 +142,14 @@ export interface UpstreamInfo {
   /** More than one attempt: a retry or fallback happened. */
   retried: boolean;
   lastAttemptOk?: boolean;
+  /** Extra attempts within one upstream group (nginx `, `; HAProxy `%rc`). */
+  retries?: number;
+  /** Switches to another upstream group (nginx ` : ` after error_page). */
+  fallbacks?: number;
+  /** HAProxy `+N`: the request was redispatched to another server. */
+  redispatched?: boolean;
+  /** Upstream members tried, in order, bounded (`other` past the receiver's limit). */
+  members?: string[];
 }
 
 export interface RetryInfo {

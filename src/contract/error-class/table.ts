@@ -110,6 +110,11 @@ export interface RuleWhen {
   upstreamNoConnect?: boolean;
   /** Envoy `%RESPONSE_FLAGS%` (access logs): any of these flags. */
   responseFlags?: readonly string[];
+  /**
+   * HAProxy termination state (`%tsc`, access logs): any of these prefixes of its first two
+   * characters (`SC` = the server refused the connection; `C` = any state the client ended).
+   */
+  terminationState?: readonly string[];
 }
 
 export interface Rule {
@@ -145,6 +150,18 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { responseFlags: ['UAEX'] }, class: 'auth', subReason: 'ext_authz_denied' },
   { when: { responseFlags: ['NR'] }, class: 'bad_request', subReason: 'no_route' },
   { when: { responseFlags: ['SI'] }, class: 'timeout', subReason: 'stream_idle_timeout' },
+  // HAProxy termination state (who ended the session, in which phase), whatever the status:
+  // HAProxy answers 503 for a refused connection, which the status alone reads as overloaded
+  { when: { terminationState: ['SC'] }, class: 'network', subReason: 'upstream_connect_failure' },
+  { when: { terminationState: ['sC'] }, class: 'timeout', subReason: 'upstream_connect_timeout' },
+  { when: { terminationState: ['sH', 'sD'] }, class: 'timeout', subReason: 'upstream_timeout' },
+  { when: { terminationState: ['sQ', 'SQ'] }, class: 'upstream', subReason: 'queue_timeout' },
+  { when: { terminationState: ['SH', 'SD'] }, class: 'upstream', subReason: 'upstream_aborted' },
+  { when: { terminationState: ['PH'] }, class: 'upstream', subReason: 'invalid_response' },
+  { when: { terminationState: ['C', 'c'] }, class: 'client_abort', subReason: 'client_closed' },
+  { when: { terminationState: ['PR'] }, class: 'bad_request', subReason: 'proxy_rejected' },
+  { when: { terminationState: ['D'] }, class: 'upstream', subReason: 'server_down' },
+  { when: { terminationState: ['R', 'I'] }, class: 'upstream', subReason: 'proxy_resource_or_internal' },
   // transport errors (no HTTP status)
   {
     when: { transport: ['timeout', 'ETIMEDOUT', 'UND_ERR_*TIMEOUT'] },

@@ -6,6 +6,8 @@
 // availability, response models, latency p50/p95 by probe and prompt size, budget, review age).
 // Everything here is bounded: groups, models, events and samples.
 import type { CallRecord, ShapeDiff } from '../../model/call-record.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
+import { schemaJudgement } from '../../signals/schema-judgement.js';
 import { SampleWindow } from './quantiles.js';
 
 export interface StatusLimits {
@@ -89,6 +91,7 @@ export class ContractHealth {
 
   add(batch: readonly CallRecord[]): void {
     for (const r of batch) {
+      if (r.event?.name === TARGET_DECLARED_EVENT) continue; // a configured target, not an event
       if (r.event) this.addEvent(r);
       else this.addCall(r);
     }
@@ -150,8 +153,10 @@ export class ContractHealth {
       if (f.verdict === 'drift') g.drifts++;
       if (f.verdict === 'violation') g.violations++;
     }
-    if (f.responseSchemaValid === true) g.schemaValid++;
-    if (f.responseSchemaValid === false) g.schemaInvalid++;
+    // the same decision as llm.response.schema_valid / schema_invalid (one function for both)
+    const judged = schemaJudgement(r);
+    if (judged === 'valid') g.schemaValid++;
+    else if (judged === 'invalid') g.schemaInvalid++;
     if (f.errorClass) this.addError(g, r);
     if (r.upstream?.retried) {
       g.upstreamRetried++;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // /healthz: 200 with component states when healthy, 503 while starting, stopping or after a
-// permanent failure. /metrics: the agent's own telemetry in Prometheus text format. Other
+// permanent failure. /metrics: the agent's own telemetry (Prometheus text or OpenMetrics). Other
 // components may add routes (the status page) through the host. `/` answers like the health
 // path (the Collector's health_check lives at `/`), unless a component registered `/`.
 // Header and request timeouts cut off clients that trickle bytes (one byte per second kept a
@@ -9,6 +9,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import { buildResource } from '../../signals/resource.js';
+import { serveExposition } from '../../telemetry/exposition.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { splitHostPort } from './config.js';
 import type { HealthCheckConfig } from './config.js';
@@ -16,6 +18,7 @@ import type { HealthCheckConfig } from './config.js';
 export class HealthCheckExtension implements Component {
   private server?: Server;
   private host?: Host;
+  private resource?: Record<string, unknown>;
 
   constructor(
     private readonly settings: CreateSettings,
@@ -101,12 +104,14 @@ export class HealthCheckExtension implements Component {
       return;
     }
     if (path === this.config.metrics_path) {
-      res
-        .writeHead(200, {
-          'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-          'cache-control': 'no-store',
-        })
-        .end(host?.metrics.renderPrometheus() ?? '');
+      // text 0.0.4 or OpenMetrics by Accept, gzip by Accept-Encoding, target_info from the resource
+      const resource = (this.resource ??= buildResource().attributes);
+      serveExposition(req, res, (format) => host?.metrics.renderPrometheus(format, resource) ?? '').catch(
+        (err: unknown) => {
+          this.settings.logger.error({ err: String(err) }, 'The /metrics page could not be served.');
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
       return;
     }
     const extra = host?.routes().get(path);

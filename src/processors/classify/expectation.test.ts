@@ -8,7 +8,7 @@ import { consumerFromFn } from '../../component/consumer.js';
 import { judgeRecord } from '../../cli/check-verdict.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord } from '../../model/call-record.js';
-import type { Instruments } from '../../signals/instruments.js';
+import type { MetricSink } from '../../signals/record-metrics.js';
 import type { MetricDef } from '../../signals/names.js';
 import { recordMetrics } from '../../signals/record-metrics.js';
 import { testSettings } from '../../testing/nop-host.js';
@@ -62,7 +62,7 @@ function metrics(r: CallRecord): Map<string, number[]> {
     add(def: MetricDef, value: number) {
       out.set(def.name, [...(out.get(def.name) ?? []), value]);
     },
-  } as unknown as Instruments;
+  } as MetricSink;
   recordMetrics(inst, r);
   return out;
 }

@@ -18,6 +18,7 @@ import { codeOf, ConfigError } from '../../component/errors.js';
 import { providerOf } from '../../http-call/provider.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord, TargetInfo } from '../../model/call-record.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { ProbeBudget } from './budget.js';
 import type { ProbeReceiverConfig, ProbeSpec } from './config.js';
@@ -96,6 +97,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
       return;
     }
     for (const p of this.cfg.probes) this.schedule(p);
+    void this.emit(this.declarations());
     host.reportStatus(this.settings, { state: 'ok' });
   }
 
@@ -215,6 +217,32 @@ export class ProbeReceiver implements Component, RunOnceCapable {
         this.slots.release();
       }
     }
+  }
+
+  /**
+   * One `target.declared` event per probe and prompt size, with the request fields its records
+   * will carry: exporters create the target's alerting counters at 0 before the first probe ends.
+   */
+  private declarations(): CallRecord[] {
+    const ctx = this.ctx!;
+    const out: CallRecord[] = [];
+    for (const p of this.cfg.probes)
+      for (const size of p.prompt_sizes) {
+        const r = newCallRecord(
+          'probe',
+          this.settings.id,
+          { ...ctx.target },
+          {
+            method: 'POST',
+            route: ctx.target.endpoint,
+            ...buildRequest(this.cfg, p, size).info,
+            synthetic: true,
+          },
+        );
+        r.event = { name: TARGET_DECLARED_EVENT, attributes: { probe: p.name, kind: p.kind } };
+        out.push(r);
+      }
+    return out;
   }
 
   private budgetEvent(p: ProbeSpec, limit: 'tokens' | 'requests'): CallRecord {

@@ -93,7 +93,8 @@ describe('probe receiver over loopback', function () {
     });
     expect(r.findings.answerMatched).to.equal(true);
     expect(JSON.stringify(r), 'the api key never lands in the record').to.not.include('sk-test-secret');
-    expect(metrics.sum('driftwatch_receiver_accepted_records_total')).to.equal(1);
+    // the probe's result plus the start-up `target.declared` event (records like watch events)
+    expect(metrics.sum('driftwatch_receiver_accepted_records_total')).to.equal(2);
   });
 
   it('sends the synthetic marker, the bearer key and max_tokens; a wrong key gets 401', async () => {
