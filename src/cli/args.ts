@@ -180,7 +180,7 @@ function checkPositionals(spec: CommandSpec, positionals: string[], v: Record<st
             : ` (${spec.name} takes options only)`;
     throw new UsageError(`unexpected argument "${cut(extra)}"${hint}`, spec.name);
   }
-  if (p && positionals.length < p.min) {
+  if (p && positionals.length < p.min && !(p.unless && v[p.unless] !== undefined)) {
     const needs = spec.required?.find((r) => v[r] === undefined);
     const o = needs ? spec.options.find((x) => x.name === needs) : undefined;
     throw new UsageError(

@@ -27,7 +27,13 @@ export interface CommandSpec {
   details?: string;
   options: OptionSpec[];
   /** Positional arguments: none unless given. */
-  positionals?: { name: string; min: number; max?: number };
+  positionals?: {
+    name: string;
+    min: number;
+    max?: number;
+    /** `min` does not apply when this option is given (replay --config reads its include). */
+    unless?: string;
+  };
   /** Options that must be given (by name). */
   required?: string[];
   examples: string[];
@@ -248,8 +254,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'replay [--config FILE [--receiver ID] [--export] | --format F [--log-format STR]] [--json] LOG…',
     details:
       'Reads each log from beginning to end and prints a contract-health summary. The parser comes\n' +
-      'from --format/--log-format or from the access_log receiver of a --config file; --export sends\n' +
-      'the records through that configuration’s pipeline.',
+      'from --format/--log-format or from the access_log receiver of a --config file (whose `include`\n' +
+      'is read when no LOG is given); --export sends the records through that configuration’s pipeline.',
     options: [
       CONFIG,
       SET,
@@ -275,7 +281,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       DATA_DIR,
       HELP,
     ],
-    positionals: { name: 'LOG', min: 1 },
+    positionals: { name: 'LOG', min: 1, unless: 'config' },
     examples: ['driftwatch replay --json /var/log/nginx/access.log.1'],
     exitCodes:
       '0 summarised, 1 records refused downstream (--export), 2 unreadable file or an argument mistake',
