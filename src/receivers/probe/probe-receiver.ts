@@ -307,6 +307,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     const left = Math.max(0, opts.deadline - Date.now());
     await Promise.race([wait, new Promise((r) => setTimeout(r, left).unref())]);
     await this.ctx?.connections.close();
+    this.budget.flush();
     this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }
