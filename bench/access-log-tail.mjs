@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessLogReceiver } from '../dist/receivers/access-log/access-log-receiver.js';
 import { accessLogReceiverFactory } from '../dist/receivers/access-log/index.js';
-import { nopHost, testSettings } from '../dist/testing/nop-host.js';
+import { benchSettings as testSettings, nopHost } from './_settings.mjs';
 import { generate, TEXT_FORMAT } from './_gen-access-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

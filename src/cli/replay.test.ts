@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRegistry } from '../components.js';
@@ -52,7 +52,7 @@ describe('driftwatch replay', () => {
     });
     expect(code, c.err).to.equal(0);
     const s = JSON.parse(c.out) as ReplaySummary;
-    expect(s.lines).to.deep.equal({ read: 7, parsed: 6, unparsed: 1, truncated: 0 });
+    expect(s.lines).to.deep.equal({ read: 7, parsed: 6, unparsed: 1, truncated: 0, trailing_content: 0 });
     expect(s.calls.by_status).to.deep.equal({ '200': 3, '499': 1, '502': 1, '504': 1 });
     expect(s.calls.by_class.network).to.deep.include({ count: 1, owner: 'platform / network' });
     expect(s.calls.by_class.timeout.count).to.equal(1);
@@ -60,7 +60,7 @@ describe('driftwatch replay', () => {
     expect(s.latency.by_route['/v1/chat/completions'].count).to.equal(5);
     expect(s.latency.by_route['/v1/chat/completions'].p50_ms).to.be.closeTo(200, 5);
     expect(s.latency.by_model['gpt-4o'].count).to.equal(2);
-    expect(s.upstream).to.include({ retried: 2, fallbacks: 1, retried_last_ok: 2 });
+    expect(s.upstream).to.include({ retried: 1, fallbacks: 1, retried_last_ok: 1, fallback_last_ok: 1 });
   });
 
   it('takes the parser from the access_log receiver of a config file; text output', async () => {
@@ -76,6 +76,48 @@ describe('driftwatch replay', () => {
     expect(code, c.err).to.equal(0);
     expect(c.out).to.match(/Lines: 7 read, 6 parsed, 1 unparsed/);
     expect(c.out).to.match(/network\s+1\s+owner: platform \/ network/);
+  });
+
+  it("--config without files reads the receiver's include (rotated files first, archives not)", async () => {
+    const live = join(dir, 'access.log');
+    const rotated = join(dir, 'access.log.1');
+    writeFileSync(rotated, `${lines.slice(0, 2).join('\n')}\n`);
+    writeFileSync(live, `${lines.slice(2, 6).join('\n')}\n`);
+    writeFileSync(join(dir, 'access.log.2.gz'), 'not text');
+    utimesSync(rotated, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const cfg = join(dir, 'agent.yaml');
+    writeFileSync(
+      cfg,
+      `receivers:\n  access_log/gw:\n    include: [${JSON.stringify(`${dir}/access.log*`)}]\n    format: nginx\n    log_format: '${FORMAT}'\nexporters:\n  debug: {}\nservice:\n  pipelines:\n    p:\n      receivers: [access_log/gw]\n      exporters: [debug]\n`,
+    );
+    const c = capture();
+    const code = await main(['replay', '--json', '--config', cfg], { io: c.io, registry: builtinRegistry() });
+    expect(code, c.err).to.equal(0);
+    const s = JSON.parse(c.out) as ReplaySummary;
+    expect(s.files).to.deep.equal([rotated, live]);
+    expect(s.lines).to.include({ read: 6, parsed: 6 });
+    const empty = join(dir, 'none.yaml');
+    writeFileSync(empty, readFileSync(cfg, 'utf8').replace(`${dir}/access.log*`, `${dir}/nothing-*.log`));
+    const d = capture();
+    expect(await main(['replay', '--config', empty], { io: d.io, registry: builtinRegistry() })).to.equal(2);
+    expect(d.err).to.match(/no file matches the include of the access_log receiver/);
+  });
+
+  it('exits 1 with a format hint when nothing parses', async () => {
+    const file = join(dir, 'haproxy.log');
+    writeFileSync(
+      file,
+      '127.0.0.1:36920 [06/Dec/2026:23:00:17.081] fe be/live 0/0/0/70/70 200 185 - - ---- 1/1/0/0/+1 0/0 "POST /v1/chat/completions HTTP/1.1"\n',
+    );
+    const c = capture();
+    expect(await main(['replay', file], { io: c.io, registry: builtinRegistry() })).to.equal(1);
+    expect(c.out).to.match(/Nothing parsed\. .*--format haproxy/);
+    expect(c.err).to.match(/none of 1 lines parsed/);
+    const d = capture();
+    expect(
+      await main(['replay', '--format', 'haproxy', file], { io: d.io, registry: builtinRegistry() }),
+    ).to.equal(0);
+    expect(d.out).to.match(/1 redispatched/);
   });
 
   it('fails clearly without files, with an unreadable file, or with a bad format', async () => {

@@ -2,7 +2,7 @@
 // `driftwatch replay FILE…`: read access-log files from beginning to end, print a contract-health
 // summary and exit. The parser comes from --format/--log-format or from the access_log receiver
 // of a --config file (--receiver picks one when there are several).
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { ConfigError } from '../component/errors.js';
 import type { JsonSchema } from '../component/factory.js';
 import type { ServiceConfig } from '../config/load.js';
@@ -11,7 +11,9 @@ import type { AccessLogConfig } from '../receivers/access-log/config.js';
 import { accessLogSchema } from '../receivers/access-log/config.js';
 import { replayFiles } from '../receivers/access-log/replay-files.js';
 import type { ExportTally } from '../receivers/access-log/replay-files.js';
+import { FileMatcher } from '../receivers/access-log/glob.js';
 import { formatSummary } from '../receivers/access-log/summary.js';
+import type { ReplaySummary } from '../receivers/access-log/summary.js';
 import { parseCommon } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT_CONFIG, EXIT_OK, EXIT_RUNTIME } from './report-error.js';
@@ -53,20 +55,14 @@ export async function replayCommand(
 ): Promise<number> {
   const args = parseCommon(argv, REPLAY_OPTIONS);
   const v = args.values;
-  if (args.positionals.length === 0) {
+  // With --config and no files, the receiver's own `include` says which files to read.
+  if (args.positionals.length === 0 && args.config.length === 0) {
     io.err('driftwatch replay: give one or more log files\n');
     return EXIT_CONFIG;
   }
-  const unreadable: string[] = [];
-  for (const file of args.positionals) {
-    try {
-      accessSync(file, constants.R_OK);
-    } catch (err) {
-      unreadable.push(`replay: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-  }
-  if (unreadable.length > 0) throw new ConfigError(unreadable);
+  checkReadable(args.positionals);
   let config: AccessLogConfig;
+  let receiverId: string | undefined;
   let through: { cfg: ServiceConfig; receiverId: string } | undefined;
   if (v.export === true && args.config.length === 0)
     throw new ConfigError([
@@ -89,6 +85,7 @@ export async function replayCommand(
           : 'replay: the configuration has no access_log receiver',
       ]);
     config = { ...(pick.config as AccessLogConfig) };
+    receiverId = pick.id;
     if (v.export === true) through = { cfg, receiverId: pick.id };
   } else config = topLevelDefaults<AccessLogConfig>(accessLogSchema);
   if (v.format !== undefined) config.format = v.format as AccessLogConfig['format'];
@@ -103,15 +100,16 @@ export async function replayCommand(
     if (problems.length > 0)
       throw new ConfigError(problems.map((p) => `replay: ${p.path.join('.') || 'options'}: ${p.message}`));
   }
+  const files = args.positionals.length > 0 ? args.positionals : includedFiles(config, v.receiver);
   if (through === undefined) {
-    const summary = replayFiles(args.positionals, config);
+    const summary = replayFiles(files, config, receiverId);
     io.out(v.json === true ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
-    return EXIT_OK;
+    return nothingParsed(summary, io) ? EXIT_RUNTIME : EXIT_OK;
   }
   const { replayThroughPipeline } = await import('./replay-export.js');
   const { summary, exported } = await replayThroughPipeline({
     ...through,
-    files: args.positionals,
+    files,
     config,
     args,
     io,
@@ -122,7 +120,62 @@ export async function replayCommand(
       ? `${JSON.stringify({ ...summary, exported }, null, 2)}\n`
       : `${formatSummary(summary)}${formatExported(exported)}`,
   );
-  return exported.failed_records > 0 ? EXIT_RUNTIME : EXIT_OK;
+  return exported.failed_records > 0 || nothingParsed(summary, io) ? EXIT_RUNTIME : EXIT_OK;
+}
+
+function checkReadable(files: readonly string[]): void {
+  const unreadable: string[] = [];
+  for (const file of files) {
+    try {
+      accessSync(file, constants.R_OK);
+    } catch (err) {
+      unreadable.push(`replay: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (unreadable.length > 0) throw new ConfigError(unreadable);
+}
+
+const ARCHIVE = /\.(gz|zip|bz2|xz)$/;
+
+/**
+ * The files the receiver's `include` (minus `exclude` and archives) matches now, oldest first
+ * (rotated ones before the live one).
+ */
+function includedFiles(config: AccessLogConfig, receiver: unknown): string[] {
+  const problems: string[] = [];
+  const found = new FileMatcher(config.include, config.exclude).scan((dir, err) =>
+    problems.push(
+      `replay: cannot list ${dir} (${err.code ?? 'error'}), a directory of the receiver's include`,
+    ),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+  const files = found
+    // archives: the receiver reads a .gz only to continue a stream it knows; replay reads text
+    .filter((path) => !ARCHIVE.test(path))
+    .map((path) => {
+      try {
+        const st = statSync(path);
+        return st.isFile() ? { path, mtime: st.mtimeMs } : undefined;
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((f): f is { path: string; mtime: number } => f !== undefined)
+    .sort((a, b) => a.mtime - b.mtime || b.path.localeCompare(a.path))
+    .map((f) => f.path);
+  if (files.length === 0)
+    throw new ConfigError([
+      `replay: no file matches the include of the access_log receiver${receiver ? ` "${String(receiver)}"` : ''} (${config.include.join(', ')}); give log files as arguments`,
+    ]);
+  checkReadable(files);
+  return files;
+}
+
+/** Nothing parsed is a failed replay: the summary carries the hint, stderr says it too. */
+function nothingParsed(s: ReplaySummary, io: CliIO): boolean {
+  if (s.lines.parsed > 0 || s.lines.read === 0) return false;
+  io.err(`driftwatch replay: none of ${s.lines.read} lines parsed. ${s.hint ?? ''}\n`);
+  return true;
 }
 
 function formatExported(e: ExportTally): string {

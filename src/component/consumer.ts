@@ -9,6 +9,11 @@ export interface ConsumeContext {
   readonly receivedAt: number;
   /** Cancelled when the service is shutting down past its deadline. */
   readonly signal?: AbortSignal;
+  /**
+   * The sender sends nothing more until this batch is acknowledged (all its slots are taken, or
+   * it is stopping): a batching step passes it on now instead of waiting for more records.
+   */
+  readonly flush?: boolean;
 }
 
 export interface Consumer {

@@ -31,6 +31,8 @@ export interface TargetInfo {
   environment?: string;
   /** Contract file this record is judged against (path or id). */
   contract?: string;
+  /** Access logs: which gateway wrote the line (the receiver's name unless configured). */
+  gateway?: string;
 }
 
 /** The request fingerprint: what was asked, never the prompt text. */
@@ -142,6 +144,14 @@ export interface UpstreamInfo {
   /** More than one attempt: a retry or fallback happened. */
   retried: boolean;
   lastAttemptOk?: boolean;
+  /** Extra attempts within one upstream group (nginx `, `; HAProxy `%rc`). */
+  retries?: number;
+  /** Switches to another upstream group (nginx ` : ` after error_page). */
+  fallbacks?: number;
+  /** HAProxy `+N`: the request was redispatched to another server. */
+  redispatched?: boolean;
+  /** Upstream members tried, in order, bounded (`other` past the receiver's limit). */
+  members?: string[];
 }
 
 export interface RetryInfo {
@@ -207,6 +217,12 @@ export interface ProbeExpectation {
   held: boolean;
   /** Short bounded reason when it broke, e.g. `accepted_nonexistent_model`. */
   reason?: string;
+  /**
+   * The server failed transiently (429, 502/503/504, a network fault) before the probe could test
+   * its boundary: nothing the probe tests broke, so it counts as held, with `reason`
+   * `transient_<class>`; the next run tests again.
+   */
+  inconclusive?: boolean;
 }
 
 /**

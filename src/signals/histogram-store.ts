@@ -12,6 +12,7 @@ import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metric
 import type { CollectionResult, HistogramMetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
 import type { AttrSet } from './attr-set.js';
+import type { HistogramDelta } from './metric-view.js';
 import type { MetricDef } from './names.js';
 import { AGENT_VERSION } from './resource.js';
 
@@ -51,31 +52,10 @@ export class HistogramStore implements MetricProducer {
     return this.families.has(name);
   }
 
+  /** One value (tests); the pipeline merges whole batches with merge(). */
   record(name: string, value: number, set: AttrSet): void {
     const f = this.families.get(name);
     if (!f || !(value >= 0) || !Number.isFinite(value)) return;
-    let key = set.key;
-    let attrs = set.attrs;
-    let s = f.series.get(key);
-    if (!s) {
-      if (f.series.size >= MAX_SERIES_PER_METRIC) {
-        key = OVERFLOW_KEY;
-        s = f.series.get(key);
-        attrs = { 'otel.metric.overflow': true };
-      }
-      if (!s) {
-        s = {
-          attrs,
-          counts: new Array<number>(f.boundaries.length + 1).fill(0),
-          sum: 0,
-          count: 0,
-          min: Infinity,
-          max: -Infinity,
-          start: this.temporality === 'delta' ? this.lastCollect : hrTime(),
-        };
-        f.series.set(key, s);
-      }
-    }
     const b = f.boundaries;
     let lo = 0;
     let hi = b.length;
@@ -84,11 +64,48 @@ export class HistogramStore implements MetricProducer {
       if (value <= b[mid]) hi = mid;
       else lo = mid + 1;
     }
+    const s = this.series(f, set);
     s.counts[lo]++;
     s.sum += value;
     s.count++;
     if (value < s.min) s.min = value;
     if (value > s.max) s.max = value;
+  }
+
+  /** A batch's bucketed values for one series (metric-view.ts), added at once. */
+  merge(name: string, set: AttrSet, d: HistogramDelta): void {
+    const f = this.families.get(name);
+    if (!f || d.count === 0 || d.counts.length !== f.boundaries.length + 1) return;
+    const s = this.series(f, set);
+    for (let i = 0; i < d.counts.length; i++) s.counts[i] += d.counts[i];
+    s.sum += d.sum;
+    s.count += d.count;
+    if (d.min < s.min) s.min = d.min;
+    if (d.max > s.max) s.max = d.max;
+  }
+
+  private series(f: Family, set: AttrSet): Series {
+    let key = set.key;
+    let s = f.series.get(key);
+    if (s) return s;
+    let attrs = set.attrs;
+    if (f.series.size >= MAX_SERIES_PER_METRIC) {
+      key = OVERFLOW_KEY;
+      s = f.series.get(key);
+      if (s) return s;
+      attrs = { 'otel.metric.overflow': true };
+    }
+    s = {
+      attrs,
+      counts: new Array<number>(f.boundaries.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+      min: Infinity,
+      max: -Infinity,
+      start: this.temporality === 'delta' ? this.lastCollect : hrTime(),
+    };
+    f.series.set(key, s);
+    return s;
   }
 
   async collect(): Promise<CollectionResult> {

@@ -1,28 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-// Instruments for every MetricDef, created once per exporter on its own MeterProvider.
-import type { Attributes, Counter, Gauge, Meter } from '@opentelemetry/api';
-import type { AttrSet } from './attr-set.js';
+// Instruments for every MetricDef, created once per exporter on its own MeterProvider; a batch's
+// shared metric view (metric-view.ts) is merged into them.
+import type { Counter, Gauge, Meter } from '@opentelemetry/api';
 import type { HistogramStore } from './histogram-store.js';
+import type { BatchMetrics } from './metric-view.js';
 import { ALL_METRICS } from './names.js';
 import type { Family, MetricDef } from './names.js';
 
 export type Instrument =
-  | { kind: 'counter'; def: MetricDef; i: Counter; pending: Map<string, Pending> }
-  | { kind: 'gauge'; def: MetricDef; i: Gauge; pending: Map<string, Pending> };
-
-interface Pending {
-  value: number;
-  attrs: Attributes;
-}
+  { kind: 'counter'; def: MetricDef; i: Counter } | { kind: 'gauge'; def: MetricDef; i: Gauge };
 
 /**
- * Records values by metric name; a disabled family records nothing. Counter and gauge values are
- * pre-aggregated per batch by the AttrSet key and handed to the SDK once per series (the SDK
- * hashes attributes by sorting and serialising them on every call, which dominated the
- * profile); histograms go to the HistogramStore.
+ * One exporter's aggregation state; a disabled family records nothing. Counter and gauge values
+ * arrive already summed per batch and series (the view), so the SDK, which hashes attributes by
+ * sorting and serialising them on every call, sees one call per series per batch; histograms go
+ * to the HistogramStore.
  */
 export class Instruments {
-  private readonly byName = new Map<string, Instrument>();
+  private readonly byDef = new Map<MetricDef, Instrument>();
+  private readonly histogramDefs = new Set<MetricDef>();
 
   constructor(
     meter: Meter,
@@ -32,44 +28,24 @@ export class Instruments {
     for (const def of ALL_METRICS) {
       if (!families.has(def.family)) continue;
       const opts = { unit: def.unit, description: def.description };
-      if (def.kind === 'histogram') histograms.register(def);
-      else if (def.kind === 'counter')
-        this.byName.set(def.name, {
-          kind: 'counter',
-          def,
-          i: meter.createCounter(def.name, opts),
-          pending: new Map(),
-        });
-      else
-        this.byName.set(def.name, {
-          kind: 'gauge',
-          def,
-          i: meter.createGauge(def.name, opts),
-          pending: new Map(),
-        });
+      if (def.kind === 'histogram') {
+        histograms.register(def);
+        this.histogramDefs.add(def);
+      } else if (def.kind === 'counter')
+        this.byDef.set(def, { kind: 'counter', def, i: meter.createCounter(def.name, opts) });
+      else this.byDef.set(def, { kind: 'gauge', def, i: meter.createGauge(def.name, opts) });
     }
   }
 
-  add(def: MetricDef, value: number, set: AttrSet): void {
-    if (def.kind === 'histogram') return this.histograms.record(def.name, value, set);
-    const inst = this.byName.get(def.name);
-    if (!inst || !Number.isFinite(value)) return;
-    if (inst.kind === 'counter' && value < 0) return;
-    const p = inst.pending.get(set.key);
-    if (!p) inst.pending.set(set.key, { value, attrs: set.attrs });
-    else if (inst.kind === 'counter') p.value += value;
-    else p.value = value; // gauge: last value wins
-  }
-
-  /** Hands the batch's pre-aggregated counter and gauge values to the SDK. */
-  flush(): void {
-    for (const inst of this.byName.values()) {
-      if (inst.pending.size === 0) continue;
-      for (const { value, attrs } of inst.pending.values()) {
-        if (inst.kind === 'counter') inst.i.add(value, attrs);
-        else inst.i.record(value, attrs);
-      }
-      inst.pending.clear();
+  /** Adds a batch's view: one SDK call per counter or gauge series, one merge per histogram series. */
+  merge(view: BatchMetrics): void {
+    for (const [def, set, value] of view.eachValue()) {
+      const inst = this.byDef.get(def);
+      if (!inst) continue;
+      if (inst.kind === 'counter') inst.i.add(value, set.attrs);
+      else inst.i.record(value, set.attrs);
     }
+    for (const [def, set, delta] of view.eachHistogram())
+      if (this.histogramDefs.has(def)) this.histograms.merge(def.name, set, delta);
   }
 }

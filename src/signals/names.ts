@@ -67,9 +67,16 @@ export const ATTR = {
   owner: 'owner',
   retryable: 'retryable',
   matched: 'matched',
+  held: 'held',
+  probeKind: 'kind',
   contract: 'contract',
   event: 'event',
   receiver: 'receiver',
+  attribute: 'attribute',
+  gateway: 'gateway',
+  upstream: 'upstream',
+  outcome: 'outcome',
+  retryKind: 'kind',
 } as const;
 
 /** GenAI semantic-convention attribute keys, from @opentelemetry/semantic-conventions 1.45. */
@@ -121,10 +128,10 @@ const GENAI_ATTRS = [
   GENAI.errorType,
 ] as const;
 
-/** Milliseconds buckets for the contract latency histograms: 5 ms .. 2 min. */
-export const MS_BUCKETS = [
-  5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 20000, 30000, 60000, 120000,
-];
+/** Seconds buckets for the contract latency histograms: 5 ms .. 2 min (base units, like Prometheus). */
+export const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+/** Seconds in a day: review age and certificate expiry are kept in days by the judge, exported in seconds. */
+export const SECONDS_PER_DAY = 86_400;
 /** GenAI conventions' advice for duration histograms (seconds). */
 export const GENAI_SECONDS_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
@@ -137,15 +144,15 @@ export const GENAI_TOKEN_BUCKETS = [
 function counter(name: string, unit: string, description: string, extra: readonly string[] = []): MetricDef {
   return { name, kind: 'counter', unit, description, attributes: [...BASE, ...extra], family: 'contract' };
 }
-function msHistogram(name: string, description: string, extra: readonly string[] = []): MetricDef {
+function secondsHistogram(name: string, description: string, extra: readonly string[] = []): MetricDef {
   return {
     name,
     kind: 'histogram',
-    unit: 'ms',
+    unit: 's',
     description,
     attributes: [...BASE, ...extra],
     family: 'contract',
-    buckets: MS_BUCKETS,
+    buckets: SECONDS_BUCKETS,
   };
 }
 
@@ -165,7 +172,7 @@ export const CONTRACT = {
   requestTimeoutBudget: {
     name: 'llm.request.timeout_budget',
     kind: 'gauge',
-    unit: 'ms',
+    unit: 's',
     description: 'Client timeout budget of the last request.',
     attributes: BASE,
     family: 'contract',
@@ -222,24 +229,28 @@ export const CONTRACT = {
   contractReviewAge: {
     name: 'llm.contract.review_age',
     kind: 'gauge',
-    unit: 'd',
-    description: "Days since the contract file's review date.",
+    unit: 's',
+    description: "Seconds since the contract file's review date.",
     attributes: [ATTR.provider, ATTR.endpoint, ATTR.contract],
     family: 'contract',
   } as MetricDef,
-  latency: msHistogram('llm.latency', 'End-to-end call duration as the client saw it.', [ATTR.promptSize]),
-  timeToFirstByte: msHistogram('llm.time_to_first_byte', 'Time to the first response byte.', [
+  latency: secondsHistogram('llm.latency', 'End-to-end call duration as the client saw it.', [
     ATTR.promptSize,
   ]),
-  timeToFirstToken: msHistogram('llm.time_to_first_token', 'Time to the first content token (streaming).', [
+  timeToFirstByte: secondsHistogram('llm.time_to_first_byte', 'Time to the first response byte.', [
     ATTR.promptSize,
   ]),
-  completionDuration: msHistogram(
+  timeToFirstToken: secondsHistogram(
+    'llm.time_to_first_token',
+    'Time to the first content token (streaming).',
+    [ATTR.promptSize],
+  ),
+  completionDuration: secondsHistogram(
     'llm.completion_duration',
     'Time from the first byte to the end of the response.',
     [ATTR.promptSize],
   ),
-  phaseDuration: msHistogram(
+  phaseDuration: secondsHistogram(
     'llm.phase.duration',
     'Connection phases: phase = dns, connect, tls (probes) or upstream (gateway logs).',
     [ATTR.phase],
@@ -263,6 +274,11 @@ export const CONTRACT = {
     ATTR.owner,
     ATTR.retryable,
   ]),
+  fallbackActivation: counter(
+    'llm.fallback.activation',
+    '{request}',
+    'Calls that needed a second attempt after a failed first one (client retry, gateway retry or fallback upstream).',
+  ),
   retrySuccessAfterFailure: counter(
     'llm.retry.success_after_failure',
     '{request}',
@@ -277,14 +293,20 @@ export const CONTRACT = {
     attributes: BASE,
     family: 'contract',
   } as MetricDef,
+  probeExpectation: counter(
+    'llm.probe.expectation',
+    '{probe}',
+    'Deliberate probes (invalid_request, timeout_boundary) by outcome: held=true when the server failed the way the probe expects.',
+    [ATTR.probeKind, ATTR.held],
+  ),
   probeAnswerMatched: counter('llm.probe.answer_matched', '{probe}', 'Soft answer check of probes.', [
     ATTR.matched,
   ]),
   tlsCertificateExpiry: {
     name: 'llm.tls.certificate.expiry',
     kind: 'gauge',
-    unit: 'd',
-    description: "Days until the provider's TLS certificate expires.",
+    unit: 's',
+    description: "Seconds until the provider's TLS certificate expires (negative once expired).",
     attributes: BASE,
     family: 'contract',
   } as MetricDef,
@@ -304,12 +326,56 @@ export const CONTRACT = {
     attributes: [ATTR.receiver],
     family: 'contract',
   } as MetricDef,
+  attributeOverflow: {
+    name: 'llm.attribute.overflow',
+    kind: 'counter',
+    unit: '{value}',
+    description:
+      'Upstream label values exported as `other`: past the first values seen per target and not named by the contract or config.',
+    attributes: [ATTR.provider, ATTR.endpoint, ATTR.attribute],
+    family: 'contract',
+  } as MetricDef,
   watchEvents: {
     name: 'llm.watch.events',
     kind: 'counter',
     unit: '{event}',
     description: 'Every watch event record, by event name.',
     attributes: [ATTR.receiver, ATTR.event],
+    family: 'contract',
+  } as MetricDef,
+} as const;
+
+/**
+ * Gateway access logs: the calls each gateway served and what it did upstream. `gateway` keeps
+ * several gateways apart (the receiver's name unless configured); `upstream` is the member
+ * (address or server name, bounded by the receiver's `max_upstreams`).
+ */
+const GATEWAY_BASE = [ATTR.gateway, ATTR.provider, ATTR.endpoint, ATTR.model] as const;
+export const GATEWAY = {
+  requests: {
+    name: 'llm.gateway.requests',
+    kind: 'counter',
+    unit: '{request}',
+    description: 'Calls a gateway logged, by final status code.',
+    attributes: [...GATEWAY_BASE, ATTR.statusCode],
+    family: 'contract',
+  } as MetricDef,
+  retries: {
+    name: 'llm.gateway.retries',
+    kind: 'counter',
+    unit: '{request}',
+    description:
+      'Calls the gateway tried again: kind=retry (same upstream group), fallback (another group), redispatch (HAProxy, another server).',
+    attributes: [...GATEWAY_BASE, ATTR.retryKind, ATTR.outcome],
+    family: 'contract',
+  } as MetricDef,
+  upstreamAttempts: {
+    name: 'llm.gateway.upstream.attempts',
+    kind: 'counter',
+    unit: '{attempt}',
+    description:
+      'Upstream attempts by member and outcome (ok, failed, unknown): shows a dead member behind final 200s.',
+    attributes: [ATTR.gateway, ATTR.endpoint, ATTR.upstream, ATTR.outcome],
     family: 'contract',
   } as MetricDef,
 } as const;
@@ -356,6 +422,7 @@ export const GENAI_METRICS = {
 
 export const ALL_METRICS: readonly MetricDef[] = [
   ...Object.values(CONTRACT),
+  ...Object.values(GATEWAY),
   ...Object.values(GENAI_METRICS),
 ];
 
@@ -406,6 +473,13 @@ export const SELF_SPAN_ATTR = {
   retryEvent: 'driftwatch.retry',
   delayMs: 'driftwatch.retry.delay_ms',
 } as const;
+
+/**
+ * The event a receiver sends when it starts, once per configured target (receiver × probe ×
+ * model × prompt size): exporters create that target's alerting counters at 0 so the first real
+ * event is an increase (issue 13 item 2). No log record, span or watch-event count.
+ */
+export const TARGET_DECLARED_EVENT = 'target.declared';
 
 /** Log records: their EventName (the LogRecord field, not the deprecated `event.name` attribute) and attributes. */
 export const LOG_EVENTS = {

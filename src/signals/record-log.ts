@@ -7,16 +7,12 @@ import { SeverityNumber } from '@opentelemetry/api-logs';
 import type { Logger } from '@opentelemetry/api-logs';
 import { millisToHrTime } from '@opentelemetry/core';
 import type { CallRecord } from '../model/call-record.js';
-import { LOG_ATTR, LOG_EVENTS } from './names.js';
+import { LOG_ATTR, LOG_EVENTS, TARGET_DECLARED_EVENT } from './names.js';
 
 /** True when a record produces a log record. */
 export function wantsLog(r: CallRecord): boolean {
-  return (
-    r.event !== undefined ||
-    r.findings.verdict === 'drift' ||
-    r.findings.verdict === 'violation' ||
-    !!r.findings.shapeDiff
-  );
+  if (r.event) return r.event.name !== TARGET_DECLARED_EVENT; // a declaration is no event to log
+  return r.findings.verdict === 'drift' || r.findings.verdict === 'violation' || !!r.findings.shapeDiff;
 }
 
 function recordContext(r: CallRecord) {

@@ -22,7 +22,7 @@ import type { Family } from './names.js';
 import { SPAN } from './names.js';
 import { emitLog, wantsLog } from './record-log.js';
 import { AGENT_VERSION, SCOPE_NAME } from './resource.js';
-import { recordMetrics } from './record-metrics.js';
+import { metricView } from './metric-view.js';
 import { emitSpan, RecordIdGenerator } from './record-span.js';
 
 /** The temporality per instrument type, as OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE defines it. */
@@ -113,12 +113,12 @@ export class SignalBuilder {
   build(batch: readonly CallRecord[]): { spans: ReadableSpan[]; logs: ReadableLogRecord[] } {
     const tracer = this.tracerProvider.getTracer(SPAN.tracer, AGENT_VERSION);
     const logger = this.loggerProvider.getLogger(SCOPE_NAME, AGENT_VERSION);
+    // the batch's metric view is computed once and shared with every other exporter given it
+    if (this.opts.metrics) this.instruments.merge(metricView(batch));
     for (const r of batch) {
-      if (this.opts.metrics) recordMetrics(this.instruments, r);
       if (this.opts.traces && !r.event && this.sampled(r)) emitSpan(tracer, this.ids, r);
       if (this.opts.logs && wantsLog(r)) emitLog(logger, r);
     }
-    this.instruments.flush();
     return { spans: this.spans.take(), logs: this.logs.take() };
   }
 

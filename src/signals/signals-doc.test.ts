@@ -123,6 +123,52 @@ describe('docs/signals.md', () => {
     await b.shutdown();
   });
 
+  it('maps every metric name of the reliability guide to a name driftwatch exposes', () => {
+    // the guide's names as it writes them (cometapi-reliability-guide.md, "Example metrics",
+    // "Suggested counters", "Suggested metrics" and the contract table)
+    const guide = [
+      'llm_request_total',
+      'llm_request_schema_invalid_total',
+      'llm_request_stream_enabled_total',
+      'llm_request_timeout_budget_ms',
+      'llm_response_schema_valid_total',
+      'llm_response_schema_invalid_total',
+      'llm_response_missing_choices_total',
+      'llm_response_empty_content_total',
+      'llm_response_missing_usage_total',
+      'llm_latency_ms',
+      'llm_time_to_first_byte_ms',
+      'llm_time_to_first_token_ms',
+      'llm_completion_duration_ms',
+      'llm_client_timeout_total',
+      'llm_usage.prompt_tokens',
+      'llm_usage.completion_tokens',
+      'llm_error.type',
+      'llm_error.status_code',
+      'llm_contract.response_schema_valid',
+      'llm_contract.request_schema_version',
+      'llm_contract.endpoint_path',
+      'llm_contract.auth_scheme',
+    ];
+    const section = doc.slice(
+      doc.indexOf("## The reliability guide's names"),
+      doc.indexOf('## GenAI semantic'),
+    );
+    const rows = new Map<string, string>();
+    for (const line of section.split('\n')) {
+      const cells = line.split('|').slice(1, -1);
+      if (cells.length === 3 && cells[0].includes('`')) rows.set(unquote(cells[0]), cells[1].trim());
+    }
+    const exposed = new Set(ALL_METRICS.map(prometheusName));
+    for (const name of guide) {
+      const to = rows.get(name);
+      expect(to, `${name} has a row`).to.not.equal(undefined);
+      if (to === '(none)') continue;
+      expect(exposed, `${name} → ${to}`).to.include(unquote(to!));
+    }
+    expect([...rows.keys()].sort()).to.deep.equal([...guide].sort());
+  });
+
   it('mentions no metric name the code does not have', () => {
     const known = new Set(ALL_METRICS.map((d) => d.name));
     const stale = [...documented].filter(

@@ -3,6 +3,9 @@
 // the Prometheus text format for /metrics. Names mirror the Collector's otelcol_* metrics.
 // Label sets are bounded by construction (component ids, a fixed reason vocabulary).
 
+import { ExpositionWriter, renderLabels } from './exposition.js';
+import type { ExpositionFormat } from './exposition.js';
+
 type Labels = Record<string, string>;
 
 interface Family {
@@ -17,10 +20,6 @@ interface Family {
 function keyOf(labels: Labels): string {
   const keys = Object.keys(labels).sort();
   return keys.map((k) => `${k}=${labels[k]}`).join(',');
-}
-
-function escapeLabel(v: string): string {
-  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
 export class Counter {
@@ -71,6 +70,15 @@ export class SelfMetrics {
     this.family(name, help, 'gauge').collect = collect;
   }
 
+  /** A monotonic total read at scrape time (process CPU seconds): typed counter, not gauge. */
+  observableCounter(
+    name: string,
+    help: string,
+    collect: () => Array<{ labels: Labels; value: number }>,
+  ): void {
+    this.family(name, help, 'counter').collect = collect;
+  }
+
   /** Current value of one series (tests and the status page). */
   value(name: string, labels: Labels = {}): number {
     return this.families.get(name)?.series.get(keyOf(labels))?.value ?? 0;
@@ -102,19 +110,21 @@ export class SelfMetrics {
     }));
   }
 
-  renderPrometheus(): string {
-    const out: string[] = [];
+  /**
+   * The /metrics page: text format 0.0.4 by default, OpenMetrics when asked; `target_info` with
+   * the resource attributes when given.
+   */
+  renderPrometheus(format: ExpositionFormat = 'text', resource?: Record<string, unknown>): string {
+    const w = new ExpositionWriter(format);
+    if (resource) w.targetInfo(resource);
     for (const fam of [...this.families.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       const series = fam.collect ? fam.collect() : [...fam.series.values()];
-      out.push(`# HELP ${fam.name} ${fam.help}`, `# TYPE ${fam.name} ${fam.type}`);
+      w.family(fam.name, fam.type, fam.help);
       for (const s of series) {
-        const ls = Object.entries(s.labels)
-          .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
-          .join(',');
-        out.push(`${fam.name}${ls ? `{${ls}}` : ''} ${Number.isFinite(s.value) ? s.value : 0}`);
+        w.sample(fam.name, renderLabels(Object.entries(s.labels)), Number.isFinite(s.value) ? s.value : 0);
       }
     }
-    return out.join('\n') + '\n';
+    return w.finish();
   }
 
   private family(name: string, help: string, type: Family['type']): Family {
@@ -137,10 +147,14 @@ export function registerProcessMetrics(m: SelfMetrics, startedAt = Date.now()): 
   m.observableGauge('driftwatch_process_heap_used_bytes', 'V8 heap in use.', () => [
     { labels: {}, value: process.memoryUsage().heapUsed },
   ]);
-  m.observableGauge('driftwatch_process_cpu_seconds_total', 'User plus system CPU time of the agent.', () => {
-    const u = process.cpuUsage();
-    return [{ labels: {}, value: (u.user + u.system) / 1e6 }];
-  });
+  m.observableCounter(
+    'driftwatch_process_cpu_seconds_total',
+    'User plus system CPU time of the agent.',
+    () => {
+      const u = process.cpuUsage();
+      return [{ labels: {}, value: (u.user + u.system) / 1e6 }];
+    },
+  );
   m.observableGauge('driftwatch_process_uptime_seconds', 'Seconds since the agent started.', () => [
     { labels: {}, value: (Date.now() - startedAt) / 1000 },
   ]);

@@ -7,6 +7,7 @@ import { probeReceiverFactory } from '../receivers/probe/index.js';
 import { ProbeReceiver } from '../receivers/probe/probe-receiver.js';
 import { observeReceiverOutput } from '../pipeline/observed.js';
 import { validateAgainst } from '../config/component-schema.js';
+import { TARGET_DECLARED_EVENT } from '../signals/names.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { nopHost, testSettings } from './nop-host.js';
 
@@ -44,7 +45,10 @@ export async function probeOnce(
     cfg,
     // wrapped like the pipeline graph wraps every receiver, so the standard counters move
     observeReceiverOutput(
-      consumerFromFn(async (b) => void records.push(...b)),
+      // the receiver's start-up target declarations are no probe results
+      consumerFromFn(
+        async (b) => void records.push(...b.filter((r) => r.event?.name !== TARGET_DECLARED_EVENT)),
+      ),
       settings.telemetry,
     ),
     opts.env ?? {},

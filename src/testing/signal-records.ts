@@ -118,3 +118,25 @@ export function eventRecord(
   r.event = { name, attributes };
   return r;
 }
+
+/**
+ * A bare gateway access-log call that retried on a second upstream member (the gateway
+ * metrics), with no status, timings or usage, so it adds to no other metric but llm.request.
+ */
+export function gatewayRecord(): CallRecord {
+  const r = newCallRecord(
+    'access_log',
+    'access_log/nginx',
+    { provider: 'gateway', endpoint: '/v1/chat/completions', gateway: 'nginx' },
+    { method: 'POST', route: '/v1/chat/completions', synthetic: false },
+  );
+  r.upstream = {
+    statuses: [],
+    attempts: 2,
+    retried: true,
+    retries: 1,
+    fallbacks: 0,
+    members: ['10.0.0.1:80', '10.0.0.2:80'],
+  };
+  return r;
+}

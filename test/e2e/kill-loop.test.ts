@@ -26,7 +26,7 @@ import type { AccessLogAgent } from '../helpers/access-log-agent.js';
 import { waitFor } from '../helpers/child-agent.js';
 
 const BATCH = 50;
-const INFLIGHT = 1; // access_log max_inflight_batches (default)
+const INFLIGHT = 1; // access_log max_inflight_batches (set below; the shipped default is 4)
 const CONSUMERS = 2; // otlp_http sending_queue.num_consumers (default)
 /** Documented bound: the unacknowledged batches plus the queue entries being sent at the kill. */
 const REPEAT_BOUND_PER_KILL = BATCH * (INFLIGHT + CONSUMERS);

@@ -105,7 +105,7 @@ service:
     expect(stored, 'llm_request_total equals requests served').to.equal(served);
     const errors = await vm.sum(`llm_error_total{service_namespace="e2e-sim",error_class="rate_limit"}`);
     expect(errors, 'rate-limit errors equal 429s served').to.equal(rateLimited);
-    const latencyCount = await vm.sum(`llm_latency_milliseconds_count${sel}`);
+    const latencyCount = await vm.sum(`llm_latency_seconds_count${sel}`);
     expect(latencyCount).to.be.greaterThan(0);
   });
 });

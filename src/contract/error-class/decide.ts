@@ -59,6 +59,10 @@ function matches(w: RuleWhen, r: CallRecord, env: Envelope): boolean {
     if (typeof flags !== 'string' || !flags.split(',').some((x) => w.responseFlags!.includes(x)))
       return false;
   }
+  if (w.terminationState) {
+    const ts = r.extra?.terminationState;
+    if (typeof ts !== 'string' || !w.terminationState.some((p) => ts.startsWith(p))) return false;
+  }
   return true;
 }
 
@@ -94,6 +98,7 @@ export function classify(
     (res.parse === undefined || res.parse === 'json' || res.parse === 'sse' || res.parse === 'not_read') &&
     (res.stream === undefined || (res.stream.anomalies ?? []).length === 0) &&
     (r.extra?.responseFlags === undefined || r.extra.responseFlags === '-') &&
+    r.extra?.terminationState === undefined &&
     !carriesErrorEnvelope(res.body)
   ) {
     if (r.upstream?.retried)

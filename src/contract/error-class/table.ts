@@ -110,6 +110,11 @@ export interface RuleWhen {
   upstreamNoConnect?: boolean;
   /** Envoy `%RESPONSE_FLAGS%` (access logs): any of these flags. */
   responseFlags?: readonly string[];
+  /**
+   * HAProxy termination state (`%tsc`, access logs): any of these prefixes of its first two
+   * characters (`SC` = the server refused the connection; `C` = any state the client ended).
+   */
+  terminationState?: readonly string[];
 }
 
 export interface Rule {
@@ -145,6 +150,18 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { responseFlags: ['UAEX'] }, class: 'auth', subReason: 'ext_authz_denied' },
   { when: { responseFlags: ['NR'] }, class: 'bad_request', subReason: 'no_route' },
   { when: { responseFlags: ['SI'] }, class: 'timeout', subReason: 'stream_idle_timeout' },
+  // HAProxy termination state (who ended the session, in which phase), whatever the status:
+  // HAProxy answers 503 for a refused connection, which the status alone reads as overloaded
+  { when: { terminationState: ['SC'] }, class: 'network', subReason: 'upstream_connect_failure' },
+  { when: { terminationState: ['sC'] }, class: 'timeout', subReason: 'upstream_connect_timeout' },
+  { when: { terminationState: ['sH', 'sD'] }, class: 'timeout', subReason: 'upstream_timeout' },
+  { when: { terminationState: ['sQ', 'SQ'] }, class: 'upstream', subReason: 'queue_timeout' },
+  { when: { terminationState: ['SH', 'SD'] }, class: 'upstream', subReason: 'upstream_aborted' },
+  { when: { terminationState: ['PH'] }, class: 'upstream', subReason: 'invalid_response' },
+  { when: { terminationState: ['C', 'c'] }, class: 'client_abort', subReason: 'client_closed' },
+  { when: { terminationState: ['PR'] }, class: 'bad_request', subReason: 'proxy_rejected' },
+  { when: { terminationState: ['D'] }, class: 'upstream', subReason: 'server_down' },
+  { when: { terminationState: ['R', 'I'] }, class: 'upstream', subReason: 'proxy_resource_or_internal' },
   // transport errors (no HTTP status)
   {
     when: { transport: ['timeout', 'ETIMEDOUT', 'UND_ERR_*TIMEOUT'] },
@@ -313,6 +330,12 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { statusRange: [200, 299], parse: ['html'] }, class: 'redirect', subReason: 'html_not_json' },
   { when: { statusRange: [200, 299], parse: ['invalid_json'] }, class: 'parse', subReason: 'invalid_json' },
   { when: { statusRange: [200, 299], parse: ['empty'] }, class: 'parse', subReason: 'empty_body' },
+  // over the receiver's JSON depth / value limits: not parsed, so not judged (bounded work per body)
+  {
+    when: { statusRange: [200, 299], parse: ['too_deep', 'too_many_values'] },
+    class: 'parse',
+    subReason: 'body_too_complex',
+  },
   {
     when: { statusRange: [200, 299], anomaly: ['error_event'] },
     class: 'upstream',
@@ -322,7 +345,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { statusRange: [200, 299], envelope: true }, class: 'upstream', subReason: 'error_body_2xx' },
   { when: { statusRange: [200, 299], anomaly: ['stalled'] }, class: 'timeout', subReason: 'stream_stalled' },
   {
-    when: { statusRange: [200, 299], anomaly: ['invalid_json', 'garbage'] },
+    when: { statusRange: [200, 299], anomaly: ['invalid_json', 'garbage', 'too_complex'] },
     class: 'parse',
     subReason: 'stream_malformed',
   },

@@ -5,13 +5,15 @@
 import { expect } from 'chai';
 import { newContext } from '../../component/consumer.js';
 import { observeExporter } from '../../pipeline/observed.js';
-import { ALL_METRICS, prometheusName } from '../../signals/names.js';
+import { MAX_VALUES_PER_TARGET } from '../../signals/label-bounds.js';
+import { ALL_METRICS, CONTRACT, prometheusName } from '../../signals/names.js';
 import { VICTORIA_METRICS, BACKENDS_HINT, pollUntil, VictoriaMetrics } from '../../testing/backends.js';
 import { nopHost } from '../../testing/nop-host.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import {
   driftRecord,
   eventRecord,
+  gatewayRecord,
   probeRecord,
   rateLimitedRecord,
   violationRecord,
@@ -56,17 +58,26 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
         driftRecord(),
         eventRecord('probe.budget_exhausted', { probe: 'nonstream' }),
         eventRecord('docs.changed'),
+        gatewayRecord(),
       ];
       batch[0].transportError = { code: 'timeout', phase: 'body' };
       batch[1].retry = { attempts: 2, addedMs: 300, succeededAfterFailure: true };
       batch[3].findings.requestSchemaValid = false;
       batch[4].response.headers = { 'retry-after': '1' };
+      // the 429 answered a deliberate invalid_request probe: an inconclusive run, counted held
+      batch[4].findings.expectation = {
+        kind: 'invalid_request',
+        held: true,
+        inconclusive: true,
+        reason: 'transient_rate_limit',
+      };
       batch[3].findings.items.push({ path: 'choices', kind: 'missing', level: 'violation' });
       await x.consume(batch);
       expect(await x.exporter.exportMetrics()).to.equal(true);
       const ns = '{service_namespace="vm-names"}';
       const expected = new Set<string>();
       for (const d of ALL_METRICS) {
+        if (d === CONTRACT.attributeOverflow) continue; // needs an overflowing target: checked below
         const n = prometheusName(d);
         expected.add(d.kind === 'histogram' ? `${n}_bucket` : n);
       }
@@ -96,10 +107,13 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       expect({ missing, extra }).to.deep.equal({ missing: [], extra: [] });
 
       const v = async (q: string) => vm.sum(q);
-      expect(await v(`llm_request_total${ns}`)).to.equal(6);
+      expect(await v(`llm_request_total${ns}`)).to.equal(7);
+      expect(
+        await v(`llm_gateway_upstream_attempts_total{service_namespace="vm-names",outcome="failed"}`),
+      ).to.equal(1);
       expect(await v(`llm_response_schema_invalid_total${ns}`)).to.equal(1);
       expect(await v(`llm_response_schema_valid_total${ns}`)).to.equal(4);
-      expect(await v(`llm_latency_milliseconds_count${ns}`)).to.equal(6);
+      expect(await v(`llm_latency_seconds_count${ns}`)).to.equal(6);
       expect(await v(`llm_request_stream_enabled_total${ns}`)).to.equal(1);
       expect(await v(`llm_client_timeout_total${ns}`)).to.equal(1);
       expect(await v(`llm_retry_success_after_failure_total${ns}`)).to.equal(1);
@@ -109,6 +123,8 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
         ),
       ).to.equal(1);
       expect(await v(`llm_probe_budget_exhausted_total${ns}`)).to.equal(1);
+      expect(await v(`llm_probe_expectation_total{service_namespace="vm-names",held="true"}`)).to.equal(1);
+      expect(await v(`llm_fallback_activation_total${ns}`)).to.equal(1);
       expect(await v(`llm_docs_changed_total${ns}`)).to.equal(1);
       expect(await v(`llm_usage_tokens_total${ns}`), 'llm.usage.total_tokens').to.equal(15 * 4);
       expect(await v(`llm_request_schema_invalid_total${ns}`)).to.equal(1);
@@ -128,9 +144,27 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       expect(
         await v(`llm_response_ratelimit_headers_total{service_namespace="vm-names",present="false"}`),
       ).to.equal(1);
-      expect(await v(`llm_tls_certificate_expiry_days${ns}`)).to.be.greaterThan(0);
-      expect(await v(`llm_latency_milliseconds_bucket{service_namespace="vm-names",le="250"}`)).to.equal(6);
-      expect(await v(`llm_latency_milliseconds_bucket{service_namespace="vm-names",le="100"}`)).to.equal(1);
+      expect(await v(`llm_tls_certificate_expiry_seconds${ns}`)).to.be.greaterThan(0);
+      expect(await v(`llm_latency_seconds_bucket{service_namespace="vm-names",le="0.25"}`)).to.equal(6);
+      expect(await v(`llm_latency_seconds_bucket{service_namespace="vm-names",le="0.1"}`)).to.equal(1);
+
+      // a target answering more distinct response models than are kept: one folds into `other`
+      const random = Array.from({ length: MAX_VALUES_PER_TARGET + 1 }, (_, i) => {
+        const r = probeRecord();
+        r.target = { ...r.target, provider: 'vm-bounds' };
+        r.response.model = `random-${i}`;
+        return r;
+      });
+      await x.consume(random);
+      expect(await x.exporter.exportMetrics()).to.equal(true);
+      const overflow = await pollUntil(
+        async () =>
+          (await v(`llm_attribute_overflow_total{service_namespace="vm-names",provider="vm-bounds"}`)) ||
+          undefined,
+        30_000,
+        'llm_attribute_overflow_total',
+      );
+      expect(overflow).to.equal(1);
     } finally {
       await x.exporter.shutdown({ deadline: Date.now() + 5000 });
     }

@@ -7,6 +7,8 @@ export interface PrometheusConfig {
   path: string;
   contract: boolean;
   genai: boolean;
+  /** Copy the resource attributes onto every series (they are always on `target_info`). */
+  resource_to_telemetry_conversion: { enabled: boolean };
 }
 
 export const prometheusSchema: JsonSchema = {
@@ -22,6 +24,14 @@ export const prometheusSchema: JsonSchema = {
     path: { type: 'string', pattern: '^/', default: '/metrics' },
     contract: { type: 'boolean', default: true, description: 'Serve the reliability-guide family (llm_*).' },
     genai: { type: 'boolean', default: true, description: 'Serve the GenAI conventions family (gen_ai_*).' },
+    resource_to_telemetry_conversion: {
+      type: 'object',
+      additionalProperties: false,
+      default: { enabled: false },
+      description:
+        "Resource attributes are always on the target_info series; enabled copies them onto every series as labels too (the Collector prometheus exporter's option).",
+      properties: { enabled: { type: 'boolean', default: false } },
+    },
   },
 };
 

@@ -12,6 +12,8 @@ import type { CallRecord } from '../../model/call-record.js';
 import type { Family } from '../../signals/names.js';
 import { buildResource } from '../../signals/resource.js';
 import { SignalBuilder } from '../../signals/signal-builder.js';
+import { serveExposition } from '../../telemetry/exposition.js';
+import type { ExpositionFormat } from '../../telemetry/exposition.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import { ExportGuard } from '../../util/export-guard.js';
 import { splitHostPort } from './config.js';
@@ -71,8 +73,11 @@ export class PrometheusExporter implements ExporterComponent {
   }
 
   /** The page as a scrape would see it (tests, `driftwatch check`). */
-  async render(): Promise<string> {
-    return renderPrometheus(await this.builder.collectMetrics());
+  async render(format: ExpositionFormat = 'text'): Promise<string> {
+    return renderPrometheus(await this.builder.collectMetrics(), {
+      format,
+      resourceToTelemetry: this.config.resource_to_telemetry_conversion?.enabled === true,
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -82,8 +87,11 @@ export class PrometheusExporter implements ExporterComponent {
       return;
     }
     try {
-      const page = await this.render();
-      if (!this.guard.allows(page)) {
+      const served = await serveExposition(req, res, async (format) => {
+        const page = await this.render(format);
+        return this.guard.allows(page) ? page : undefined;
+      });
+      if (!served) {
         this.settings.telemetry.dropped(1, 'sensitive_value', false);
         this.errors.error(
           'guard',
@@ -91,14 +99,11 @@ export class PrometheusExporter implements ExporterComponent {
           'export guard: the metrics page held a configured secret or probe prompt; not served',
         );
         res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics withheld by the export guard\n');
-        return;
       }
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
-      res.end(req.method === 'HEAD' ? undefined : page);
     } catch (err) {
       this.settings.telemetry.error('encode_failed', 'sending');
       this.errors.error('render', { err: String(err) }, 'prometheus page could not be rendered');
-      res.writeHead(500, { 'content-type': 'text/plain' }).end('render failed\n');
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('render failed\n');
     }
   }
 

@@ -59,4 +59,24 @@ describe('batch processor', () => {
     await p.consume([sampleRecord()], newContext()).catch((e: unknown) => (closed = e));
     expect(String(closed)).to.contain('shutting down');
   });
+
+  it('passes a batch on at once when its caller waits for the acknowledgement (ctx.flush)', async () => {
+    const out: CallRecord[][] = [];
+    const next = consumerFromFn(async (b) => void out.push(b));
+    const p = new BatchProcessor(
+      testSettings('processor', 'batch'),
+      { send_batch_size: 8192, send_batch_max_size: 0, timeout: '1h' },
+      next,
+    );
+    const first = p.consume([sampleRecord()], newContext()); // held for more
+    await new Promise((r) => setTimeout(r, 20));
+    expect(out, 'held until full or timeout').to.have.length(0);
+    await p.consume([sampleRecord(), sampleRecord()], { ...newContext(), flush: true });
+    await first;
+    expect(
+      out.map((b) => b.length),
+      'both callers, one merged batch, no timeout',
+    ).to.deep.equal([3]);
+    await p.shutdown({ deadline: Date.now() + 1000 });
+  });
 });

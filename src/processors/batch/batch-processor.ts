@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Groups small batches into larger ones (size or timeout, whichever first). The upstream
 // acknowledgement is carried through: each caller's promise settles when the merged batch
-// holding its records has been acknowledged downstream.
+// holding its records has been acknowledged downstream. A caller that says it sends nothing
+// more until acknowledged (`ctx.flush`) is not kept waiting for the timeout: what is pending
+// goes at once (waiting could only delay that caller, never grow the batch).
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer, ConsumeContext } from '../../component/consumer.js';
 import type { ProcessorComponent } from '../../component/factory.js';
@@ -34,12 +36,12 @@ export class BatchProcessor implements ProcessorComponent {
 
   async start(_host: Host): Promise<void> {}
 
-  consume(batch: CallRecord[], _ctx: ConsumeContext): Promise<void> {
+  consume(batch: CallRecord[], ctx: ConsumeContext): Promise<void> {
     if (this.closed)
       return Promise.reject(new DriftwatchError('DW_ERR_SHUTTING_DOWN', 'batch processor is shutting down'));
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
     for (const r of batch) this.pending.push(r);
-    if (this.pending.length >= this.config.send_batch_size) this.flush();
+    if (this.pending.length >= this.config.send_batch_size || ctx.flush) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.timeoutMs);
       this.timer.unref();

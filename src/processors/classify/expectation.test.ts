@@ -8,7 +8,7 @@ import { consumerFromFn } from '../../component/consumer.js';
 import { judgeRecord } from '../../cli/check-verdict.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord } from '../../model/call-record.js';
-import type { Instruments } from '../../signals/instruments.js';
+import type { MetricSink } from '../../signals/record-metrics.js';
 import type { MetricDef } from '../../signals/names.js';
 import { recordMetrics } from '../../signals/record-metrics.js';
 import { testSettings } from '../../testing/nop-host.js';
@@ -62,7 +62,7 @@ function metrics(r: CallRecord): Map<string, number[]> {
     add(def: MetricDef, value: number) {
       out.set(def.name, [...(out.get(def.name) ?? []), value]);
     },
-  } as unknown as Instruments;
+  } as MetricSink;
   recordMetrics(inst, r);
   return out;
 }
@@ -142,6 +142,30 @@ describe('deliberate probes are expectations', () => {
       held: false,
       reason: 'wrong_class_upstream',
     });
+  });
+
+  it('a transient 429 or 503 keeps either probe from testing anything: inconclusive, counted held', () => {
+    for (const kind of ['invalid_request', 'timeout_boundary']) {
+      for (const status of [429, 503]) {
+        const r = probe(kind, (x) => {
+          x.response.status = status;
+          x.response.parse = 'json';
+          x.response.body = {
+            error: {
+              message: 'busy',
+              type: status === 429 ? 'rate_limit_error' : 'server_error',
+              code: null,
+            },
+          };
+        });
+        expect(r.findings.expectation, `${kind} ${status}`).to.deep.include({
+          kind,
+          held: true,
+          inconclusive: true,
+        });
+        expect(r.findings.expectation?.reason).to.match(/^transient_(rate_limit|upstream)$/);
+      }
+    }
   });
 
   it('timeout_boundary: the deadline fired as a timeout = held, llm_probe_success 1', () => {

@@ -7,7 +7,7 @@ import type { Counter } from '../../telemetry/self-metrics.js';
 import type { RedactConfig } from './config.js';
 import { redactRecord } from './redact.js';
 import type { RedactPlan } from './redact.js';
-import { Scrubber } from './scrubber.js';
+import { Scrubber } from '../../util/scrubber.js';
 
 export class RedactProcessor implements ProcessorComponent {
   readonly mutatesData = true;

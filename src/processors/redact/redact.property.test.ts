@@ -9,7 +9,7 @@ import { sampleRecord } from '../../testing/compliance.js';
 import { ExportGuard } from '../../util/export-guard.js';
 import { redactRecord } from './redact.js';
 import type { RedactPlan } from './redact.js';
-import { Scrubber } from './scrubber.js';
+import { Scrubber } from '../../util/scrubber.js';
 
 const chars = (s: string) => fc.constantFrom(...Array.from(s));
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -4,7 +4,7 @@
 // with a keyed HMAC (never a bare hash), and records what it did as counts.
 import { hmacId } from '../../util/hmac-id.js';
 import type { CallRecord } from '../../model/call-record.js';
-import type { Scrubber } from './scrubber.js';
+import type { Scrubber } from '../../util/scrubber.js';
 
 export interface RedactPlan {
   keepContent: boolean;

@@ -10,10 +10,12 @@ export interface LineClass {
   errorClass?: ErrorClass;
   subReason?: string;
   owner?: string;
-  /** More than one upstream attempt within a group. */
+  /** More than one upstream attempt within a group (a retry; HAProxy: also a redispatch). */
   retried: boolean;
   /** The gateway switched upstream group (nginx ` : `, i.e. error_page fallback). */
   fallback: boolean;
+  /** HAProxy `+N`: the retry went to another server. */
+  redispatched: boolean;
   lastAttemptOk?: boolean;
 }
 
@@ -24,15 +26,14 @@ export const OWNERS = Object.fromEntries(
 
 export function classifyLine(r: CallRecord): LineClass {
   const up = r.upstream;
-  const retried = (up?.attempts ?? 1) > 1;
-  const groups = typeof r.extra?.upstreamGroups === 'number' ? r.extra.upstreamGroups : 1;
   const decided = decide(r);
   return {
     errorClass: decided?.[0],
     subReason: decided?.[1],
     owner: decided ? OWNERS[decided[0]] : undefined,
-    retried,
-    fallback: groups > 1,
+    retried: (up?.retries ?? 0) > 0,
+    fallback: (up?.fallbacks ?? 0) > 0,
+    redispatched: up?.redispatched === true,
     lastAttemptOk: up?.lastAttemptOk,
   };
 }
@@ -40,7 +41,7 @@ export function classifyLine(r: CallRecord): LineClass {
 function decide(r: CallRecord): [ErrorClass, string] | undefined {
   const status = r.response.status;
   const flags = r.extra?.responseFlags;
-  const flagged = typeof flags === 'string' && flags !== '-';
+  const flagged = (typeof flags === 'string' && flags !== '-') || r.extra?.terminationState !== undefined;
   // (2xx is the common case: return before any rule is tried.)
   if (!flagged && status !== undefined && status > 0 && status < 300) return undefined;
   const rule = firstDefaultRule(r);

@@ -7,6 +7,10 @@ import type { FieldSpec } from './parsers/json.js';
 export type AccessLogFormat =
   | 'nginx'
   | 'nginx_combined'
+  | 'apache'
+  | 'haproxy'
+  | 'traefik_clf'
+  | 'aws_alb'
   | 'envoy'
   | 'envoy_json'
   | 'json'
@@ -29,6 +33,9 @@ export interface AccessLogConfig {
   /** regex: pattern with named groups. */
   regex: string;
   provider: string;
+  /** `gateway` label of the records; empty = the receiver's name. */
+  gateway: string;
+  max_upstreams: number;
   routes: string[];
   max_routes: number;
   max_models: number;
@@ -73,7 +80,9 @@ export const accessLogSchema: JsonSchema = {
     exclude: {
       type: 'array',
       items: { type: 'string', minLength: 1 },
-      default: ['*.gz', '*.zip', '*.bz2', '*.xz'],
+      default: ['*.zip', '*.bz2', '*.xz'],
+      description:
+        'globs of files never read; a .gz in the include globs is read only to continue a known stream (logrotate compress)',
     },
     start_at: { type: 'string', enum: ['end', 'beginning'], default: 'end' },
     format: {
@@ -81,6 +90,10 @@ export const accessLogSchema: JsonSchema = {
       enum: [
         'nginx',
         'nginx_combined',
+        'apache',
+        'haproxy',
+        'traefik_clf',
+        'aws_alb',
         'envoy',
         'envoy_json',
         'json',
@@ -95,7 +108,8 @@ export const accessLogSchema: JsonSchema = {
     log_format: {
       type: 'string',
       default: '',
-      description: 'nginx log_format (paste it from nginx.conf) or Envoy format string; empty = the default',
+      description:
+        "your format as the gateway's config writes it: nginx log_format, Apache LogFormat, HAProxy log-format, Envoy format (or a preset name); empty = the default",
     },
     escape: { type: 'string', enum: ['default', 'json', 'none'] },
     fields: {
@@ -106,6 +120,18 @@ export const accessLogSchema: JsonSchema = {
     },
     regex: { type: 'string', default: '' },
     provider: { type: 'string', minLength: 1, default: 'gateway' },
+    gateway: {
+      type: 'string',
+      default: '',
+      description:
+        "`gateway` label of this receiver's calls; empty = the receiver's name (`access_log/nginx` → nginx)",
+    },
+    max_upstreams: {
+      type: 'integer',
+      minimum: 1,
+      default: 50,
+      description: 'distinct upstream members counted by name before new ones become `other`',
+    },
     routes: { type: 'array', items: { type: 'string', pattern: '^/' }, default: [] },
     max_routes: { type: 'integer', minimum: 1, default: 100 },
     max_models: { type: 'integer', minimum: 1, default: 100 },
@@ -119,8 +145,9 @@ export const accessLogSchema: JsonSchema = {
     max_inflight_batches: {
       type: 'integer',
       minimum: 1,
-      default: 1,
-      description: 'unacknowledged batches before reading pauses; also the bound on repeats after a crash',
+      default: 4,
+      description:
+        'batches sent and not yet acknowledged before reading pauses; batch_size × this bounds the lines repeated after kill -9',
     },
     force_flush_period: durationSchema(
       '5s',

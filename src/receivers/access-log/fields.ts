@@ -31,6 +31,14 @@ export interface LineFields {
   synthetic?: boolean;
   /** Envoy response flags (`UF,URX`) or similar proxy termination codes. */
   flags?: string;
+  /** HAProxy `%tsc` termination state when it is not the normal `----`. */
+  terminationState?: string;
+  /** The last upstream attempt failed without an upstream status (HAProxy `S…`, Traefik 502 with no origin). */
+  upstreamFailed?: boolean;
+  /** HAProxy `+N` retries: the request was redispatched to another server. */
+  redispatched?: boolean;
+  /** Upstream members tried, in order (`$upstream_addr`, HAProxy `%s`, ALB target). */
+  upstreamMembers?: string[];
   promptTokens?: number;
   completionTokens?: number;
   totalTokens?: number;
@@ -62,15 +70,31 @@ export function emptyFields(): LineFields {
     requestId: undefined,
     synthetic: undefined,
     flags: undefined,
+    terminationState: undefined,
+    upstreamFailed: undefined,
+    redispatched: undefined,
+    upstreamMembers: undefined,
     promptTokens: undefined,
     completionTokens: undefined,
     totalTokens: undefined,
   };
 }
 
+/** Fields whose absence on most lines is worth a warning (status and timings). */
+export type CoveredField = 'status' | 'duration' | 'upstream_duration' | 'ttfb' | 'upstream_status';
+
+/** Why a line gave no record, beyond "it did not match". */
+export type RejectReason = 'trailing_content';
+
 /** A compiled parser: `undefined` means the line did not parse (counted, never thrown). */
 export interface LineParser {
   parse(line: string): LineFields | undefined;
+  /** Set by `parse()` when it returned undefined for a known reason. */
+  readonly lastReject?: RejectReason;
+  /** Status and timing fields the format declares (the "empty on most lines" check watches them). */
+  readonly covers?: ReadonlySet<CoveredField>;
+  /** Config-time remarks (a variable that looks like a timing but is not read). */
+  readonly notes?: readonly string[];
 }
 
 /** A parsed line describes a call when it gave at least a status, a path or a model. */

@@ -11,7 +11,7 @@ export const accessLogReceiverFactory: ReceiverFactory<AccessLogConfig> = {
   kind: 'receiver',
   stability: 'alpha',
   description:
-    'Tails gateway access logs (nginx, Envoy, JSON gateways, regex) through rotation, one CallRecord per line, checkpoints on acknowledgement.',
+    'Tails gateway access logs (nginx, Apache, HAProxy, Envoy, Traefik, AWS ALB, JSON gateways, regex) through rotation, one CallRecord per line, checkpoints on acknowledgement.',
   configSchema: accessLogSchema,
   createDefaultConfig: () => defaultsFromSchema<AccessLogConfig>(accessLogSchema),
   validate: (c) => {

@@ -10,13 +10,25 @@ import { detach } from './values.js';
 export interface RecordOptions {
   receiver: string;
   provider: string;
+  /** `target.gateway` of every record (keeps several gateways apart). */
+  gateway?: string;
+  /** Distinct upstream members kept before new ones become `other` (bounded cardinality). */
+  maxUpstreams?: number;
   routes: RouteNormalizer;
   /** Distinct model names kept before new ones become `other` (bounded cardinality). */
   maxModels: number;
 }
 
+/** The `gateway` label: the configured name, else the receiver's name (`access_log/nginx` → `nginx`). */
+export function gatewayName(configured: string | undefined, receiverId: string): string {
+  if (configured) return configured;
+  const slash = receiverId.indexOf('/');
+  return slash >= 0 ? receiverId.slice(slash + 1) : receiverId;
+}
+
 export class RecordBuilder {
   private readonly models = new Set<string>();
+  private readonly members = new Set<string>();
 
   constructor(private readonly opts: RecordOptions) {}
 
@@ -36,6 +48,7 @@ export class RecordBuilder {
       },
       f.timeMs ?? nowMs,
     );
+    if (this.opts.gateway !== undefined) r.target.gateway = this.opts.gateway;
     const res = r.response;
     res.status = f.status;
     res.bodyBytes = f.bytesSent;
@@ -54,26 +67,56 @@ export class RecordBuilder {
     if (f.totalMs !== undefined) t.totalMs = f.totalMs;
     if (f.upstreamMs !== undefined) t.upstreamMs = f.upstreamMs;
     if (f.ttfbMs !== undefined) t.ttfbMs = f.ttfbMs;
-    if (f.upstreamAttempts !== undefined || f.upstreamStatuses !== undefined || f.connectFailed) {
+    if (
+      f.upstreamAttempts !== undefined ||
+      f.upstreamStatuses !== undefined ||
+      f.connectFailed ||
+      f.upstreamFailed ||
+      f.upstreamMembers !== undefined
+    ) {
       const statuses = f.upstreamStatuses ?? [];
-      const attempts = Math.max(f.upstreamAttempts ?? 0, statuses.length, 1);
+      const attempts = Math.max(f.upstreamAttempts ?? 0, statuses.length, f.upstreamMembers?.length ?? 0, 1);
       const last = statuses.length > 0 ? statuses[statuses.length - 1] : undefined;
+      const groups = f.upstreamGroups ?? 1;
       r.upstream = {
         statuses,
         attempts,
         retried: attempts > 1,
-        lastAttemptOk: last === undefined ? undefined : last < 400,
+        // a failed connect or a proxy-ended session outweighs a status the proxy made up
+        lastAttemptOk:
+          f.upstreamFailed || f.connectFailed ? false : last === undefined ? undefined : last < 400,
+        retries: attempts - groups,
+        fallbacks: groups - 1,
       };
+      if (f.redispatched) r.upstream.redispatched = true;
+      const members = f.upstreamMembers;
+      if (members !== undefined) {
+        for (let i = 0; i < members.length; i++) members[i] = this.member(members[i]);
+        r.upstream.members = members;
+      }
       if (f.connectMs !== undefined) r.upstream.connectMs = f.connectMs;
       if (f.connectMs !== undefined) t.connectMs = f.connectMs;
     }
-    if (f.flags !== undefined || f.connectFailed || (f.upstreamGroups ?? 1) > 1) {
+    if (
+      f.flags !== undefined ||
+      f.terminationState !== undefined ||
+      f.connectFailed ||
+      (f.upstreamGroups ?? 1) > 1
+    ) {
       r.extra = {};
       if (f.flags !== undefined) r.extra.responseFlags = f.flags;
+      if (f.terminationState !== undefined) r.extra.terminationState = f.terminationState;
       if (f.connectFailed) r.extra.upstreamConnectFailed = true;
       if ((f.upstreamGroups ?? 1) > 1) r.extra.upstreamGroups = f.upstreamGroups;
     }
     return r;
+  }
+
+  private member(m: string): string {
+    if (this.members.has(m)) return m;
+    if (this.members.size >= (this.opts.maxUpstreams ?? 50)) return 'other';
+    this.members.add(detach(m));
+    return m;
   }
 
   private model(m: string | undefined): string | undefined {

@@ -13,4 +13,12 @@ describe('access_log redactedExcerpt', () => {
       '1.2.3.4 - - [x] "POST /v1/chat/completions?… HTTP/1.1" 200 5 "-" "…"',
     );
   });
+
+  it("runs the redact processor's scrubber first; short keys, captures and an unclosed quote go too", () => {
+    const line =
+      'sk-abc123 ann@example.com - [x] "POST /v1/chat/completions HTTP/1.1" 200 {tell me a secret|Bearer abcdefgh123} "write my diary: dear';
+    const out = redactedExcerpt(line, 400);
+    expect(out).to.not.match(/abc123|ann@|example\.com|secret|abcdefgh|diary|dear/);
+    expect(out).to.include('"POST /v1/chat/completions HTTP/1.1" 200');
+  });
 });

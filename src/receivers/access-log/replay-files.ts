@@ -1,28 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 // One-shot read of whole files through parse → record → classify → aggregate, the hot path
-// of `driftwatch replay`: chunked reads, lines split by index, no per-line promises. With a
-// sink (`replay --export`), records also leave in batches, each awaited (acknowledged) before
-// the next chunk is read, so memory stays bounded however large the files are.
+// of `driftwatch replay`: chunked reads, lines cut by the tailer's own LineSplitter, no per-line
+// promises. With a sink (`replay --export`), records also leave in batches, each awaited
+// (acknowledged) before the next chunk is read, so memory stays bounded however large the files are.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { CallRecord } from '../../model/call-record.js';
 import type { AccessLogConfig } from './config.js';
 import { classifyLine } from './classify-line.js';
-import { describesCall } from './fields.js';
+import { LineIntake } from './line-intake.js';
+import { LineSplitter } from './line-splitter.js';
+import type { LineSink } from './line-splitter.js';
 import { createLineParser } from './parsers/create.js';
 import { READ_CHUNK_BYTES } from './read-chunk.js';
-import { RecordBuilder } from './record.js';
+import { gatewayName, RecordBuilder } from './record.js';
 import { RouteNormalizer } from './route.js';
 import { SummaryAggregator } from './summary.js';
 import type { ReplaySummary } from './summary.js';
+import { formatHint } from './format-hint.js';
+
+const SAMPLES = 20;
 
 /** Receives each batch of records; the promise is the acknowledgement. */
 export type ReplaySink = (batch: CallRecord[]) => Promise<void>;
 
-class Replayer {
+class Replayer implements LineSink {
   readonly agg = new SummaryAggregator();
   /** Records waiting for the sink (only kept when there is one). */
   pending: CallRecord[] = [];
-  private readonly parser;
+  /** The first lines that did not parse, kept only to guess the format (never printed). */
+  readonly samples: string[] = [];
+  private readonly intake: LineIntake;
   private readonly builder: RecordBuilder;
   private readonly buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   private readonly now = Date.now();
@@ -32,10 +39,12 @@ class Replayer {
     receiverId: string,
     private readonly keep: boolean,
   ) {
-    this.parser = createLineParser(config);
+    this.intake = new LineIntake(createLineParser(config), (m) => this.agg.warnings.push(m));
     this.builder = new RecordBuilder({
       receiver: receiverId,
       provider: config.provider,
+      gateway: gatewayName(config.gateway, receiverId),
+      maxUpstreams: config.max_upstreams,
       routes: new RouteNormalizer(config.max_routes, config.routes),
       maxModels: config.max_models,
     });
@@ -43,54 +52,52 @@ class Replayer {
 
   /** Yields after every chunk, so an async caller can send batches in between. */
   *read(file: string): Generator<void> {
-    const max = this.config.max_line_bytes;
+    const lines = new LineSplitter(this.config.max_line_bytes);
     const fd = openSync(file, 'r');
     try {
-      let partial = '';
       let pos = 0;
       for (;;) {
         const n = readSync(fd, this.buf, 0, READ_CHUNK_BYTES, pos);
         if (n <= 0) break;
         pos += n;
-        const chunk = this.buf.toString('latin1', 0, n);
-        const text = partial.length > 0 ? partial + chunk : chunk;
-        let start = 0;
-        let nl = text.indexOf('\n');
-        while (nl >= 0) {
-          this.line(
-            text.charCodeAt(nl - 1) === 13 ? text.substring(start, nl - 1) : text.substring(start, nl),
-          );
-          start = nl + 1;
-          nl = text.indexOf('\n', start);
-        }
-        partial = text.substring(start);
-        // A line longer than the limit: keep only its head so memory stays bounded.
-        if (partial.length > max * 2) partial = partial.slice(0, max + 1);
+        lines.push(this.buf.toString('latin1', 0, n), this);
         yield;
       }
-      if (partial.length > 0) this.line(partial.endsWith('\r') ? partial.slice(0, -1) : partial);
+      const last = lines.takePartial();
+      if (last.length > 0) this.line(last, false);
     } finally {
       closeSync(fd);
     }
   }
 
-  private line(line: string): void {
-    if (line.length === 0) return;
+  finish(files: readonly string[]): ReplaySummary {
+    this.intake.finish();
+    const s = this.agg.summary([...files]);
+    if (s.lines.read > 0 && s.lines.parsed === 0) {
+      // remarks about the configured format matter less than which format the lines are in
+      s.warnings = [];
+      s.hint = formatHint(this.config, this.samples);
+    }
+    return s;
+  }
+
+  /** LineSink: never asks the splitter to stop. */
+  line(line: string, cut: boolean): boolean {
+    if (line.length === 0) return false;
     const lines = this.agg.lines;
     lines.read++;
-    if (line.length > this.config.max_line_bytes) {
-      lines.truncated++;
-      line = line.slice(0, this.config.max_line_bytes);
-    }
-    const f = this.parser.parse(line);
-    if (!describesCall(f)) {
-      lines.unparsed++;
-      return;
+    if (cut) lines.truncated++;
+    const outcome = this.intake.read(line);
+    if (outcome !== 'parsed') {
+      lines[outcome]++;
+      if (this.samples.length < SAMPLES) this.samples.push(line.slice(0, 4096));
+      return false;
     }
     lines.parsed++;
-    const r = this.builder.build(f, this.now);
+    const r = this.builder.build(this.intake.fields!, this.now);
     this.agg.add(r, classifyLine(r));
     if (this.keep) this.pending.push(r);
+    return false;
   }
 }
 
@@ -102,7 +109,7 @@ export function replayFiles(
   const started = Date.now();
   const rp = new Replayer(config, receiverId, false);
   for (const file of files) for (const _ of rp.read(file));
-  const s = rp.agg.summary([...files]);
+  const s = rp.finish(files);
   s.elapsed_ms = Date.now() - started;
   return s;
 }
@@ -142,7 +149,7 @@ export async function replayFilesInto(
   for (const file of files)
     for (const _ of rp.read(file)) if (rp.pending.length >= config.batch_size) await send();
   if (rp.pending.length > 0) await send();
-  const summary = rp.agg.summary([...files]);
+  const summary = rp.finish(files);
   summary.elapsed_ms = Date.now() - started;
   return { summary, exported: tally };
 }

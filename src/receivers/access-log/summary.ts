@@ -1,37 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // In-process aggregation of access-log calls for `driftwatch replay`: counts by status and
-// class, latency quantiles by route and model from log-bucket histograms (2 % wide buckets; a
-// quantile reads as its bucket's upper bound, so at most 2 % high; fixed memory per key),
+// class, latency quantiles by route and model from the shared log-bucket histogram
+// (src/util/latency-histogram.ts: at most 2 % high, bounded memory per key),
 // retries and fallbacks.
 import type { CallRecord } from '../../model/call-record.js';
+import { LatencyHistogram } from '../../util/latency-histogram.js';
 import type { LineClass } from './classify-line.js';
 
-const MIN_MS = 0.001;
-const GROWTH = 1.02;
-const LN_GROWTH = Math.log(GROWTH);
-const BUCKETS = 1200; // up to ~1.9e7 ms
-
-export class LatencyHistogram {
-  private readonly counts = new Uint32Array(BUCKETS);
-  count = 0;
-
-  add(ms: number): void {
-    const i = ms <= MIN_MS ? 0 : Math.min(BUCKETS - 1, Math.ceil(Math.log(ms / MIN_MS) / LN_GROWTH));
-    this.counts[i]++;
-    this.count++;
-  }
-
-  quantile(q: number): number | undefined {
-    if (this.count === 0) return undefined;
-    const rank = Math.max(1, Math.ceil(q * this.count));
-    let seen = 0;
-    for (let i = 0; i < BUCKETS; i++) {
-      seen += this.counts[i];
-      if (seen >= rank) return i === 0 ? 0 : round(MIN_MS * GROWTH ** i);
-    }
-    return undefined;
-  }
-}
+export { LatencyHistogram };
 
 export interface LatencySummary {
   count: number;
@@ -40,9 +16,18 @@ export interface LatencySummary {
   p99_ms?: number;
 }
 
+/** Attempts one upstream member got, and how many of them failed (non-last attempts always did). */
+export interface MemberAttempts {
+  attempts: number;
+  failed: number;
+}
+
+/** Distinct members kept in the summary; the rest are added up under `other`. */
+const MAX_MEMBERS = 50;
+
 export interface ReplaySummary {
   files: string[];
-  lines: { read: number; parsed: number; unparsed: number; truncated: number };
+  lines: { read: number; parsed: number; unparsed: number; truncated: number; trailing_content: number };
   calls: {
     total: number;
     ok: number;
@@ -53,18 +38,31 @@ export interface ReplaySummary {
   latency: { by_route: Record<string, LatencySummary>; by_model: Record<string, LatencySummary> };
   upstream: {
     with_upstream: number;
+    /** Calls with more than one attempt within an upstream group (retries, not fallbacks). */
     retried: number;
-    fallbacks: number;
+    /** Extra attempts those retries made. */
+    retry_attempts: number;
     retried_last_ok: number;
     retried_last_failed: number;
-    extra_attempts: number;
+    /** Calls the gateway moved to another upstream group (nginx error_page fallback). */
+    fallbacks: number;
+    fallback_last_ok: number;
+    fallback_last_failed: number;
+    /** HAProxy `+N`: retried on another server. */
+    redispatched: number;
+    by_member: Record<string, MemberAttempts>;
   };
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number; calls_with_usage: number };
+  /** Things a user should know about the format (fields empty on most lines, unread variables). */
+  warnings: string[];
+  /** Set when nothing parsed: which format the lines look like. */
+  hint?: string;
   elapsed_ms?: number;
 }
 
 export class SummaryAggregator {
-  readonly lines = { read: 0, parsed: 0, unparsed: 0, truncated: 0 };
+  readonly lines = { read: 0, parsed: 0, unparsed: 0, truncated: 0, trailing_content: 0 };
+  readonly warnings: string[] = [];
   private total = 0;
   private ok = 0;
   private synthetic = 0;
@@ -75,11 +73,15 @@ export class SummaryAggregator {
   private readonly up = {
     with_upstream: 0,
     retried: 0,
-    fallbacks: 0,
+    retry_attempts: 0,
     retried_last_ok: 0,
     retried_last_failed: 0,
-    extra_attempts: 0,
+    fallbacks: 0,
+    fallback_last_ok: 0,
+    fallback_last_failed: 0,
+    redispatched: 0,
   };
+  private readonly members = new Map<string, MemberAttempts>();
   private readonly usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, calls_with_usage: 0 };
 
   add(r: CallRecord, c: LineClass): void {
@@ -100,15 +102,28 @@ export class SummaryAggregator {
       hist(this.byRoute, r.request.route).add(ms);
       if (r.request.model !== undefined) hist(this.byModel, r.request.model).add(ms);
     }
-    if (r.upstream) {
+    const up = r.upstream;
+    if (up) {
       this.up.with_upstream++;
       if (c.retried) {
         this.up.retried++;
-        this.up.extra_attempts += r.upstream.attempts - 1;
+        this.up.retry_attempts += up.retries ?? 0;
         if (c.lastAttemptOk === true) this.up.retried_last_ok++;
         else if (c.lastAttemptOk === false) this.up.retried_last_failed++;
       }
-      if (c.fallback) this.up.fallbacks++;
+      if (c.fallback) {
+        this.up.fallbacks++;
+        if (c.lastAttemptOk === true) this.up.fallback_last_ok++;
+        else if (c.lastAttemptOk === false) this.up.fallback_last_failed++;
+      }
+      if (c.redispatched) this.up.redispatched++;
+      const m = up.members;
+      if (m !== undefined)
+        for (let i = 0; i < m.length; i++) {
+          // every attempt but the last failed (that is why the gateway tried again)
+          const failed = i < m.length - 1 || up.lastAttemptOk === false;
+          this.member(m[i], failed);
+        }
     }
     const u = r.response.usage;
     if (u) {
@@ -117,6 +132,17 @@ export class SummaryAggregator {
       this.usage.completion_tokens += u.completionTokens ?? 0;
       this.usage.total_tokens += u.totalTokens ?? 0;
     }
+  }
+
+  private member(name: string, failed: boolean): void {
+    let e = this.members.get(name);
+    if (!e) {
+      const key = this.members.size >= MAX_MEMBERS ? 'other' : name;
+      e = this.members.get(key);
+      if (!e) this.members.set(key, (e = { attempts: 0, failed: 0 }));
+    }
+    e.attempts++;
+    if (failed) e.failed++;
   }
 
   summary(files: string[]): ReplaySummary {
@@ -146,8 +172,14 @@ export class SummaryAggregator {
         ),
       },
       latency: { by_route: lat(this.byRoute), by_model: lat(this.byModel) },
-      upstream: { ...this.up },
+      upstream: {
+        ...this.up,
+        by_member: Object.fromEntries(
+          [...this.members].sort((a, b) => b[1].attempts - a[1].attempts).map(([k, v]) => [k, { ...v }]),
+        ),
+      },
       usage: { ...this.usage },
+      warnings: [...this.warnings],
     };
   }
 }
@@ -158,16 +190,12 @@ function hist(m: Map<string, LatencyHistogram>, key: string): LatencyHistogram {
   return h;
 }
 
-function round(v: number): number {
-  return v >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
-}
-
 /** Human-readable rendering of the summary. */
 export function formatSummary(s: ReplaySummary): string {
   const out: string[] = [];
   out.push(`Files: ${s.files.join(', ')}`);
   out.push(
-    `Lines: ${s.lines.read} read, ${s.lines.parsed} parsed, ${s.lines.unparsed} unparsed, ${s.lines.truncated} cut (too long)`,
+    `Lines: ${s.lines.read} read, ${s.lines.parsed} parsed, ${s.lines.unparsed} unparsed, ${s.lines.trailing_content} with trailing content, ${s.lines.truncated} cut (too long)`,
   );
   out.push(`Calls: ${s.calls.total} (${s.calls.ok} ok, ${s.calls.synthetic} synthetic)`);
   out.push(
@@ -193,12 +221,20 @@ export function formatSummary(s: ReplaySummary): string {
   table('Latency by model', s.latency.by_model);
   const u = s.upstream;
   out.push(
-    `Upstream: ${u.retried} calls retried (${u.extra_attempts} extra attempts; last attempt ok ${u.retried_last_ok}, failed ${u.retried_last_failed}), ${u.fallbacks} fallbacks`,
+    `Upstream: ${u.retried} calls retried (${u.retry_attempts} extra attempts; last attempt ok ${u.retried_last_ok}, failed ${u.retried_last_failed}); ${u.fallbacks} fallbacks (last attempt ok ${u.fallback_last_ok}, failed ${u.fallback_last_failed}); ${u.redispatched} redispatched`,
   );
+  const members = Object.entries(u.by_member);
+  if (members.length > 0) {
+    out.push('Attempts by upstream member:');
+    for (const [k, v] of members)
+      out.push(`  ${k.padEnd(28)} attempts=${String(v.attempts).padEnd(8)} failed=${v.failed}`);
+  }
   if (s.usage.calls_with_usage > 0)
     out.push(
       `Usage (from logs): ${s.usage.calls_with_usage} calls, ${s.usage.prompt_tokens} prompt + ${s.usage.completion_tokens} completion = ${s.usage.total_tokens} tokens`,
     );
+  for (const w of s.warnings) out.push(`Warning: ${w}`);
+  if (s.hint !== undefined) out.push(`Nothing parsed. ${s.hint}`);
   if (s.elapsed_ms !== undefined) out.push(`Replayed in ${s.elapsed_ms} ms`);
   return `${out.join('\n')}\n`;
 }

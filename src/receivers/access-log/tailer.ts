@@ -1,14 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
-// One followed file: identity by fingerprint (first bytes), a read offset (what was handed to
-// the pipeline) and a committed offset (what every exporter acknowledged), plus the partial
-// last line. Reads are synchronous chunked preads: local files, bounded chunks.
+// One followed file: an open descriptor, identity by fingerprint (first bytes), and the cursor of
+// the byte stream it holds. Reads are synchronous chunked preads: local files, bounded chunks.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { LineSplitter } from './line-splitter.js';
 
 export interface Fingerprint {
   len: number;
   hash: string;
   bytes: Buffer;
+}
+
+/**
+ * One stream of bytes, known by its first bytes: a file, or what a file held before it was
+ * truncated (copytruncate). `read`: handed to the pipeline; `committed`: acknowledged by every
+ * exporter. A copy of a truncated file continues the same cursor, so batches still in flight
+ * for the old content move the copy's checkpoint when they are acknowledged.
+ */
+export interface Cursor {
+  path: string;
+  fpLen: number;
+  fpHash: string;
+  read: number;
+  committed: number;
 }
 
 export function fingerprintOf(fd: number, size: number, max: number): Fingerprint {
@@ -28,18 +42,19 @@ export function hashBytes(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex').slice(0, 32);
 }
 
-let nextId = 1;
+/** Both start with the same bytes (the shorter fingerprint is a prefix of the longer). */
+export function sameHead(a: Fingerprint, b: Fingerprint): boolean {
+  const n = Math.min(a.len, b.len);
+  if (n === 0) return false;
+  return a.bytes.subarray(0, n).equals(b.bytes.subarray(0, n));
+}
 
 export class TrackedFile {
-  readonly id = nextId++;
-  /** Bumped on truncation so acknowledgements of older content do not move the new offset. */
-  gen = 0;
-  committed: number;
-  partial = '';
+  cursor: Cursor;
+  readonly lines: LineSplitter;
+  /** When the held unfinished line started waiting (force_flush_period). */
   partialSince = 0;
-  /** Dropping the rest of an over-long line until its newline. */
-  discarding = false;
-  lastSize: number;
+  lastSize = 0;
   lastMtime = 0;
   lastGrowthAt: number;
   /** Still found at an included path (false once rotated away or deleted). */
@@ -51,20 +66,25 @@ export class TrackedFile {
     readonly dev: number,
     readonly ino: number,
     public fp: Fingerprint,
-    public readOffset: number,
+    maxLine: number,
     now: number,
   ) {
-    this.committed = readOffset;
-    this.lastSize = readOffset;
+    this.cursor = { path, fpLen: fp.len, fpHash: fp.hash, read: 0, committed: 0 };
+    this.lines = new LineSplitter(maxLine);
     this.lastGrowthAt = now;
   }
 
-  static open(path: string, fpMax: number, now: number): { file: TrackedFile; size: number } {
+  static open(
+    path: string,
+    fpMax: number,
+    maxLine: number,
+    now: number,
+  ): { file: TrackedFile; size: number } {
     const fd = openSync(path, 'r');
     try {
       const st = fstatSync(fd);
       const fp = fingerprintOf(fd, st.size, fpMax);
-      return { file: new TrackedFile(path, fd, st.dev, st.ino, fp, 0, now), size: st.size };
+      return { file: new TrackedFile(path, fd, st.dev, st.ino, fp, maxLine, now), size: st.size };
     } catch (err) {
       closeSync(fd);
       throw err;
@@ -73,6 +93,11 @@ export class TrackedFile {
 
   key(): string {
     return `${this.dev}:${this.ino}`;
+  }
+
+  /** Offset just after the last complete line read (where a restart or a copy resumes). */
+  lineEnd(): number {
+    return this.cursor.read - this.lines.pending;
   }
 
   /** Content at the start of the file no longer matches: it was truncated (and maybe rewritten). */
@@ -88,15 +113,27 @@ export class TrackedFile {
   growFingerprint(size: number, fpMax: number): void {
     if (this.fp.len >= fpMax || size <= this.fp.len) return;
     this.fp = fingerprintOf(this.fd, size, fpMax);
+    this.cursor.fpLen = this.fp.len;
+    this.cursor.fpHash = this.fp.hash;
   }
 
-  resetForTruncation(size: number, fpMax: number): void {
-    this.gen++;
-    this.readOffset = 0;
-    this.committed = 0;
-    this.partial = '';
-    this.discarding = false;
+  /** Truncated: the file now holds a new stream, read from its start. */
+  restart(size: number, fpMax: number): void {
     this.fp = fingerprintOf(this.fd, size, fpMax);
+    this.cursor = { path: this.path, fpLen: this.fp.len, fpHash: this.fp.hash, read: 0, committed: 0 };
+    this.lines.reset();
+  }
+
+  /** Continue a known stream (a checkpoint, or the content of a file truncated after a copy). */
+  adopt(known: Cursor, size: number): void {
+    known.path = this.path;
+    known.read = Math.min(known.read, size);
+    known.committed = Math.min(known.committed, known.read);
+    if (this.fp.len >= known.fpLen) {
+      known.fpLen = this.fp.len;
+      known.fpHash = this.fp.hash;
+    }
+    this.cursor = known;
   }
 
   close(): void {

@@ -98,10 +98,10 @@ export function splitUpstreamList(v: string): UpstreamList {
 /** Last element of an upstream timing list, in ms (nginx logs seconds). */
 export function lastListSeconds(v: string): number | undefined {
   const single = num(v);
-  if (single !== undefined) return single * 1000;
+  if (single !== undefined) return single < 0 ? undefined : single * 1000;
   const i = Math.max(v.lastIndexOf(','), v.lastIndexOf(':'));
   const s = num((i < 0 ? v : v.slice(i + 1)).trim());
-  return s === undefined ? undefined : s * 1000;
+  return s === undefined || s < 0 ? undefined : s * 1000;
 }
 
 const MONTHS: Record<string, number> = {
@@ -124,18 +124,21 @@ export class TimeParser {
   private lastKey = '';
   private lastMs = 0;
 
-  /** nginx `$time_local` / CLF: `26/Nov/2026:15:14:32 +0000`. */
+  /** nginx `$time_local` / CLF: `26/Nov/2026:15:14:32 +0000` (HAProxy: `…:32.655`, no zone). */
   local(v: string): number | undefined {
     if (v === this.lastKey) return this.lastMs;
-    const m = /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))? ?([+-])(\d{2})(\d{2})$/.exec(v);
+    const m =
+      /^(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?: ?([+-])(\d{2})(\d{2}))?$/.exec(v);
     if (!m) return undefined;
     const month = MONTHS[m[2]];
     if (month === undefined) return undefined;
-    const offMin = (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10]));
+    const frac = m[7] ? Number(`0.${m[7]}`) * 1000 : 0;
+    const parts = [Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])] as const;
+    // Without a zone (HAProxy `%tr`) the time is the writer's local time, i.e. this host's.
     const ms =
-      Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6])) -
-      offMin * 60_000 +
-      (m[7] ? Number(`0.${m[7]}`) * 1000 : 0);
+      m[8] === undefined
+        ? new Date(...parts).getTime() + frac
+        : Date.UTC(...parts) - (m[8] === '-' ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) * 60_000 + frac;
     this.lastKey = v;
     this.lastMs = ms;
     return ms;
@@ -172,4 +175,29 @@ export class TimeParser {
  */
 export function detach(s: string): string {
   return s.length === 0 ? s : (' ' + s).slice(1);
+}
+
+/** Apache `mod_log_config` escapes (2.0.46+): `\"`, `\\`, C-style `\n` `\t`, other bytes `\xhh`. */
+export function decodeApacheEscapes(v: string): string {
+  if (v.indexOf('\\') < 0) return v;
+  return v.replace(/\\(x[0-9A-Fa-f]{2}|.)/g, (_m, e: string) => {
+    switch (e[0]) {
+      case 'x':
+        return String.fromCharCode(parseInt(e.slice(1), 16));
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      default:
+        return e;
+    }
+  });
+}
+
+/** HAProxy log escapes: `#XX` (upper-case hex) for `"`, `#`, non-printables and `{|}` in captures. */
+export function decodeHaproxyEscapes(v: string): string {
+  if (v.indexOf('#') < 0) return v;
+  return v.replace(/#([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }

@@ -18,6 +18,7 @@ import { codeOf, ConfigError } from '../../component/errors.js';
 import { providerOf } from '../../http-call/provider.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord, TargetInfo } from '../../model/call-record.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { ProbeBudget } from './budget.js';
 import type { ProbeReceiverConfig, ProbeSpec } from './config.js';
@@ -96,6 +97,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
       return;
     }
     for (const p of this.cfg.probes) this.schedule(p);
+    void this.emit(this.declarations());
     host.reportStatus(this.settings, { state: 'ok' });
   }
 
@@ -217,6 +219,32 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     }
   }
 
+  /**
+   * One `target.declared` event per probe and prompt size, with the request fields its records
+   * will carry: exporters create the target's alerting counters at 0 before the first probe ends.
+   */
+  private declarations(): CallRecord[] {
+    const ctx = this.ctx!;
+    const out: CallRecord[] = [];
+    for (const p of this.cfg.probes)
+      for (const size of p.prompt_sizes) {
+        const r = newCallRecord(
+          'probe',
+          this.settings.id,
+          { ...ctx.target },
+          {
+            method: 'POST',
+            route: ctx.target.endpoint,
+            ...buildRequest(this.cfg, p, size).info,
+            synthetic: true,
+          },
+        );
+        r.event = { name: TARGET_DECLARED_EVENT, attributes: { probe: p.name, kind: p.kind } };
+        out.push(r);
+      }
+    return out;
+  }
+
   private budgetEvent(p: ProbeSpec, limit: 'tokens' | 'requests'): CallRecord {
     const ctx = this.ctx!;
     const s = this.budget.snapshot();
@@ -257,7 +285,12 @@ export class ProbeReceiver implements Component, RunOnceCapable {
       await this.next.consume(batch, newContext(this.abort.signal));
     } catch (err) {
       this.settings.telemetry.error('request_failed', 'receiving');
-      this.settings.logger.warn({ code: codeOf(err), err: String(err) }, 'Pipeline refused a probe record.');
+      // a probe keeps no checkpoint: a refused record is gone, so here (and only here) it is dropped
+      this.settings.telemetry.dropped(batch.length, 'refused_downstream', false);
+      this.settings.logger.warn(
+        { code: codeOf(err), err: String(err), records: batch.length },
+        'Pipeline refused a probe record; dropping it (the next run probes again).',
+      );
     }
   }
 
@@ -279,6 +312,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     const left = Math.max(0, opts.deadline - Date.now());
     await Promise.race([wait, new Promise((r) => setTimeout(r, left).unref())]);
     await this.ctx?.connections.close();
+    this.budget.flush();
     this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }

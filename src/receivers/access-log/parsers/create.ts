@@ -4,7 +4,11 @@ import { ConfigError } from '../../../component/errors.js';
 import type { LineParser } from '../fields.js';
 import type { AccessLogConfig } from '../config.js';
 import { compileEnvoy } from './envoy.js';
-import { JSON_PRESETS, JsonLineParser } from './json.js';
+import { JSON_DERIVE, JSON_PRESETS, JsonLineParser } from './json.js';
+import { compileAwsAlb } from './alb.js';
+import { APACHE_COMBINED, compileApache } from './apache.js';
+import { compileHaproxy, HAPROXY_HTTPLOG } from './haproxy.js';
+import { compileTraefikClf } from './traefik-clf.js';
 import type { FieldMapping } from './json.js';
 import { compileNginx, NGINX_COMBINED } from './nginx.js';
 import { RegexLineParser } from './regex.js';
@@ -18,6 +22,14 @@ export function createLineParser(c: ParserConfig): LineParser {
       return compileNginx(c.log_format || NGINX_COMBINED, c.escape);
     case 'envoy':
       return c.log_format ? compileEnvoy(c.log_format) : compileEnvoy();
+    case 'apache':
+      return compileApache(c.log_format || APACHE_COMBINED);
+    case 'haproxy':
+      return compileHaproxy(c.log_format || HAPROXY_HTTPLOG);
+    case 'traefik_clf':
+      return compileTraefikClf();
+    case 'aws_alb':
+      return compileAwsAlb();
     case 'regex':
       if (!c.regex) throw new ConfigError(['regex: format "regex" needs a `regex` pattern']);
       return new RegexLineParser(c.regex);
@@ -27,7 +39,7 @@ export function createLineParser(c: ParserConfig): LineParser {
       const mapping = { ...base, ...(c.fields as FieldMapping) };
       if (Object.keys(mapping).length === 0)
         throw new ConfigError(['fields: format "json" needs a field mapping (e.g. status: response.status)']);
-      return new JsonLineParser(mapping);
+      return new JsonLineParser(mapping, JSON_DERIVE[preset]);
     }
   }
 }

@@ -2,13 +2,16 @@
 // Generic JSON lines with a field mapping (dotted paths into nested objects) and unit
 // conversion; presets for Kong file-log / AI Gateway, Caddy, Traefik, Envoy JSON and LiteLLM.
 import { ConfigError } from '../../../component/errors.js';
-import type { LineFields, LineParser } from '../fields.js';
+import type { CoveredField, LineFields, LineParser } from '../fields.js';
 import { emptyFields } from '../fields.js';
 import { SYNTHETIC_HEADER_VALUE } from '../fields.js';
 import { latin1ToUtf8, splitUpstreamList, TimeParser } from '../values.js';
 
 export type Unit = 's' | 'ms' | 'us' | 'ns';
-/** A mapping target: a dotted path, or a path with the unit its number is written in. */
+/**
+ * A mapping target: a dotted path, or a path with the unit its number is written in. `a|b`:
+ * the first of the paths the line has (formats whose key names changed between versions).
+ */
 export type FieldSpec = string | { path: string; unit?: Unit };
 
 /** Canonical fields a JSON mapping can fill. Durations are converted to ms, times to epoch ms. */
@@ -32,6 +35,7 @@ export const JSON_FIELDS = [
   'request_id',
   'request_source',
   'flags',
+  'upstream_member',
   'prompt_tokens',
   'completion_tokens',
   'total_tokens',
@@ -49,6 +53,7 @@ export const JSON_PRESETS: Record<string, FieldMapping> = {
     upstream_duration: { path: 'latencies.proxy', unit: 'ms' },
     upstream_status: 'upstream_status',
     upstream_attempts: 'tries',
+    upstream_member: 'tries.-1.ip',
     bytes_sent: 'response.size',
     bytes_received: 'request.size',
     model: 'ai.proxy.meta.request_model',
@@ -82,29 +87,37 @@ export const JSON_PRESETS: Record<string, FieldMapping> = {
     duration: { path: 'Duration', unit: 'ns' },
     upstream_duration: { path: 'OriginDuration', unit: 'ns' },
     retries: 'RetryAttempts',
+    upstream_member: 'ServiceAddr|BackendAddr',
     bytes_sent: 'DownstreamContentSize',
     bytes_received: 'RequestContentSize',
     request_id: 'request_X-Request-Id',
     request_source: 'request_X-Request-Source',
   },
+  /**
+   * Envoy / Istio JSON access logs, and Envoy Gateway's default JSON format (which the Envoy AI
+   * Gateway uses): its keys are the headers' names (`x-envoy-origin-path`, `x-request-id`).
+   * `x-ai-eg-model` is the request header the Envoy AI Gateway sets to the model it routes on.
+   */
   envoy: {
     time: 'start_time',
     method: 'method',
-    path: 'path',
+    path: 'x-envoy-origin-path|path',
     status: 'response_code',
     flags: 'response_flags',
     duration: { path: 'duration', unit: 'ms' },
-    upstream_duration: { path: 'upstream_service_time', unit: 'ms' },
+    upstream_duration: { path: 'x-envoy-upstream-service-time|upstream_service_time', unit: 'ms' },
     bytes_sent: 'bytes_sent',
     bytes_received: 'bytes_received',
-    request_id: 'request_id',
+    request_id: 'x-request-id|request_id',
     request_source: 'x-request-source',
     model: 'x-ai-eg-model',
+    upstream_member: 'upstream_host',
   },
   /** LiteLLM StandardLoggingPayload (callbacks / JSON logs). */
   litellm: {
     time: { path: 'startTime', unit: 's' },
     path: 'call_type',
+    // failures only: a successful call has `status: "success"` and no error code (derived below)
     status: 'error_information.error_code',
     duration: { path: 'response_time', unit: 's' },
     model: 'model_group',
@@ -117,28 +130,67 @@ export const JSON_PRESETS: Record<string, FieldMapping> = {
   },
 };
 
+/** What a preset knows beyond its field mapping, applied after the fields were read. */
+export type JsonDerive = (obj: Record<string, unknown>, f: LineFields) => void;
+
+export const JSON_DERIVE: Record<string, JsonDerive> = {
+  // LiteLLM writes an error code on failures only; `status: "success"` is a call that worked.
+  litellm: (obj, f) => {
+    if (f.status === undefined && obj.status === 'success') f.status = 200;
+  },
+  // No OriginStatus with a 5xx: Traefik answered itself because no attempt got an answer (a 502
+  // after two retries is a failed last attempt, not "last attempt ok").
+  traefik: (_obj, f) => {
+    if (f.upstreamStatuses === undefined && f.status !== undefined && f.status >= 500) {
+      f.upstreamFailed = true;
+      f.upstreamAttempts ??= 1;
+    }
+  },
+};
+
 const UNIT_TO_MS: Record<Unit, number> = { s: 1000, ms: 1, us: 0.001, ns: 0.000001 };
 
 interface CompiledField {
   field: JsonField;
-  keys: string[];
+  /** One key list per alternative path (`a|b`). */
+  alternatives: string[][];
   /** Multiplier to ms (durations and numeric times). */
   scale: number;
 }
 
+const COVERS: Partial<Record<JsonField, CoveredField>> = {
+  status: 'status',
+  duration: 'duration',
+  upstream_duration: 'upstream_duration',
+  ttfb: 'ttfb',
+  upstream_status: 'upstream_status',
+};
+
 export class JsonLineParser implements LineParser {
   private readonly fields: CompiledField[];
   private readonly time = new TimeParser();
+  readonly covers: ReadonlySet<CoveredField>;
 
-  constructor(mapping: FieldMapping) {
+  constructor(
+    mapping: FieldMapping,
+    private readonly derive?: JsonDerive,
+  ) {
     this.fields = [];
+    const covers = new Set<CoveredField>();
     for (const [field, spec] of Object.entries(mapping) as [JsonField, FieldSpec][]) {
       if (!(JSON_FIELDS as readonly string[]).includes(field))
         throw new ConfigError([`json fields: unknown field "${field}" (known: ${JSON_FIELDS.join(', ')})`]);
       const path = typeof spec === 'string' ? spec : spec.path;
       const unit: Unit = (typeof spec === 'string' ? undefined : spec.unit) ?? defaultUnit(field);
-      this.fields.push({ field, keys: path.split('.'), scale: UNIT_TO_MS[unit] });
+      this.fields.push({
+        field,
+        alternatives: path.split('|').map((p) => p.split('.')),
+        scale: UNIT_TO_MS[unit],
+      });
+      const c = COVERS[field];
+      if (c) covers.add(c);
     }
+    this.covers = covers;
   }
 
   parse(line: string): LineFields | undefined {
@@ -162,10 +214,15 @@ export class JsonLineParser implements LineParser {
   fromObject(obj: Record<string, unknown>): LineFields {
     const f: LineFields = emptyFields();
     for (const c of this.fields) {
-      const v = lookup(obj, c.keys);
+      let v: unknown;
+      for (const keys of c.alternatives) {
+        v = lookup(obj, keys);
+        if (v !== undefined && v !== null) break;
+      }
       if (v === undefined || v === null || v === '' || v === '-') continue;
       this.set(f, c, v);
     }
+    if (this.derive) this.derive(obj, f);
     return f;
   }
 
@@ -176,26 +233,29 @@ export class JsonLineParser implements LineParser {
         else if (typeof v === 'string')
           f.timeMs = /^\d+(\.\d+)?$/.test(v) ? toNum(v, c.scale) : this.time.iso(v);
         return;
+      // -1 is "not available" (AWS, HAProxy): absent, never a negative duration
       case 'duration':
-        f.totalMs = toNum(v, c.scale);
+        f.totalMs = toDuration(v, c.scale);
         return;
       case 'upstream_duration':
-        f.upstreamMs = toNum(v, c.scale);
+        f.upstreamMs = toDuration(v, c.scale);
         return;
       case 'ttfb':
-        f.ttfbMs = toNum(v, c.scale);
+        f.ttfbMs = toDuration(v, c.scale);
         return;
       case 'connect':
-        f.connectMs = toNum(v, c.scale);
+        f.connectMs = toDuration(v, c.scale);
         return;
       case 'status':
         f.status = toNum(v, 1);
         return;
       case 'upstream_status': {
-        if (typeof v === 'number') f.upstreamStatuses = [v];
+        // 0 is "no status" (Traefik's OriginStatus when no upstream answered)
+        if (typeof v === 'number') f.upstreamStatuses = v > 0 ? [v] : undefined;
         else if (typeof v === 'string') {
           const list = splitUpstreamList(v);
-          f.upstreamStatuses = list.items.map(Number).filter(Number.isFinite);
+          f.upstreamStatuses = list.items.map(Number).filter((n) => Number.isFinite(n) && n > 0);
+          if (f.upstreamStatuses.length === 0) f.upstreamStatuses = undefined;
           f.upstreamGroups = list.groups;
         }
         if (f.upstreamStatuses)
@@ -251,6 +311,11 @@ export class JsonLineParser implements LineParser {
       case 'flags':
         f.flags = str(v);
         return;
+      case 'upstream_member': {
+        const m = str(v);
+        if (m !== undefined) f.upstreamMembers = splitUpstreamList(m).items;
+        return;
+      }
     }
   }
 }
@@ -269,11 +334,17 @@ function lookup(obj: Record<string, unknown>, keys: string[]): unknown {
   let cur: unknown = obj;
   for (const k of keys) {
     if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[k];
+    // `-1`: the last element of an array (Kong's `tries`)
+    cur = k === '-1' && Array.isArray(cur) ? cur[cur.length - 1] : (cur as Record<string, unknown>)[k];
   }
   // Caddy logs headers as arrays of values.
   if (Array.isArray(cur) && keys.length > 1 && cur.length > 0 && typeof cur[0] === 'string') return cur[0];
   return cur;
+}
+
+function toDuration(v: unknown, scale: number): number | undefined {
+  const n = toNum(v, scale);
+  return n === undefined || n < 0 ? undefined : n;
 }
 
 function toNum(v: unknown, scale: number): number | undefined {

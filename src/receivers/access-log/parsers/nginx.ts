@@ -2,7 +2,7 @@
 // nginx: compiles the user's own `log_format` (pasted from nginx.conf, with or without the
 // `log_format name escape=json '...'` wrapper) into a TextFormatParser.
 import { ConfigError } from '../../../component/errors.js';
-import type { LineFields } from '../fields.js';
+import type { CoveredField, LineFields } from '../fields.js';
 import { SYNTHETIC_HEADER_VALUE } from '../fields.js';
 import { isAbsent, lastListSeconds, num, splitUpstreamList, TimeParser } from '../values.js';
 import { decodeValue, TextFormatParser } from './text-format.js';
@@ -54,6 +54,7 @@ export function compileNginx(input: string, escapeOverride?: Escape): TextFormat
   let last = 0;
   let m: RegExpExecArray | null;
   const time = new TimeParser();
+  const notes: string[] = [];
   while ((m = re.exec(format)) !== null) {
     const lit = format.slice(last, m.index);
     if (variables.length > 0 && lit.length === 0)
@@ -69,18 +70,38 @@ export function compileNginx(input: string, escapeOverride?: Escape): TextFormat
         : name === 'time_iso8601'
           ? { parser: time, kind: 'iso' }
           : undefined;
+    const setter = numeric || stamp ? undefined : nginxSetter(name, escape);
+    if (!numeric && !stamp && !setter && TIMING_LIKE.test(name))
+      notes.push(
+        `log_format: $${name} looks like a timing but is not an nginx variable driftwatch reads ($request_time, $upstream_response_time, $upstream_header_time, $upstream_connect_time); its values are ignored`,
+      );
     variables.push({
-      setter: numeric || stamp ? undefined : nginxSetter(name, escape),
+      setter,
       numeric,
       time: stamp,
       list: name.startsWith('upstream_') && !name.startsWith('upstream_http_'),
+      covers: NGINX_COVERS[name],
+      token: TOKEN_LIKE.test(name) && !(name.startsWith('upstream_') && !name.startsWith('upstream_http_')),
     });
     last = m.index + m[0].length;
   }
   if (variables.length === 0) throw new ConfigError(['log_format: no $variables found']);
   literals.push(format.slice(last).replace(/\s+$/, ''));
-  return new TextFormatParser({ literals, variables, escape, lenientPrefix: false });
+  return new TextFormatParser({ literals, variables, escape, lenientPrefix: false }, notes);
 }
+
+const TIMING_LIKE = /time|latency|duration|_ms$|_us$/;
+/** Variables whose values never hold a space. */
+const TOKEN_LIKE =
+  /^(?:request_id|remote_addr|remote_port|server_addr|server_port|msec|pid|connection|connection_requests|status|request_time|request_length|bytes_sent|body_bytes_sent|.*_id)$/;
+
+const NGINX_COVERS: Record<string, CoveredField | undefined> = {
+  status: 'status',
+  request_time: 'duration',
+  upstream_response_time: 'upstream_duration',
+  upstream_header_time: 'ttfb',
+  upstream_status: 'upstream_status',
+};
 
 /** Variables that are one plain number: the parser reads them in place. */
 const NGINX_NUMERIC: Record<string, NumericTarget | undefined> = {
@@ -152,6 +173,8 @@ function nginxSetter(name: string, escape: Escape): FieldSetter | undefined {
       return (f, v) => {
         if (isAbsent(v)) return;
         countAttempts(f, v);
+        // one member (nearly every line): no split
+        f.upstreamMembers = v.indexOf(',') < 0 && v.indexOf(' : ') < 0 ? [v] : splitUpstreamList(v).items;
       };
     case 'request_id':
       return (f, v) => void (f.requestId ??= text(v));

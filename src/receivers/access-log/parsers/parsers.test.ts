@@ -56,12 +56,24 @@ describe('access_log parsers on real lines', () => {
     expect(models.timeMs).to.equal(Date.UTC(2026, 10, 26, 15, 14, 32));
   });
 
-  it('nginx combined from lnav/beats/vrl: all but the deliberately malformed line', () => {
-    const p = createLineParser(cfg({ format: 'nginx_combined' }));
+  it('nginx combined (and combined + XFF) from lnav/beats/vrl: all but the deliberately malformed line', () => {
+    const combined = createLineParser(cfg({ format: 'nginx_combined' }));
+    const xff = createLineParser(
+      cfg({
+        log_format:
+          '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for"',
+      }),
+    );
     const lines = linesOf('nginx-combined.log');
-    const failed = lines.filter((l) => p.parse(l)?.status === undefined);
+    const failed = lines.filter((l) => (combined.parse(l) ?? xff.parse(l))?.status === undefined);
     expect(failed).to.have.length(1);
     expect(failed[0]).to.match(/^192\.168\.202\.254 \[20\/Jul/);
+    // The 1000-line shop log writes XFF after the UA: plain combined does not take it as a call
+    // (its fields after the UA would be lost without a word), it says trailing content.
+    const shop = lines[100];
+    expect(combined.parse(shop)).to.equal(undefined);
+    expect(combined.lastReject).to.equal('trailing_content');
+    expect(xff.parse(shop)?.status).to.equal(200);
   });
 
   it('ingress-nginx upstreaminfo: unquoted upstream lists with spaces and IPv6', () => {
@@ -80,6 +92,12 @@ describe('access_log parsers on real lines', () => {
     const p = createLineParser(cfg({ format: 'envoy' }));
     const all = linesOf('envoy.log').map((l) => p.parse(l));
     expect(all.filter((f) => f?.status !== undefined)).to.have.length(all.length);
+    // envoy#4191: a UA with unescaped quotes would shift every field after it; read from the
+    // right, the request id (`-`), host and upstream after it come out right
+    const injected = all.findIndex((_f, i) =>
+      linesOf('envoy.log')[i].includes('USER_AGENT_I_WANT_YOU_TO_SEE" "AJ"'),
+    );
+    expect(all[injected]).to.include({ status: 200, requestId: undefined, upstreamAttempts: undefined });
     expect(all[0]).to.include({ status: 0, flags: 'UF,URX' });
     expect(classifyLine(record(all[0]!)).errorClass).to.equal('network');
   });
@@ -177,13 +195,17 @@ describe('access_log line classes (status + upstream evidence)', () => {
     expect(cls('429 429 0.001')).to.include({ errorClass: 'rate_limit', owner: 'platform / capacity' });
     expect(cls('200 200 0.001').errorClass).to.equal(undefined);
   });
-  it('retries and fallbacks from upstream lists', () => {
+  it('retries and fallbacks from upstream lists, counted apart', () => {
     expect(cls('200 502, 200 -, 0.001')).to.include({ retried: true, fallback: false, lastAttemptOk: true });
+    // an error_page fallback to another group is not a retry
     expect(cls('200 503 : 200 0.001 : 0.001')).to.include({
-      retried: true,
+      retried: false,
       fallback: true,
       lastAttemptOk: true,
     });
+    expect(cls('200 502, 502 : 200 -, 0.001 : 0.001')).to.include({ retried: true, fallback: true });
+    // the last attempt never connected: failed, whatever status the gateway made up
+    expect(cls('502 502, 502 0.001, -')).to.include({ retried: true, lastAttemptOk: false });
   });
 });
 
@@ -196,6 +218,11 @@ describe('access_log parsers on generated input (never throw, never hang)', () =
     createLineParser(cfg({ format: 'envoy' })),
     createLineParser(cfg({ format: 'kong' })),
     createLineParser(cfg({ format: 'traefik' })),
+    createLineParser(cfg({ format: 'apache', log_format: 'combined_D' })),
+    createLineParser(cfg({ format: 'haproxy' })),
+    createLineParser(cfg({ format: 'traefik_clf' })),
+    createLineParser(cfg({ format: 'aws_alb' })),
+    createLineParser(cfg({ format: 'litellm' })),
   ];
   const combinedish = fc
     .tuple(

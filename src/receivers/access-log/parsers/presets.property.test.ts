@@ -48,8 +48,14 @@ function checkFields(f: LineFields | undefined): void {
 const cfg = (format: string) =>
   ({ format, log_format: '', fields: {}, regex: '' }) as Parameters<typeof createLineParser>[0];
 
-/** Free text as Envoy writes it (no escaping): may hold quotes and spaces, never `" "`. */
-const freeText = fc.string({ maxLength: 24 }).filter((s) => !s.includes('" "') && !/[\r\n]/.test(s));
+/**
+ * Free text as Envoy writes it (no escaping): may hold quotes and spaces, but, quoted and
+ * followed by the next field, shows the `" "` separator only where it ends (a value like `" `
+ * makes `"" " "` and cannot be split by anyone).
+ */
+const freeText = fc
+  .string({ maxLength: 24 })
+  .filter((s) => `"${s}" "`.indexOf('" "') === s.length + 1 && !/[\r\n]/.test(s));
 const token = fc.stringMatching(/^[A-Za-z0-9._:/-]{1,20}$/).filter((s) => s !== '-');
 
 const envoyLine = fc.record({

@@ -4,7 +4,8 @@
 // `[REDACTED:rule]` and counts them per rule. Every pattern also matches inside URL-encoded
 // text (an access-log query string) and JSON-escaped text (a logged body), and every pattern
 // runs in linear time (no match attempt restarts inside a run it already scanned).
-import { base64Forms, urlForm } from '../../util/export-guard.js';
+// In util because the redact processor and the access_log receiver's log excerpts both use it.
+import { base64Forms, urlForm } from './export-guard.js';
 
 /**
  * Where a token may start: the start of the text, a character that cannot be part of a word,
