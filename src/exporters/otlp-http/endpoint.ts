@@ -58,17 +58,7 @@ export function transportProblems(
       out.push(p);
     }
   }
-  for (const key of [
-    'endpoint',
-    'traces_endpoint',
-    'metrics_endpoint',
-    'logs_endpoint',
-    'proxy_url',
-  ] as const) {
-    const v = c[key];
-    if (v && !/^https?:\/\/[^/]/i.test(v))
-      out.push({ key, problem: `"${v}" is not an http:// or https:// URL` });
-  }
+  // URLs (endpoint, *_endpoint, proxy_url) are checked by the loader (config/checks.ts)
   return out;
 }
 
