@@ -8,7 +8,11 @@ export interface HealthCheckConfig {
   path: string;
   metrics_path: string;
   /** A component in recoverable_error (an exporter whose every export fails) this long is degraded. */
-  degraded_after?: string | number;
+  degraded_after?: string;
+  /** Collector confighttp names: a client slower than these is cut off (slowloris). */
+  read_header_timeout?: string;
+  read_timeout?: string;
+  idle_timeout?: string;
 }
 
 export const healthCheckSchema: JsonSchema = {
@@ -27,6 +31,12 @@ export const healthCheckSchema: JsonSchema = {
       '5m',
       'a component failing this long without a success (an exporter whose every export fails) shows as degraded on /healthz',
     ),
+    read_header_timeout: durationSchema(
+      '10s',
+      'longest time a client may take to send the request headers; slower clients are cut off',
+    ),
+    read_timeout: durationSchema('30s', 'longest time a client may take to send the whole request'),
+    idle_timeout: durationSchema('5s', 'how long an idle keep-alive connection stays open'),
   },
 };
 

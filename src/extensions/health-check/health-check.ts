@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // /healthz: 200 with component states when healthy, 503 while starting, stopping or after a
 // permanent failure. /metrics: the agent's own telemetry (Prometheus text or OpenMetrics). Other
-// components may add routes (the status page) through the host.
+// components may add routes (the status page) through the host. `/` answers like the health
+// path (the Collector's health_check lives at `/`), unless a component registered `/`.
+// Header and request timeouts cut off clients that trickle bytes (one byte per second kept a
+// connection open for over 75 s before).
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,8 +50,19 @@ export class HealthCheckExtension implements Component {
   async start(host: Host): Promise<void> {
     this.host = host;
     const { host: bindHost, port } = splitHostPort(this.config.endpoint);
-    const server = createServer((req, res) => this.handle(req, res));
-    server.keepAliveTimeout = 5_000;
+    const headersMs = parseDurationMs(this.config.read_header_timeout ?? '10s') ?? 10_000;
+    const requestMs = Math.max(headersMs, parseDurationMs(this.config.read_timeout ?? '30s') ?? 30_000);
+    const server = createServer(
+      {
+        headersTimeout: headersMs,
+        requestTimeout: requestMs,
+        // Node checks both timeouts on this interval (30 s by default): check often enough
+        // that a slow client is cut off close to its deadline.
+        connectionsCheckingInterval: Math.min(1_000, headersMs),
+      },
+      (req, res) => this.handle(req, res),
+    );
+    server.keepAliveTimeout = parseDurationMs(this.config.idle_timeout ?? '5s') ?? 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(
@@ -84,7 +98,8 @@ export class HealthCheckExtension implements Component {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === this.config.path) {
+    const root = path === '/' && !host?.routes().has('/');
+    if (path === this.config.path || root) {
       const healthy = host?.healthy() ?? false;
       const statuses = [...(host?.statuses() ?? new Map<string, ComponentStatus>())];
       const degraded = degradedComponents(
