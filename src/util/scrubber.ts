@@ -57,7 +57,11 @@ export class Scrubber {
           'g',
         ),
         replace: '[REDACTED:api_key]',
-        gate: (s) => s.length >= 15 && (s.includes('-') || s.includes('_') || s.includes('AIza')),
+        // every key the pattern knows holds `k-` (sk-, rk-, pk-), `k_` (gsk_), `xai-` or `AIza`:
+        // model names and component ids with a dash or underscore no longer reach the regex
+        gate: (s) =>
+          s.length >= 15 &&
+          (s.includes('k-') || s.includes('k_') || s.includes('xai-') || s.includes('AIza')),
       });
     if (opts.emails)
       this.rules.push({
