@@ -89,6 +89,9 @@ export class ValidateProcessor implements ProcessorComponent {
   /** Judges records in place (also used by `check-response`). */
   process(batch: CallRecord[], nowMs = Date.now()): void {
     this.loadShapes();
+    // counted per batch: one counter update per value, not one per record
+    const verdicts = new Map<string, number>();
+    const newShapes = new Map<string, number>();
     for (const r of batch) {
       if (r.event) continue;
       if (!r.findings) r.findings = { items: [] };
@@ -103,10 +106,11 @@ export class ValidateProcessor implements ProcessorComponent {
         if (subject) this.known.apply(r, c, subject.kind, shapeKnown, nowMs);
         // counted after the known-drift rule: a shape change it explains is not a new shape
         if (subject && r.findings.shapeDiff)
-          this.newShapes.add(1, { processor: this.settings.id, kind: subject.kind });
+          newShapes.set(subject.kind, (newShapes.get(subject.kind) ?? 0) + 1);
         if (isDeliberateProbe(r)) keepOutOfViolations(r);
         if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
-        if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
+        const v = r.findings.verdict;
+        if (v) verdicts.set(v, (verdicts.get(v) ?? 0) + 1);
       } catch (err) {
         this.settings.telemetry.error('parser_failed', 'processing');
         this.errLog.error(
@@ -116,6 +120,8 @@ export class ValidateProcessor implements ProcessorComponent {
         );
       }
     }
+    for (const [kind, n] of newShapes) this.newShapes.add(n, { processor: this.settings.id, kind });
+    for (const [verdict, n] of verdicts) this.verdicts.add(n, { verdict });
     this.shapes.flush();
   }
 
