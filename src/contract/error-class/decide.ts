@@ -77,12 +77,15 @@ export interface DecideOptions {
   nowMs: number;
 }
 
+/** The answer of every call without an unknown envelope: one object, not one per record. */
+const KNOWN_ENVELOPE: { readonly unknownEnvelope: boolean } = Object.freeze({ unknownEnvelope: false });
+
 /** Returns false when nothing was known about the record (the `unknown` class). */
 export function classify(
   r: CallRecord,
   contract: Contract | undefined,
   opts: DecideOptions,
-): { unknownEnvelope: boolean } {
+): { readonly unknownEnvelope: boolean } {
   const f = r.findings;
   const res = r.response;
   const status = res.status;
@@ -103,7 +106,7 @@ export function classify(
   ) {
     if (r.upstream?.retried)
       addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
-    return { unknownEnvelope: false };
+    return KNOWN_ENVELOPE;
   }
   const env: Envelope = isErrorBody ? readEnvelope(res.body) : (readStreamError(r) ?? { known: false });
   const contractRules: readonly Rule[] = contract?.errors.rules ?? [];
@@ -113,9 +116,9 @@ export function classify(
   if (r.upstream?.retried)
     addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
   if (!rule) {
-    if (status !== undefined && status >= 200 && status < 300) return { unknownEnvelope: false }; // a healthy call
+    if (status !== undefined && status >= 200 && status < 300) return KNOWN_ENVELOPE; // a healthy call
     setClass(r, 'unknown', 'no_evidence', undefined, contract, opts);
-    return { unknownEnvelope: false };
+    return KNOWN_ENVELOPE;
   }
   // a rule that matched on the envelope is specific evidence: the status lists do not overrule it
   const byEnvelope =

@@ -88,8 +88,17 @@ function hasAny(o: Record<string, number>): boolean {
   return false;
 }
 
+/**
+ * The counts of the record being redacted. Most records count nothing, so one object serves
+ * them all and a fresh one is made only after a record counted something (redaction is
+ * synchronous: one record at a time).
+ */
+let scratch: Record<string, number> = {};
+
 export function redactRecord(r: CallRecord, plan: RedactPlan): void {
-  const counts: Record<string, number> = {};
+  // left over only if a previous call threw half-way: never carried into this record
+  if (hasAny(scratch)) scratch = {};
+  const counts = scratch;
   const res = r.response;
   const req = r.request;
   if (!plan.keepContent) {
@@ -127,7 +136,9 @@ export function redactRecord(r: CallRecord, plan: RedactPlan): void {
   }
   if (r.findings?.items)
     for (const i of r.findings.items) if (i.note) i.note = plan.scrubber.scrub(i.note, counts);
-  if (hasAny(counts) && r.findings) {
+  if (!hasAny(counts)) return;
+  scratch = {};
+  if (r.findings) {
     const prev = r.findings.redactions ?? {};
     for (const [k, n] of Object.entries(counts)) prev[k] = (prev[k] ?? 0) + n;
     r.findings.redactions = prev;
