@@ -45,12 +45,13 @@ export class ClassifyProcessor implements ProcessorComponent {
     const classes = new Map<string, number>();
     let unknownClass = 0;
     let unknownEnvelope = 0;
+    const opts = { keepRequestId: this.config.keep_request_id, nowMs };
     for (const r of batch) {
       if (r.event) continue;
       if (!r.findings) r.findings = { items: [] };
       if (!r.response) r.response = { headers: {} };
       try {
-        const out = classify(r, this.contracts.for(r), { keepRequestId: this.config.keep_request_id, nowMs });
+        const out = classify(r, this.contracts.for(r), opts);
         const exp = probeExpectation(r);
         if (exp) r.findings.expectation = exp;
         const cls = r.findings.errorClass;
