@@ -49,8 +49,8 @@ function sample(r, i) {
 const pad = (n) => String(n).padStart(2, '0');
 const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-export function generate(path, lines, kind) {
-  const r = rng(42);
+export function generate(path, lines, kind, seed = 42) {
+  const r = rng(seed);
   // a fresh checkout has no .cache/bench yet: create the folder rather than fail with ENOENT
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'w');

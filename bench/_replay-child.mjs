@@ -3,6 +3,9 @@
 // Runs `driftwatch replay` (from ../dist) in this process and reports its own CPU time and
 // peak RSS as one JSON line on stderr, so the benchmark can measure a child precisely.
 import { main } from '../dist/cli/main.js';
+import { applyHeapGrowth } from '../dist/runtime/heap-growth.js';
+
+applyHeapGrowth(); // as bin/driftwatch.js does
 
 // Module loading already happened (static import): measured separately from the replay itself.
 const cpu0 = process.cpuUsage();

@@ -2,6 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Thin launcher: the compiled CLI lives in dist/ (npm run build).
 import { main } from '../dist/cli/main.js';
+import { applyHeapGrowth } from '../dist/runtime/heap-growth.js';
+
+// before any work: V8 then sizes the heap near what is alive (src/runtime/heap-growth.ts)
+applyHeapGrowth();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -10,6 +10,7 @@ import { consumerFromFn } from '../component/consumer.js';
 import { ConfigError } from '../component/errors.js';
 import { loadProcessSettings } from '../config/process-settings.js';
 import { carriesErrorEnvelope } from '../contract/error-envelope.js';
+import { overJsonLimits } from '../util/json-limits.js';
 import { parseSse } from '../contract/sse.js';
 import { newCallRecord } from '../model/call-record.js';
 import type { CallRecord } from '../model/call-record.js';
@@ -89,12 +90,15 @@ export function buildCheckRecord(text: string, opts: CheckRecordOptions): CallRe
   } else if (trimmed === '') r.response.parse = 'empty';
   else if (/^<(!doctype|html)/i.test(trimmed)) r.response.parse = 'html';
   else {
-    try {
-      r.response.body = JSON.parse(text);
-      r.response.parse = 'json';
-    } catch {
-      r.response.parse = 'invalid_json';
-    }
+    const over = overJsonLimits(trimmed);
+    if (over) r.response.parse = over;
+    else
+      try {
+        r.response.body = JSON.parse(text);
+        r.response.parse = 'json';
+      } catch {
+        r.response.parse = 'invalid_json';
+      }
   }
   return r;
 }

@@ -8,7 +8,11 @@ import { ConfigError } from '../component/errors.js';
 import type { Registry } from '../pipeline/registry.js';
 import { maskBySchema, secretValues } from './secrets.js';
 import { didYouMean } from '../util/suggest.js';
-import { validateAgainst } from './component-schema.js';
+import { telemetryProblems, telemetrySchema } from '../telemetry/telemetry-config.js';
+import type { TelemetryConfig } from '../telemetry/telemetry-config.js';
+import { endpointProblems, listenerConflicts, listenerOf, RESERVED_KEYS, reservedKeys } from './checks.js';
+import type { Found, Listener } from './checks.js';
+import { defaultsFromSchema, validateAgainst } from './component-schema.js';
 import { expandEnv } from './expand.js';
 import { deepMerge, isPlainObject, parseSetFlag } from './merge.js';
 import { locate, PATH_SEP, pathKey, readConfigFile, parseConfigText } from './source.js';
@@ -34,7 +38,7 @@ export interface ServiceConfig {
   processors: Map<string, ComponentConfig>;
   exporters: Map<string, ComponentConfig>;
   extensions: Map<string, ComponentConfig>;
-  service: { extensions: string[]; pipelines: Map<string, PipelineConfig> };
+  service: { extensions: string[]; pipelines: Map<string, PipelineConfig>; telemetry: TelemetryConfig };
   /** The effective merged tree with defaults applied (print-config masks secrets). */
   effective: Record<string, unknown>;
   /** Values of secret-looking keys, for the export guard and log scrubbing. */
@@ -71,17 +75,31 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   const fatal: string[] = [];
   const files = opts.files.map((f) => resolve(f));
   let merged: unknown = {};
+  const reserved: Found[] = [];
+  // Reserved names are reported and removed before merging (merging `__proto__` would set a prototype).
+  const take = (tree: unknown): unknown => {
+    for (const f of reservedKeys(tree)) {
+      reserved.push(f);
+      let parent = tree as Record<string | number, unknown>;
+      for (const k of f.path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+      delete parent[f.path[f.path.length - 1]];
+    }
+    return tree;
+  };
   for (const file of files) {
     const src = readConfigFile(file, provenance, fatal);
-    if (src) merged = deepMerge(merged, src.tree);
+    if (src) merged = deepMerge(merged, take(src.tree));
   }
   for (const [name, text] of opts.inline ?? []) {
     const src = parseConfigText(text, name, provenance, fatal);
-    if (src) merged = deepMerge(merged, src.tree);
+    if (src) merged = deepMerge(merged, take(src.tree));
   }
   for (const flag of opts.sets ?? []) {
     const r = parseSetFlag(flag);
+    const bad = 'error' in r ? undefined : r.keys.find((k) => RESERVED_KEYS.has(k));
     if ('error' in r) fatal.push(r.error);
+    else if (bad)
+      fatal.push(`--set ${r.keys.join('.')}: key "${bad}" is not allowed (a reserved JavaScript name)`);
     else {
       merged = deepMerge(merged, r.tree);
       // a problem with this value points at the flag (key path only), not at the file under it
@@ -99,6 +117,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
     problems.push(`${locate(provenance, path, origin)}: ${key}${message}`);
   };
 
+  for (const f of reserved) at(f.path, f.message);
   const expandProblems: Array<{ path: (string | number)[]; message: string }> = [];
   const tree = expandEnv(merged, env, expandProblems) as Record<string, unknown>;
   for (const p of expandProblems) at(p.path, p.message);
@@ -120,7 +139,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
       continue;
     }
     for (const [id, raw] of Object.entries(block)) {
-      const c = loadComponent(opts.registry, kind, section, id, raw, at, { configDir, environment });
+      const c = loadComponent(opts.registry, kind, section, id, raw, at, { configDir, environment, env });
       if (c) {
         sections[kind].set(id, c);
         block[id] = c.config;
@@ -132,6 +151,9 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   }
 
   const service = loadService(tree.service, sections, at);
+  storageReferences(sections, service, at);
+  secretValues(telemetrySchema, service.telemetry, secrets); // service.telemetry headers are credentials too
+  sharedListeners(sections, service, at);
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings = unusedComponents(sections, service);
   return {
@@ -157,7 +179,7 @@ function loadComponent(
   id: string,
   raw: unknown,
   at: At,
-  ctx: { configDir: string; environment?: string },
+  ctx: { configDir: string; environment?: string; env?: Record<string, string | undefined> },
 ): ComponentConfig | undefined {
   const m = /^([^/]+)(?:\/(.+))?$/.exec(id);
   if (!m || !/^[a-z][a-z0-9_]*$/.test(m[1])) {
@@ -188,10 +210,33 @@ function loadComponent(
   const config = deepMerge(factory.createDefaultConfig(), block);
   const problems = validateAgainst(factory.configSchema, config);
   for (const p of problems) at([section, id, ...p.path], p.message);
+  for (const p of endpointProblems(type, config)) at([section, id, ...p.path], p.message);
   if (problems.length === 0 && factory.validate) {
     for (const p of factory.validate(config as never, ctx)) at([section, id, ...p.path], p.message);
   }
   return { id, type, name, kind, config };
+}
+
+/** `storage: file_storage[/name]` (the Collector's spelling) must name a configured, listed extension. */
+function storageReferences(
+  sections: Record<Kind, Map<string, ComponentConfig>>,
+  service: ServiceConfig['service'],
+  at: At,
+): void {
+  for (const [id, c] of sections.exporter) {
+    const storage = (c.config as { sending_queue?: { storage?: unknown } }).sending_queue?.storage;
+    if (typeof storage !== 'string' || !storage.startsWith('file_storage')) continue;
+    if (!sections.extension.has(storage))
+      at(
+        ['exporters', id, 'sending_queue', 'storage'],
+        `names extension "${storage}", which is not configured under extensions:`,
+      );
+    else if (!service.extensions.includes(storage))
+      at(
+        ['exporters', id, 'sending_queue', 'storage'],
+        `names extension "${storage}", which is not listed in service.extensions`,
+      );
+  }
 }
 
 function loadService(
@@ -199,7 +244,11 @@ function loadService(
   sections: Record<Kind, Map<string, ComponentConfig>>,
   at: At,
 ): ServiceConfig['service'] {
-  const out: ServiceConfig['service'] = { extensions: [], pipelines: new Map() };
+  const out: ServiceConfig['service'] = {
+    extensions: [],
+    pipelines: new Map(),
+    telemetry: defaultsFromSchema<TelemetryConfig>(telemetrySchema),
+  };
   if (raw === undefined || raw === null) {
     at(['service'], 'missing: a config needs service.pipelines with at least one pipeline');
     return out;
@@ -209,8 +258,17 @@ function loadService(
     return out;
   }
   for (const k of Object.keys(raw)) {
-    if (k !== 'pipelines' && k !== 'extensions')
-      at(['service', k], `unknown key "${k}"${didYouMean(k, ['pipelines', 'extensions'])}`);
+    if (k !== 'pipelines' && k !== 'extensions' && k !== 'telemetry')
+      at(['service', k], `unknown key "${k}"${didYouMean(k, ['pipelines', 'extensions', 'telemetry'])}`);
+  }
+  if (raw.telemetry !== undefined && raw.telemetry !== null) {
+    const t = structuredClone(raw.telemetry) as TelemetryConfig; // validation fills in the defaults
+    const problems = validateAgainst(telemetrySchema, t);
+    for (const p of problems) at(['service', 'telemetry', ...p.path], p.message);
+    if (problems.length === 0) {
+      for (const p of telemetryProblems(t)) at(['service', 'telemetry', ...p.path], p.message);
+      out.telemetry = t;
+    }
   }
   out.extensions = refList(raw.extensions, ['service', 'extensions'], 'extension', sections.extension, at);
   const pipelines = raw.pipelines;
@@ -278,6 +336,33 @@ function refList(
   return out;
 }
 
+/** Two started components listening on one address: found here, not as EADDRINUSE at start. */
+function sharedListeners(
+  sections: Record<Kind, Map<string, ComponentConfig>>,
+  service: ServiceConfig['service'],
+  at: At,
+): void {
+  const used = new Set<string>(service.extensions.map((e) => `extension:${e}`));
+  for (const p of service.pipelines.values())
+    for (const [kind, ids] of [
+      ['receiver', p.receivers],
+      ['exporter', p.exporters],
+    ] as const)
+      for (const id of ids) used.add(`${kind}:${id}`);
+  const listeners: Listener[] = [];
+  for (const [kind, m] of Object.entries(sections) as Array<[Kind, Map<string, ComponentConfig>]>)
+    for (const c of m.values()) {
+      if (!used.has(`${kind}:${c.id}`)) continue;
+      const l = listenerOf(kind, c.id, c.config);
+      if (l) listeners.push(l);
+    }
+  for (const [a, b] of listenerConflicts(listeners))
+    at(
+      b.path,
+      `${b.host}:${b.port} is also where ${a.path.join(PATH_SEP)} listens (${a.host}:${a.port}): two listeners cannot share one address; give one of them another port`,
+    );
+}
+
 function unusedComponents(
   sections: Record<Kind, Map<string, ComponentConfig>>,
   service: ServiceConfig['service'],
@@ -319,5 +404,8 @@ export function maskSecrets(effective: Record<string, unknown>, registry: Regist
       }),
     );
   }
+  const service = effective.service;
+  if (isPlainObject(service) && service.telemetry !== undefined)
+    out.service = { ...service, telemetry: maskBySchema(telemetrySchema, service.telemetry) };
   return out;
 }

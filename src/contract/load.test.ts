@@ -93,6 +93,32 @@ stream: { schema: { strict: s.json#/$defs/Nope, compat: s.json#/$defs/A } }
     }
   });
 
+  it('schemas compile on first use: same verdicts, and a dangling $ref fails there, not at load', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dw-contract-'));
+    try {
+      writeFileSync(
+        join(dir, 's.json'),
+        JSON.stringify({ $defs: { A: { type: 'object', required: ['id'] }, B: { $ref: '#/$defs/Gone' } } }),
+      );
+      const c = parseContract(
+        `contract_version: 1
+id: t
+provider: t
+docs: { url: https://example.com, reviewed: 2026-01-01 }
+endpoint: { path: /v1/chat/completions }
+response: { schema: { strict: s.json#/$defs/A, compat: s.json#/$defs/B } }
+`,
+        join(dir, 'c.yaml'),
+      );
+      expect(c.response.strict({ id: 'x' })).to.equal(true);
+      expect(c.response.strict({})).to.equal(false);
+      expect(c.response.strict.errors?.[0]?.keyword).to.equal('required');
+      expect(() => c.response.compat({})).to.throw(/Gone/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a missing file says where it looked', () => {
     expect(problemsOf(() => loadContract('no/such/contract.yaml'))[0]).to.include('contract file not found');
   });

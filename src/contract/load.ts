@@ -179,11 +179,10 @@ export function parseContract(text: string, file: string): Contract {
       schemas.set(abs, entry);
     }
     if (!pointerResolves(entry.schema, pointer)) return fail(`${abs} has nothing at "#${pointer}"`);
-    try {
-      return ajv.compile({ $ref: `${entry.id}#${pointer}` });
-    } catch (err) {
-      return fail((err as Error).message);
-    }
+    // addSchema above checked the schema against its meta-schema; compiling it waits for the
+    // first record (`driftwatch validate` compiled six validators it never used)
+    const id = entry.id;
+    return lazyValidator(() => ajv.compile({ $ref: `${id}#${pointer}` }));
   };
   const pair = (p: RawPair | undefined, at: string): SchemaPair | undefined => {
     if (!p) return undefined;
@@ -287,6 +286,21 @@ export function parseContract(text: string, file: string): Contract {
     shapes: { learn: raw.shapes.learn, baseline: new Set(raw.shapes.baseline) },
     accepted,
   };
+}
+
+/**
+ * A validator compiled on its first call. A schema that cannot be compiled then (a `$ref` that
+ * resolves nowhere) throws there: the validate processor counts it and passes the record on.
+ */
+function lazyValidator(build: () => ValidateFunction): ValidateFunction {
+  let fn: ValidateFunction | undefined;
+  const lazy = ((data: unknown) => {
+    fn ??= build();
+    const ok = fn(data);
+    lazy.errors = fn.errors;
+    return ok;
+  }) as ValidateFunction;
+  return lazy;
 }
 
 /** The `accepted` list with the file line of each entry (what `check` prints as the reason). */

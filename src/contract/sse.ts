@@ -2,6 +2,7 @@
 // A small SSE reader for captured streams (`check-response STREAM.sse`, tests): splits events,
 // parses `data:` JSON, stops at `[DONE]`, and names anomalies with the receivers' vocabulary.
 import type { StreamSummary } from '../model/call-record.js';
+import { overJsonLimits } from '../util/json-limits.js';
 
 export function parseSse(text: string, maxChunks = 10_000): StreamSummary {
   const s: StreamSummary = {
@@ -30,6 +31,10 @@ export function parseSse(text: string, maxChunks = 10_000): StreamSummary {
       return;
     }
     s.dataChunks++;
+    if (overJsonLimits(payload)) {
+      anomaly('too_complex');
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(payload);

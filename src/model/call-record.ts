@@ -98,6 +98,8 @@ export interface ResponseInfo {
   /** Parse state of the body: `json`, `empty`, `invalid_json`, `html`, `sse`, `not_read`. */
   parse?: string;
   model?: string;
+  /** The completion's own id (`chatcmpl-…`), kept for gen_ai.response.id after bodies are redacted. */
+  responseId?: string;
   finishReasons?: string[];
   usage?: Usage;
   requestId?: string;
@@ -215,6 +217,12 @@ export interface ProbeExpectation {
   held: boolean;
   /** Short bounded reason when it broke, e.g. `accepted_nonexistent_model`. */
   reason?: string;
+  /**
+   * The server failed transiently (429, 502/503/504, a network fault) before the probe could test
+   * its boundary: nothing the probe tests broke, so it counts as held, with `reason`
+   * `transient_<class>`; the next run tests again.
+   */
+  inconclusive?: boolean;
 }
 
 /**

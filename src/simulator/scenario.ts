@@ -40,6 +40,10 @@ export const FAULT_MODES = [
   'sse_garbage',
   'stream_never_ends',
   'reset',
+  'deep_body',
+  'many_choices',
+  'many_keys',
+  'long_stream',
 ] as const;
 export const ALL_MODES: readonly string[] = ['normal', ...ERROR_MODES, ...DRIFT_MODES, ...FAULT_MODES];
 /** Modes that only make sense on a streamed request; a non-stream request gets `normal`. */
@@ -51,6 +55,7 @@ export const STREAM_ONLY = new Set([
   'stream_stall',
   'sse_garbage',
   'stream_never_ends',
+  'long_stream',
 ]);
 
 export interface ModeRule {

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { AccessLog } from './access-log.js';
+import { deepBody, longStream, manyChoicesBody, manyKeysBody } from './hostile.js';
 import { sample, seededRng } from './rng.js';
 import type { Rng } from './rng.js';
 import { ALL_MODES, pickMode, STREAM_ONLY } from './scenario.js';
@@ -189,6 +190,14 @@ export class ProviderSimulator {
         return this.neverEnds(x);
       case 'sse_garbage':
         return this.garbage(x);
+      case 'deep_body':
+        return this.send(x, 200, 'application/json', deepBody(model));
+      case 'many_choices':
+        return this.send(x, 200, 'application/json', manyChoicesBody(model));
+      case 'many_keys':
+        return this.send(x, 200, 'application/json', manyKeysBody(model));
+      case 'long_stream':
+        return this.send(x, 200, 'text/event-stream; charset=utf-8', longStream(model));
     }
     if (x.stream) return void this.stream(x, model, includeUsage);
     const first = sample(this.scenario.latency.first_token, this.rng);

@@ -5,6 +5,8 @@
 import type { StreamSummary, Usage } from '../model/call-record.js';
 import { deltaFacts, finishReasonsOf, isObject, modelOf, usageFromChunk } from './chat-extract.js';
 import { SseParser } from './parser.js';
+import { DEFAULT_JSON_LIMITS, overJsonLimits } from '../util/json-limits.js';
+import type { JsonLimits } from '../util/json-limits.js';
 import type { SseEvent } from './parser.js';
 
 /** The bounded vocabulary of stream anomalies (StreamSummary.anomalies). */
@@ -18,16 +20,22 @@ export type StreamAnomaly =
   | 'body_limit'
   | 'data_after_done'
   | 'oversized_line'
+  | 'too_complex'
   | 'no_events';
 
 export interface ChatStreamLimits {
-  /** Parsed chunks kept in memory (the rest are counted, not kept). */
+  /**
+   * Parsed chunks kept in memory for judging: the first ones and the last few (where the finish
+   * reason and usage sit); the ones between are counted, not kept.
+   */
   maxChunks: number;
   /** Chunk gaps kept (a sample from the start of the stream). */
   maxGaps: number;
   /** Characters of choice 0's text kept for the soft answer check. */
   maxTextChars: number;
   maxLineBytes: number;
+  /** Depth and value limits of one event's JSON; a bigger event is not parsed (`too_complex`). */
+  json: JsonLimits;
 }
 
 export const DEFAULT_STREAM_LIMITS: ChatStreamLimits = {
@@ -35,7 +43,11 @@ export const DEFAULT_STREAM_LIMITS: ChatStreamLimits = {
   maxGaps: 256,
   maxTextChars: 2048,
   maxLineBytes: 1024 * 1024,
+  json: DEFAULT_JSON_LIMITS,
 };
+
+/** Chunks kept from the end of a stream longer than `maxChunks`. */
+const TAIL_CHUNKS = 16;
 
 export interface ChatStreamResult {
   summary: StreamSummary;
@@ -55,6 +67,11 @@ export class ChatStreamAccumulator {
   private readonly limits: ChatStreamLimits;
   private readonly anomalies = new Set<StreamAnomaly>();
   private readonly chunks: unknown[] = [];
+  private readonly headMax: number;
+  private readonly tailMax: number;
+  /** Ring of the last `tailMax` chunks once the head is full; `tailAt` is its oldest slot. */
+  private readonly tail: unknown[] = [];
+  private tailAt = 0;
   private readonly gaps: number[] = [];
   private readonly finish = new Map<number, string>();
   private now = 0;
@@ -72,6 +89,9 @@ export class ChatStreamAccumulator {
 
   constructor(limits: Partial<ChatStreamLimits> = {}) {
     this.limits = { ...DEFAULT_STREAM_LIMITS, ...limits };
+    if (limits.json === undefined) this.limits.json = DEFAULT_STREAM_LIMITS.json;
+    this.tailMax = Math.min(TAIL_CHUNKS, Math.floor(this.limits.maxChunks / 2));
+    this.headMax = this.limits.maxChunks - this.tailMax;
     this.parser = new SseParser({
       maxLineBytes: this.limits.maxLineBytes,
       onEvent: (e) => this.onEvent(e),
@@ -102,7 +122,7 @@ export class ChatStreamAccumulator {
       comments: st.comments,
       sawDone: this.sawDone,
       anomalies: [...this.anomalies],
-      chunks: this.chunks,
+      chunks: [...this.chunks, ...this.tail.slice(this.tailAt), ...this.tail.slice(0, this.tailAt)],
       contentChars: this.contentChars,
     };
     if (this.errorEvent !== undefined) summary.errorEvent = this.errorEvent;
@@ -120,6 +140,15 @@ export class ChatStreamAccumulator {
     };
   }
 
+  private keep(chunk: unknown): void {
+    if (this.chunks.length < this.headMax) this.chunks.push(chunk);
+    else if (this.tail.length < this.tailMax) this.tail.push(chunk);
+    else if (this.tailMax > 0) {
+      this.tail[this.tailAt] = chunk;
+      this.tailAt = (this.tailAt + 1) % this.tailMax;
+    }
+  }
+
   private onEvent(e: SseEvent): void {
     this.firstEventMs ??= this.now;
     if (this.lastDataAt !== undefined && this.gaps.length < this.limits.maxGaps) {
@@ -133,6 +162,10 @@ export class ChatStreamAccumulator {
     }
     if (this.sawDone) this.anomalies.add('data_after_done');
     this.dataChunks++;
+    if (overJsonLimits(data, this.limits.json)) {
+      this.anomalies.add('too_complex');
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(data);
@@ -140,7 +173,7 @@ export class ChatStreamAccumulator {
       this.anomalies.add(e.event === 'error' ? 'error_event' : 'invalid_json');
       return;
     }
-    if (this.chunks.length < this.limits.maxChunks) this.chunks.push(parsed);
+    this.keep(parsed);
     if (e.event === 'error' || (isObject(parsed) && 'error' in parsed && !('choices' in parsed))) {
       this.anomalies.add('error_event');
       this.errorEvent ??= isObject(parsed) && 'error' in parsed ? parsed.error : parsed;

@@ -330,6 +330,12 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { statusRange: [200, 299], parse: ['html'] }, class: 'redirect', subReason: 'html_not_json' },
   { when: { statusRange: [200, 299], parse: ['invalid_json'] }, class: 'parse', subReason: 'invalid_json' },
   { when: { statusRange: [200, 299], parse: ['empty'] }, class: 'parse', subReason: 'empty_body' },
+  // over the receiver's JSON depth / value limits: not parsed, so not judged (bounded work per body)
+  {
+    when: { statusRange: [200, 299], parse: ['too_deep', 'too_many_values'] },
+    class: 'parse',
+    subReason: 'body_too_complex',
+  },
   {
     when: { statusRange: [200, 299], anomaly: ['error_event'] },
     class: 'upstream',
@@ -339,7 +345,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { statusRange: [200, 299], envelope: true }, class: 'upstream', subReason: 'error_body_2xx' },
   { when: { statusRange: [200, 299], anomaly: ['stalled'] }, class: 'timeout', subReason: 'stream_stalled' },
   {
-    when: { statusRange: [200, 299], anomaly: ['invalid_json', 'garbage'] },
+    when: { statusRange: [200, 299], anomaly: ['invalid_json', 'garbage', 'too_complex'] },
     class: 'parse',
     subReason: 'stream_malformed',
   },

@@ -2,6 +2,7 @@
 import type { ExporterFactory } from '../../component/factory.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { otlpHttpSchema } from './config.js';
+import { transportProblems } from './endpoint.js';
 import type { OtlpHttpConfig } from './config.js';
 import { OtlpHttpExporter } from './otlp-http-exporter.js';
 
@@ -13,6 +14,9 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
     'Sends contract metrics, GenAI metrics, one span per call and drift/violation logs over OTLP/HTTP, with the spec retry rules and an optional persistent queue.',
   configSchema: otlpHttpSchema,
   createDefaultConfig: () => defaultsFromSchema<OtlpHttpConfig>(otlpHttpSchema),
+  // OTEL_* mistakes (grpc, a bad protocol) and bad URLs are configuration problems `validate` reports.
+  validate: (config, ctx) =>
+    transportProblems(config, ctx.env).map((p) => ({ path: [p.key], message: p.problem })),
   create: (settings, config) => new OtlpHttpExporter(settings, config),
 };
 

@@ -16,6 +16,9 @@ import type { ValidateConfig } from './config.js';
 import { judge } from './judge.js';
 import { KnownDrift } from './known-drift.js';
 
+/** Longest stretch of judging before the event loop gets a turn. */
+const SLICE_MS = 8;
+
 /** Probes that provoke a failure on purpose; classify judges them as expectations. */
 export function isDeliberateProbe(r: CallRecord): boolean {
   const k = r.request?.probeKind;
@@ -89,40 +92,56 @@ export class ValidateProcessor implements ProcessorComponent {
   /** Judges records in place (also used by `check-response`). */
   process(batch: CallRecord[], nowMs = Date.now()): void {
     this.loadShapes();
-    // counted per batch: one counter update per value, not one per record
-    const verdicts = new Map<string, number>();
-    const newShapes = new Map<string, number>();
-    for (const r of batch) {
-      if (r.event) continue;
-      if (!r.findings) r.findings = { items: [] };
-      if (!r.response) r.response = { headers: {} };
-      if (!r.request) r.request = { method: 'POST', route: '', synthetic: false };
-      try {
-        const c = this.contracts.for(r);
-        const subject = judge(r, c, this.config.max_findings, nowMs);
-        let shapeKnown = false;
-        if (subject && subject.values.length > 0 && this.config.shapes.enabled)
-          shapeKnown = this.fingerprint(r, c, subject.kind, subject.values);
-        if (subject) this.known.apply(r, c, subject.kind, shapeKnown, nowMs);
-        // counted after the known-drift rule: a shape change it explains is not a new shape
-        if (subject && r.findings.shapeDiff)
-          newShapes.set(subject.kind, (newShapes.get(subject.kind) ?? 0) + 1);
-        if (isDeliberateProbe(r)) keepOutOfViolations(r);
-        if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
-        const v = r.findings.verdict;
-        if (v) verdicts.set(v, (verdicts.get(v) ?? 0) + 1);
-      } catch (err) {
-        this.settings.telemetry.error('parser_failed', 'processing');
-        this.errLog.error(
-          'judge',
-          { err: (err as Error).message },
-          'A record could not be judged; passed on unjudged.',
-        );
-      }
-    }
-    for (const [kind, n] of newShapes) this.newShapes.add(n, { processor: this.settings.id, kind });
-    for (const [verdict, n] of verdicts) this.verdicts.add(n, { verdict });
+    for (const r of batch) this.judgeOne(r, nowMs);
     this.shapes.flush();
+  }
+
+  /**
+   * `process` for the pipeline: judging a body can take milliseconds (within the receivers' JSON
+   * limits), so after each body, once a slice of `SLICE_MS` is used up, the event loop gets a
+   * turn (health checks, probe timings, other batches) before the next record is judged.
+   * Records without a body (access-log lines) cost no clock read.
+   */
+  private async processSliced(batch: CallRecord[], nowMs = Date.now()): Promise<void> {
+    this.loadShapes();
+    let sliceStart = performance.now();
+    for (const r of batch) {
+      this.judgeOne(r, nowMs);
+      const res = r.response;
+      if (res?.body === undefined && res?.stream?.chunks === undefined) continue;
+      if (performance.now() - sliceStart < SLICE_MS) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    this.shapes.flush();
+  }
+
+  private judgeOne(r: CallRecord, nowMs: number): void {
+    if (r.event) return;
+    if (!r.findings) r.findings = { items: [] };
+    if (!r.response) r.response = { headers: {} };
+    if (!r.request) r.request = { method: 'POST', route: '', synthetic: false };
+    try {
+      const c = this.contracts.for(r);
+      const subject = judge(r, c, this.config.max_findings, nowMs);
+      let shapeKnown = false;
+      if (subject && subject.values.length > 0 && this.config.shapes.enabled)
+        shapeKnown = this.fingerprint(r, c, subject.kind, subject.values);
+      if (subject) this.known.apply(r, c, subject.kind, shapeKnown, nowMs);
+      // counted after the known-drift rule: a shape change it explains is not a new shape
+      if (subject && r.findings.shapeDiff)
+        this.newShapes.add(1, { processor: this.settings.id, kind: subject.kind });
+      if (isDeliberateProbe(r)) keepOutOfViolations(r);
+      if (subject || r.findings.items.length > 0) r.findings.verdict = verdictOf(r.findings.items);
+      if (r.findings.verdict) this.verdicts.add(1, { verdict: r.findings.verdict });
+    } catch (err) {
+      this.settings.telemetry.error('parser_failed', 'processing');
+      this.errLog.error(
+        'judge',
+        { err: (err as Error).message },
+        'A record could not be judged; passed on unjudged.',
+      );
+    }
   }
 
   /** Forgets learned shapes and known drift, so the next record is judged as on a fresh start. */
@@ -174,7 +193,7 @@ export class ValidateProcessor implements ProcessorComponent {
 
   async consume(batch: CallRecord[], ctx: ConsumeContext): Promise<void> {
     try {
-      this.process(batch);
+      await this.processSliced(batch);
     } catch (err) {
       // persisting shapes failed (disk full, permissions): judging still happened
       this.settings.telemetry.error('io_failed', 'processing');

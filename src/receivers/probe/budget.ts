@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Per-target daily token and request budget. The day's spend is written to the data directory
-// after every probe so a restart does not reset it. Days are UTC calendar days.
+// so a restart does not reset it: at once when nothing was written in the last second, else
+// once at the end of that second (a synchronous write and rename per probe blocked the event
+// loop with many targets), and on shutdown. A crash forgets at most one second of spend.
+// Days are UTC calendar days.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -19,8 +22,13 @@ interface Spend {
 
 const today = (now: number) => new Date(now).toISOString().slice(0, 10);
 
+/** Writes of the spend are at least this far apart. */
+const SAVE_EVERY_MS = 1000;
+
 export class ProbeBudget {
   private spend: Spend;
+  private lastSave = -Infinity;
+  private pending?: NodeJS.Timeout;
 
   constructor(
     private readonly file: string,
@@ -77,7 +85,27 @@ export class ProbeBudget {
     return { ...this.spend };
   }
 
+  /** Writes a spend that waits for its turn now (receiver shutdown). */
+  flush(): void {
+    if (!this.pending) return;
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    this.write();
+  }
+
   private save(): void {
+    if (this.pending) return; // a write is already due; it takes the latest spend
+    const wait = this.lastSave + SAVE_EVERY_MS - performance.now();
+    if (wait <= 0) return this.write();
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.write();
+    }, wait);
+    this.pending.unref();
+  }
+
+  private write(): void {
+    this.lastSave = performance.now();
     try {
       mkdirSync(dirname(this.file), { recursive: true });
       const tmp = `${this.file}.tmp`;

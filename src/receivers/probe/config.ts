@@ -61,6 +61,8 @@ export interface ProbeReceiverConfig {
   connect_timeout: string | number;
   max_body_bytes: number;
   max_stream_chunks: number;
+  max_json_depth: number;
+  max_json_values: number;
   synthetic_header: { name: string; value: string };
   user: string;
   metadata: Record<string, string>;
@@ -148,6 +150,20 @@ export const probeReceiverSchema: JsonSchema = {
     connect_timeout: durationSchema('10s', 'DNS + TCP + TLS deadline, e.g. 10s'),
     max_body_bytes: { type: 'integer', minimum: 1024, default: 1048576 },
     max_stream_chunks: { type: 'integer', minimum: 1, default: 1000 },
+    max_json_depth: {
+      type: 'integer',
+      minimum: 1,
+      default: 64,
+      description:
+        'deepest JSON nesting of a body or stream event that is parsed and judged; deeper ones are not (parse too_deep)',
+    },
+    max_json_values: {
+      type: 'integer',
+      minimum: 1,
+      default: 10000,
+      description:
+        'most JSON values in a body or stream event that is parsed and judged; larger ones are not (parse too_many_values)',
+    },
     synthetic_header: {
       type: 'object',
       additionalProperties: false,

@@ -7,7 +7,8 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
-import { classifyText } from '../../http-call/classify-text.js';
+import type { JsonLimits } from '../../util/json-limits.js';
+import { classifyBody } from '../../http-call/classify-text.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from '../../http-call/response-headers.js';
 import type { ConnectTimes } from './timed-connect.js';
 
@@ -21,6 +22,8 @@ export interface AttemptRequest {
   idleMs: number;
   maxBodyBytes: number;
   maxChunks: number;
+  /** Depth and value limits of a body or stream event that is parsed and judged. */
+  json?: JsonLimits;
   /** Shutdown of the receiver: abort at once. */
   signal?: AbortSignal;
 }
@@ -215,7 +218,7 @@ async function readStream(
   since: () => number,
   deadlineHit: () => boolean,
 ): Promise<void> {
-  const acc = new ChatStreamAccumulator({ maxChunks: req.maxChunks });
+  const acc = new ChatStreamAccumulator({ maxChunks: req.maxChunks, json: req.json });
   const { response, timings } = out;
   const bytes = await drainBody(req, res, out, deadlineHit, 'stream', (chunk) => acc.push(chunk, since()));
   const code = out.transportError?.code;
@@ -284,5 +287,5 @@ async function readBuffered(
       return;
     }
   }
-  classifyText(raw.toString('utf8'), response);
+  classifyBody(raw, response, req.json);
 }

@@ -285,7 +285,12 @@ export class ProbeReceiver implements Component, RunOnceCapable {
       await this.next.consume(batch, newContext(this.abort.signal));
     } catch (err) {
       this.settings.telemetry.error('request_failed', 'receiving');
-      this.settings.logger.warn({ code: codeOf(err), err: String(err) }, 'Pipeline refused a probe record.');
+      // a probe keeps no checkpoint: a refused record is gone, so here (and only here) it is dropped
+      this.settings.telemetry.dropped(batch.length, 'refused_downstream', false);
+      this.settings.logger.warn(
+        { code: codeOf(err), err: String(err), records: batch.length },
+        'Pipeline refused a probe record; dropping it (the next run probes again).',
+      );
     }
   }
 
@@ -307,6 +312,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
     const left = Math.max(0, opts.deadline - Date.now());
     await Promise.race([wait, new Promise((r) => setTimeout(r, left).unref())]);
     await this.ctx?.connections.close();
+    this.budget.flush();
     this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }

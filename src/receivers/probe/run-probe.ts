@@ -6,6 +6,7 @@ import type { CallRecord, TargetInfo } from '../../model/call-record.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { ProbeReceiverConfig, ProbeSpec, PromptSize } from './config.js';
 import type { Connections } from './connection.js';
+import { jsonLimitsOf } from '../../util/json-limits.js';
 import { runAttempt } from './http-attempt.js';
 import type { AttemptResult } from './http-attempt.js';
 import { buildRequest, CLIENT_VERSION } from './request-builder.js';
@@ -99,6 +100,7 @@ export async function runProbe(ctx: ProbeTargetContext, p: ProbeSpec, size: Prom
           idleMs: parseDurationMs(cfg.idle_timeout) ?? 15_000,
           maxBodyBytes: cfg.max_body_bytes,
           maxChunks: cfg.max_stream_chunks,
+          json: jsonLimitsOf(cfg),
           signal: ctx.signal,
         },
         lease,

@@ -20,6 +20,8 @@ export interface ProxyReceiverConfig {
   max_request_bytes: number;
   max_body_bytes: number;
   max_stream_chunks: number;
+  max_json_depth: number;
+  max_json_values: number;
   judge_paths: string[];
   other_paths: OtherPaths;
   sample: number;
@@ -86,6 +88,20 @@ export const proxyReceiverSchema: JsonSchema = {
       description: 'judge limit: larger bodies pass through unjudged (counted)',
     },
     max_stream_chunks: { type: 'integer', minimum: 1, default: 1000 },
+    max_json_depth: {
+      type: 'integer',
+      minimum: 1,
+      default: 64,
+      description:
+        'deepest JSON nesting of a body or stream event that is parsed and judged; deeper ones are not (parse too_deep)',
+    },
+    max_json_values: {
+      type: 'integer',
+      minimum: 1,
+      default: 10000,
+      description:
+        'most JSON values in a body or stream event that is parsed and judged; larger ones are not (parse too_many_values)',
+    },
     judge_paths: {
       type: 'array',
       items: { type: 'string', pattern: '^/' },

@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 // Watches one upstream response go by, chunk by chunk, and describes it the way a probe does:
 // status, allow-listed headers, the body parsed within the judge limit (the probe's
-// `classifyText`), a stream assembled by the same `ChatStreamAccumulator`, and the timings.
+// `classifyBody`), a stream assembled by the same `ChatStreamAccumulator`, and the timings.
 // It only reads copies of what is forwarded: nothing here can delay or change the answer.
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { ResponseInfo, Timings, TransportError } from '../../model/call-record.js';
 import { ChatStreamAccumulator } from '../../sse/chat-stream.js';
-import { classifyText } from '../../http-call/classify-text.js';
+import type { JsonLimits } from '../../util/json-limits.js';
+import { classifyBody } from '../../http-call/classify-text.js';
 import { allowListHeaders, redirectOrigin, requestIdOf } from '../../http-call/response-headers.js';
 
 export interface ObserveLimits {
   maxBodyBytes: number;
   maxChunks: number;
+  /** Depth and value limits of a body or event that is parsed (above them: `too_complex`). */
+  json: JsonLimits;
 }
 
 export interface Observation {
   response: ResponseInfo;
   timings: Timings;
   transportError?: TransportError;
-  /** Why the body was not judged (`body_limit`, `client_abort`), if it was not. */
+  /** Why the body was not judged (`body_limit`, `too_complex`, `client_abort`), if it was not. */
   unjudged?: string;
 }
 
@@ -49,7 +52,8 @@ export class ResponseObserver {
     const sse =
       ct.includes('text/event-stream') ||
       (this.streamRequested && status >= 200 && status < 300 && !ct.includes('json') && !ct.includes('html'));
-    if (sse) this.acc = new ChatStreamAccumulator({ maxChunks: this.limits.maxChunks });
+    if (sse)
+      this.acc = new ChatStreamAccumulator({ maxChunks: this.limits.maxChunks, json: this.limits.json });
   }
 
   chunk(buf: Buffer, atMs: number): void {
@@ -111,7 +115,8 @@ export class ResponseObserver {
     }
     const raw = this.decode(Buffer.concat(this.parts), out);
     this.parts = [];
-    if (raw) classifyText(raw.toString('utf8'), response);
+    if (raw) classifyBody(raw, response, this.limits.json);
+    if (response.parse === 'too_deep' || response.parse === 'too_many_values') out.unjudged = 'too_complex';
     return out;
   }
 

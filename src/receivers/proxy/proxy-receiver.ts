@@ -12,6 +12,8 @@ import type { Dispatcher } from 'undici';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
 import { splitHostPort } from '../../util/host-port.js';
+import { jsonLimitsOf, overJsonLimits } from '../../util/json-limits.js';
+import type { JsonLimits } from '../../util/json-limits.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { TargetInfo, TransportError } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
@@ -63,6 +65,7 @@ export class ProxyReceiver implements Component {
   private readonly origin: URL;
   private readonly basePath: string;
   private readonly judgedRoute: (path: string) => string | undefined;
+  private readonly jsonLimits: JsonLimits;
   private readonly fp: Omit<FingerprintOptions, 'route' | 'method'>;
   private readonly target: TargetInfo;
   private readonly headersTimeoutMs: number;
@@ -81,6 +84,7 @@ export class ProxyReceiver implements Component {
     this.origin = new URL(up.origin);
     this.basePath = up.pathname.replace(/\/+$/, '');
     this.judgedRoute = pathMatcher(cfg.judge_paths);
+    this.jsonLimits = jsonLimitsOf(cfg);
     this.fp = {
       tenantHeader: cfg.tenant.header.toLowerCase(),
       tenantKey: cfg.tenant.hmac_key,
@@ -229,7 +233,10 @@ export class ProxyReceiver implements Component {
     let parsed: unknown;
     if (sampled && body.length > 0 && body.length <= this.cfg.max_body_bytes) {
       try {
-        parsed = JSON.parse(body.toString('utf8'));
+        const text = body.toString('utf8');
+        // a request too deep or too large to fingerprint cheaply is forwarded, not parsed
+        if (overJsonLimits(text, this.jsonLimits)) throw new Error('over the JSON limits');
+        parsed = JSON.parse(text);
         streamRequested = (parsed as { stream?: unknown } | null)?.stream === true;
       } catch {
         parsed = undefined; // not JSON: forwarded as it is, the upstream answers it
@@ -237,7 +244,11 @@ export class ProxyReceiver implements Component {
     }
     const observer = sampled
       ? new ResponseObserver(
-          { maxBodyBytes: this.cfg.max_body_bytes, maxChunks: this.cfg.max_stream_chunks },
+          {
+            maxBodyBytes: this.cfg.max_body_bytes,
+            maxChunks: this.cfg.max_stream_chunks,
+            json: this.jsonLimits,
+          },
           streamRequested,
         )
       : undefined;
