@@ -12,8 +12,22 @@ type Value = string | number | boolean;
 export const MAX_INTERNED = 20_000;
 let interned = 0;
 
+/** The children of one node under one key; `last` answers a repeat of the previous value at once. */
+interface Branch {
+  key: string;
+  byValue: Map<Value, AttrSet>;
+  lastValue: Value | undefined;
+  last: AttrSet | undefined;
+}
+
 export class AttrSet {
-  private children?: Map<string, Map<Value, AttrSet>>;
+  /**
+   * By key, in the order first asked. A node is asked for a handful of keys, always the same
+   * constant strings (names.ts), so a scan comparing them beats hashing the key; most records
+   * repeat the value asked last (one provider, one endpoint, mostly one status), which is then
+   * answered without a map lookup.
+   */
+  private branches?: Branch[];
 
   private constructor(
     readonly attrs: Attributes,
@@ -33,17 +47,33 @@ export class AttrSet {
   /** This set plus one attribute; itself when the value is absent. The same node every time. */
   with(k: string, v: Value | undefined): AttrSet {
     if (v === undefined) return this;
-    let byValue = this.children?.get(k);
-    const hit = byValue?.get(v);
-    if (hit) return hit;
+    const branches = this.branches;
+    let b: Branch | undefined;
+    if (branches !== undefined)
+      for (let i = 0; i < branches.length; i++)
+        if (branches[i].key === k) {
+          b = branches[i];
+          break;
+        }
+    if (b !== undefined) {
+      if (b.lastValue === v) return b.last!;
+      const hit = b.byValue.get(v);
+      if (hit !== undefined) {
+        b.lastValue = v;
+        b.last = hit;
+        return hit;
+      }
+    }
     const child = new AttrSet({ ...this.attrs, [k]: v }, `${this.key}${k}\u0001${String(v)}\u0000`);
     if (interned >= MAX_INTERNED) return child;
     interned++;
-    if (!byValue) {
-      byValue = new Map();
-      (this.children ??= new Map()).set(k, byValue);
+    if (b === undefined) {
+      b = { key: k, byValue: new Map(), lastValue: undefined, last: undefined };
+      (this.branches ??= []).push(b);
     }
-    byValue.set(v, child);
+    b.byValue.set(v, child);
+    b.lastValue = v;
+    b.last = child;
     return child;
   }
 }

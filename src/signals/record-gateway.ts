@@ -19,10 +19,8 @@ export function recordGateway(inst: MetricSink, r: CallRecord, model: string | u
   const up = r.upstream;
   if (!up) return;
   const last = up.lastAttemptOk === undefined ? 'unknown' : up.lastAttemptOk ? 'ok' : 'failed';
-  const retried = (kind: string) =>
-    inst.add(G.retries, 1, base.with(ATTR.retryKind, kind).with(ATTR.outcome, last));
-  if ((up.retries ?? 0) > 0) retried(up.redispatched ? 'redispatch' : 'retry');
-  if ((up.fallbacks ?? 0) > 0) retried('fallback');
+  if ((up.retries ?? 0) > 0) retried(inst, base, up.redispatched ? 'redispatch' : 'retry', last);
+  if ((up.fallbacks ?? 0) > 0) retried(inst, base, 'fallback', last);
   const members = up.members;
   if (!members || members.length === 0) return;
   const per = AttrSet.ROOT.with(ATTR.gateway, gateway).with(ATTR.endpoint, r.target.endpoint);
@@ -31,4 +29,9 @@ export function recordGateway(inst: MetricSink, r: CallRecord, model: string | u
     const outcome = i < members.length - 1 ? 'failed' : last;
     inst.add(G.upstreamAttempts, 1, per.with(ATTR.upstream, members[i]).with(ATTR.outcome, outcome));
   }
+}
+
+/** A plain function, not a closure made per record (every access-log record has upstream info). */
+function retried(inst: MetricSink, base: AttrSet, kind: string, outcome: string): void {
+  inst.add(G.retries, 1, base.with(ATTR.retryKind, kind).with(ATTR.outcome, outcome));
 }

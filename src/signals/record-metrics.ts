@@ -102,7 +102,9 @@ export function errorType(r: CallRecord): string | undefined {
 }
 
 function has(items: readonly Finding[], kinds: readonly string[], path: RegExp): boolean {
-  return items.some((i) => kinds.includes(i.kind) && path.test(i.path));
+  for (let i = 0; i < items.length; i++)
+    if (kinds.includes(items[i].kind) && path.test(items[i].path)) return true;
+  return false;
 }
 
 function isNum(v: number | null | undefined): v is number {

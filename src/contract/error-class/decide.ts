@@ -46,7 +46,7 @@ function matches(w: RuleWhen, r: CallRecord, env: Envelope): boolean {
   if (w.type && (env.type === undefined || !w.type.includes(env.type))) return false;
   if (w.messageMatches && (env.message === undefined || !w.messageMatches.test(env.message))) return false;
   if (w.parse && (r.response.parse === undefined || !w.parse.includes(r.response.parse))) return false;
-  if (w.anomaly && !(r.response.stream?.anomalies ?? []).some((a) => w.anomaly!.includes(a))) return false;
+  if (w.anomaly && !anyOf(r.response.stream?.anomalies, w.anomaly)) return false;
   if (w.verdict && r.findings.verdict !== w.verdict) return false;
   if (w.upstreamNoConnect !== undefined) {
     // Only the gateway's own word counts (nginx writes `-` as connect time): a log format without
@@ -66,10 +66,25 @@ function matches(w: RuleWhen, r: CallRecord, env: Envelope): boolean {
   return true;
 }
 
+/** True when one of `have` is in `wanted` (no array or closure made for the question). */
+function anyOf(have: readonly string[] | undefined, wanted: readonly string[]): boolean {
+  if (have === undefined) return false;
+  for (let i = 0; i < have.length; i++) if (wanted.includes(have[i])) return true;
+  return false;
+}
+
+/** The envelope of a record that carries none: read-only, shared. */
+const NO_ENVELOPE: Envelope = Object.freeze({ known: false });
+
+/** The first rule whose conditions the record meets (a loop: no closure per record). */
+function firstMatch(rules: readonly Rule[], r: CallRecord, env: Envelope): Rule | undefined {
+  for (let i = 0; i < rules.length; i++) if (matches(rules[i].when, r, env)) return rules[i];
+  return undefined;
+}
+
 /** First default rule matching a record that has no response body (access-log lines). */
 export function firstDefaultRule(r: CallRecord): Rule | undefined {
-  const env: Envelope = { known: false };
-  return DEFAULT_RULES.find((x) => matches(x.when, r, env));
+  return firstMatch(DEFAULT_RULES, r, NO_ENVELOPE);
 }
 
 export interface DecideOptions {
@@ -77,12 +92,15 @@ export interface DecideOptions {
   nowMs: number;
 }
 
+/** The answer of every call without an unknown envelope: one object, not one per record. */
+const KNOWN_ENVELOPE: { readonly unknownEnvelope: boolean } = Object.freeze({ unknownEnvelope: false });
+
 /** Returns false when nothing was known about the record (the `unknown` class). */
 export function classify(
   r: CallRecord,
   contract: Contract | undefined,
   opts: DecideOptions,
-): { unknownEnvelope: boolean } {
+): { readonly unknownEnvelope: boolean } {
   const f = r.findings;
   const res = r.response;
   const status = res.status;
@@ -103,19 +121,19 @@ export function classify(
   ) {
     if (r.upstream?.retried)
       addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
-    return { unknownEnvelope: false };
+    return KNOWN_ENVELOPE;
   }
-  const env: Envelope = isErrorBody ? readEnvelope(res.body) : (readStreamError(r) ?? { known: false });
+  const env: Envelope = isErrorBody ? readEnvelope(res.body) : (readStreamError(r) ?? NO_ENVELOPE);
   const contractRules: readonly Rule[] = contract?.errors.rules ?? [];
-  let rule = contractRules.find((x) => matches(x.when, r, env));
+  let rule = firstMatch(contractRules, r, env);
   const fromContract = rule !== undefined;
-  rule ??= DEFAULT_RULES.find((x) => matches(x.when, r, env));
+  rule ??= firstMatch(DEFAULT_RULES, r, env);
   if (r.upstream?.retried)
     addFinding(f, { path: 'upstream.attempts', kind: 'value', level: 'info', note: 'retry_or_fallback' });
   if (!rule) {
-    if (status !== undefined && status >= 200 && status < 300) return { unknownEnvelope: false }; // a healthy call
+    if (status !== undefined && status >= 200 && status < 300) return KNOWN_ENVELOPE; // a healthy call
     setClass(r, 'unknown', 'no_evidence', undefined, contract, opts);
-    return { unknownEnvelope: false };
+    return KNOWN_ENVELOPE;
   }
   // a rule that matched on the envelope is specific evidence: the status lists do not overrule it
   const byEnvelope =

@@ -41,23 +41,31 @@ export class ClassifyProcessor implements ProcessorComponent {
   async start(_host: Host): Promise<void> {}
 
   process(batch: CallRecord[], nowMs = Date.now()): void {
+    // counted per batch: one counter update per class, not one per failed record
+    const classes = new Map<string, number>();
+    let unknownClass = 0;
+    let unknownEnvelope = 0;
+    const opts = { keepRequestId: this.config.keep_request_id, nowMs };
     for (const r of batch) {
       if (r.event) continue;
       if (!r.findings) r.findings = { items: [] };
       if (!r.response) r.response = { headers: {} };
       try {
-        const out = classify(r, this.contracts.for(r), { keepRequestId: this.config.keep_request_id, nowMs });
+        const out = classify(r, this.contracts.for(r), opts);
         const exp = probeExpectation(r);
         if (exp) r.findings.expectation = exp;
         const cls = r.findings.errorClass;
-        if (cls) this.classes.add(1, { class: cls });
-        if (cls === 'unknown') this.unknown.add(1, { what: 'class' });
-        if (out.unknownEnvelope) this.unknown.add(1, { what: 'envelope' });
+        if (cls) classes.set(cls, (classes.get(cls) ?? 0) + 1);
+        if (cls === 'unknown') unknownClass++;
+        if (out.unknownEnvelope) unknownEnvelope++;
       } catch (err) {
         this.settings.telemetry.error('parser_failed', 'processing');
         this.errLog.error('classify', { err: (err as Error).message }, 'A record could not be classified.');
       }
     }
+    for (const [cls, n] of classes) this.classes.add(n, { class: cls });
+    if (unknownClass > 0) this.unknown.add(unknownClass, { what: 'class' });
+    if (unknownEnvelope > 0) this.unknown.add(unknownEnvelope, { what: 'envelope' });
   }
 
   consume(batch: CallRecord[], ctx: ConsumeContext): Promise<void> {

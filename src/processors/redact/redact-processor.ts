@@ -53,12 +53,15 @@ export class RedactProcessor implements ProcessorComponent {
   }
 
   process(batch: CallRecord[]): void {
+    // summed per batch: one counter update per rule, not one per record
+    let byRule: Map<string, number> | undefined;
     for (const r of batch) {
       if (r.event) continue;
       redactRecord(r, this.plan);
       const red = r.findings?.redactions;
-      if (red) for (const [rule, n] of Object.entries(red)) this.redactions.add(n, { rule });
+      if (red) for (const rule in red) (byRule ??= new Map()).set(rule, (byRule.get(rule) ?? 0) + red[rule]);
     }
+    if (byRule) for (const [rule, n] of byRule) this.redactions.add(n, { rule });
   }
 
   consume(batch: CallRecord[], ctx: ConsumeContext): Promise<void> {

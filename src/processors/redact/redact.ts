@@ -21,23 +21,84 @@ function bump(c: Record<string, number>, k: string, n = 1): void {
 
 export { hmacId };
 
+/**
+ * Scrubs every string under `v` in place. Numbers, booleans and absent values are passed by
+ * without a call, and a property is written only when its value changed: an access-log record
+ * has a dozen strings and nothing to mask, so the walk allocates nothing (no key arrays).
+ */
 function scrubDeep(v: unknown, s: Scrubber, counts: Record<string, number>, depth = 0): unknown {
   if (typeof v === 'string') return s.scrub(v, counts);
   if (v === null || typeof v !== 'object' || depth > 12) return v;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) v[i] = scrubDeep(v[i], s, counts, depth + 1);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x !== 'string' && (x === null || typeof x !== 'object')) continue;
+      const y = scrubDeep(x, s, counts, depth + 1);
+      if (y !== x) v[i] = y;
+    }
     return v;
   }
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) o[k] = scrubDeep(o[k], s, counts, depth + 1);
+  for (const k in o) {
+    const x = o[k];
+    if (typeof x !== 'string' && (x === null || typeof x !== 'object')) continue;
+    if (!Object.hasOwn(o, k)) continue; // own properties only, as Object.keys gave
+    const y = scrubDeep(x, s, counts, depth + 1);
+    if (y !== x) o[k] = y;
+  }
   return v;
 }
 
 // findings are built by our processors from bounded vocabularies; timings/upstream/retry hold numbers
 const NO_STRINGS = new Set(['findings', 'event', 'timings', 'upstream', 'retry', 'startTimeMs']);
 
+function allowedHeader(plan: RedactPlan, lk: string): boolean {
+  if (plan.headerExact.has(lk)) return true;
+  for (const p of plan.headerPrefixes) if (lk.startsWith(p)) return true;
+  return false;
+}
+
+/** Keeps allow-listed headers, lower-cased; the same object when nothing changes (the usual case). */
+function keptHeaders(
+  headers: Record<string, string>,
+  plan: RedactPlan,
+  counts: Record<string, number>,
+): Record<string, string> {
+  let clean = true;
+  for (const k in headers) {
+    if (!Object.hasOwn(headers, k)) continue;
+    const lk = k.toLowerCase();
+    if (lk !== k || !allowedHeader(plan, lk)) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return headers;
+  const kept: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const lk = k.toLowerCase();
+    if (allowedHeader(plan, lk)) kept[lk] = v;
+    else bump(counts, 'header');
+  }
+  return kept;
+}
+
+function hasAny(o: Record<string, number>): boolean {
+  for (const _k in o) return true;
+  return false;
+}
+
+/**
+ * The counts of the record being redacted. Most records count nothing, so one object serves
+ * them all and a fresh one is made only after a record counted something (redaction is
+ * synchronous: one record at a time).
+ */
+let scratch: Record<string, number> = {};
+
 export function redactRecord(r: CallRecord, plan: RedactPlan): void {
-  const counts: Record<string, number> = {};
+  // left over only if a previous call threw half-way: never carried into this record
+  if (hasAny(scratch)) scratch = {};
+  const counts = scratch;
   const res = r.response;
   const req = r.request;
   if (!plan.keepContent) {
@@ -62,23 +123,22 @@ export function redactRecord(r: CallRecord, plan: RedactPlan): void {
       bump(counts, 'request_body');
     }
   }
-  if (res?.headers) {
-    const kept: Record<string, string> = {};
-    for (const [k, v] of Object.entries(res.headers)) {
-      const lk = k.toLowerCase();
-      if (plan.headerExact.has(lk) || plan.headerPrefixes.some((p) => lk.startsWith(p))) kept[lk] = v;
-      else bump(counts, 'header');
-    }
-    res.headers = kept;
-  }
+  if (res?.headers) res.headers = keptHeaders(res.headers, plan, counts);
   for (const path of plan.hmacFields)
     hashField(r as unknown as Record<string, unknown>, path, plan.hmacKey, counts);
   // everything else: value patterns on every string that is left
   const o = r as unknown as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!NO_STRINGS.has(k)) o[k] = scrubDeep(o[k], plan.scrubber, counts);
+  for (const k in o) {
+    if (NO_STRINGS.has(k) || !Object.hasOwn(o, k)) continue;
+    const x = o[k];
+    const y = scrubDeep(x, plan.scrubber, counts);
+    if (y !== x) o[k] = y;
+  }
   if (r.findings?.items)
     for (const i of r.findings.items) if (i.note) i.note = plan.scrubber.scrub(i.note, counts);
-  if (Object.keys(counts).length > 0 && r.findings) {
+  if (!hasAny(counts)) return;
+  scratch = {};
+  if (r.findings) {
     const prev = r.findings.redactions ?? {};
     for (const [k, n] of Object.entries(counts)) prev[k] = (prev[k] ?? 0) + n;
     r.findings.redactions = prev;
