@@ -44,7 +44,7 @@ export async function checkCommand(args: CommonArgs, io: CliIO, registry: Regist
       registry,
     });
     const tap = consumerFromFn(async (batch) => void collected.push(...batch));
-    ({ graph, host } = buildHeadless(cfg, settings, registry, tap));
+    ({ graph, host } = await buildHeadless(cfg, settings, registry, tap));
     await startAllButReceivers(graph, host);
   } catch (err) {
     return reportError(io, err);

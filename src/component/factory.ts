@@ -24,6 +24,11 @@ interface FactoryBase<C> {
   createDefaultConfig(): C;
   /** Cross-field rules the schema cannot say. Optional. */
   validate?(config: C, ctx: { environment?: string; configDir: string }): ConfigProblem[];
+  /**
+   * Imports the implementation (component/lazy-implementation.ts); `create` may be called once it
+   * resolved. Absent: `create` works at once. Everything above must stay usable without it.
+   */
+  load?(): Promise<void>;
 }
 
 export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {

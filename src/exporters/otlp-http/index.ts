@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ExporterFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { otlpHttpSchema } from './config.js';
 import type { OtlpHttpConfig } from './config.js';
-import { OtlpHttpExporter } from './otlp-http-exporter.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('otlp_http', () => import('./otlp-http-exporter.js'));
 
 export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
   type: 'otlp_http',
@@ -13,7 +16,8 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
     'Sends contract metrics, GenAI metrics, one span per call and drift/violation logs over OTLP/HTTP, with the spec retry rules and an optional persistent queue.',
   configSchema: otlpHttpSchema,
   createDefaultConfig: () => defaultsFromSchema<OtlpHttpConfig>(otlpHttpSchema),
-  create: (settings, config) => new OtlpHttpExporter(settings, config),
+  load: implementation.load,
+  create: (settings, config) => new (implementation.get().OtlpHttpExporter)(settings, config),
 };
 
 /**
