@@ -21,6 +21,7 @@ const SLOW = [
   'src/receivers/probe/probe.test.ts',
   'src/receivers/probe/slow-drip.test.ts',
   'src/exporters/otlp-http/faults.test.ts',
+  'src/extensions/health-check/server-timeouts.test.ts',
   'test/e2e/bounded-labels.test.ts',
 ];
 

@@ -5,6 +5,8 @@ import type { CheckRow } from './check-verdict.js';
 export interface TelemetryCheck {
   exporter: string;
   ok: boolean;
+  /** Where the test export went, when the exporter sends somewhere. */
+  url?: string;
   error?: string;
 }
 
@@ -12,6 +14,8 @@ export interface CheckReport {
   rows: CheckRow[];
   telemetry: TelemetryCheck[];
   skippedReceivers: string[];
+  /** Steps that did not finish within their deadline (each fails the check). */
+  problems?: string[];
   exitCode: number;
   durationMs: number;
 }
@@ -74,6 +78,10 @@ export function renderTable(rep: CheckReport): string {
     out.push(
       '  note: no invalid_request probe ran, so the retry classification of a controlled failure was not confirmed',
     );
+  if ((rep.problems ?? []).length > 0) {
+    out.push('', 'Deadlines:');
+    for (const p of rep.problems!) out.push(`  FAIL ${p}`);
+  }
   const n = (o: string) => rep.rows.filter((r) => r.outcome === o).length;
   out.push('', `${n('pass')} passed, ${n('fail')} failed, ${n('drift')} drift · exit ${rep.exitCode}`);
   return out.join('\n') + '\n';
@@ -130,5 +138,19 @@ export function renderJunit(rep: CheckReport): string {
   parts.push('  </testsuite>');
   total += rep.telemetry.length;
   failures += tf;
+  const late = rep.problems ?? [];
+  if (late.length > 0) {
+    parts.push(
+      `  <testsuite name="deadlines" tests="${late.length}" failures="${late.length}" errors="0" skipped="0" time="0">`,
+    );
+    late.forEach((p, i) =>
+      parts.push(
+        `    <testcase classname="deadlines" name="step ${i + 1}" time="0">\n      <failure message="${xml(p)}" type="deadline"/>\n    </testcase>`,
+      ),
+    );
+    parts.push('  </testsuite>');
+    total += late.length;
+    failures += late.length;
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="driftwatch check" tests="${total}" failures="${failures}" errors="0" time="${(rep.durationMs / 1000).toFixed(3)}">\n${parts.join('\n')}\n</testsuites>\n`;
 }

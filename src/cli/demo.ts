@@ -6,6 +6,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { ServiceConfig } from '../config/load.js';
+import type { HealthCheckExtension } from '../extensions/health-check/health-check.js';
 import type { Registry } from '../pipeline/registry.js';
 import { ProviderSimulator } from '../simulator/server.js';
 import { loadScenarioFile } from '../simulator/scenario.js';
@@ -14,6 +16,8 @@ import { demoConfigYaml } from './demo-config.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import { runAgent } from './run.js';
+import { isUsageError, UsageError } from './usage-error.js';
+import { cut } from './args.js';
 
 /** The demo scenario shipped with the package (config/scenarios/demo.yaml). */
 export const DEMO_SCENARIO = fileURLToPath(new URL('../../config/scenarios/demo.yaml', import.meta.url));
@@ -34,16 +38,42 @@ async function demoPrometheusEndpoint(): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
+/** A scenario the user named that cannot be read is an argument mistake (exit 2), not a crash. */
+function readScenario(file: string) {
+  try {
+    return loadScenarioFile(file);
+  } catch (err) {
+    const problems = (err as { problems?: string[] }).problems;
+    const first = problems?.[0] ?? (err as Error).message.split('\n')[0];
+    const more = problems && problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    throw new UsageError(`${cut(first, 200)}${more}`, 'demo');
+  }
+}
+
+/** Where the health endpoint really listens (port 0 resolved), for URLs that work when clicked. */
+function healthAddress(config: ServiceConfig, ext: unknown): { endpoint: string } | undefined {
+  const configured = (config.extensions.get('health_check')?.config as { endpoint?: string } | undefined)
+    ?.endpoint;
+  if (!configured) return undefined;
+  const bound = (ext as Partial<HealthCheckExtension> | undefined)?.address?.();
+  if (!bound) return { endpoint: configured };
+  const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  // A wildcard bind is reachable on loopback: print that, not 0.0.0.0.
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host;
+  return { endpoint: `${shown}:${bound.port}` };
+}
+
 export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registry): Promise<number> {
   const scenarioFile = (args.values.scenario as string | undefined) ?? DEMO_SCENARIO;
   let sim: ProviderSimulator;
   let baseUrl: string;
   let prometheusEndpoint: string;
   try {
-    sim = new ProviderSimulator(loadScenarioFile(scenarioFile));
+    sim = new ProviderSimulator(readScenario(scenarioFile));
     baseUrl = await sim.start();
     prometheusEndpoint = await demoPrometheusEndpoint();
   } catch (err) {
+    if (isUsageError(err)) throw err;
     return reportError(io, err);
   }
   let stopped = false;
@@ -65,8 +95,8 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
         }),
       ],
     ],
-    onStarted: ({ config, settings }) => {
-      const health = config.extensions.get('health_check')?.config as { endpoint?: string } | undefined;
+    onStarted: ({ config, settings, service }) => {
+      const health = healthAddress(config, service.host.getExtension('health_check'));
       io.out(
         [
           '',
@@ -76,9 +106,12 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
           '              stream cut, renamed field, new field): watch the records change.',
           `  probes      chat (small + large prompt), chat_stream, usage, invalid_request, timeout_boundary`,
           `  output      one debug line per probe record below; agent logs (JSON) go to stderr`,
-          health?.endpoint
-            ? `  health      http://${health.endpoint}/  (self-metrics at http://${health.endpoint}/metrics)`
-            : '',
+          ...(health?.endpoint
+            ? [
+                `  status      http://${health.endpoint}/status  (contract health; /status.json for scripts)`,
+                `  health      http://${health.endpoint}/healthz  (also /; self-metrics at http://${health.endpoint}/metrics)`,
+              ]
+            : []),
           `  prometheus  http://${prometheusEndpoint}/metrics  (contract and GenAI metrics)`,
           io.env.OTEL_EXPORTER_OTLP_ENDPOINT
             ? `  otlp        ${io.env.OTEL_EXPORTER_OTLP_ENDPOINT}  (OTEL_EXPORTER_OTLP_ENDPOINT)`

@@ -7,11 +7,21 @@ export const EXIT_OK = 0;
 export const EXIT_RUNTIME = 1;
 export const EXIT_CONFIG = 2;
 
+/** At most this many problems are listed, then "and N more": a broken file must stay readable. */
+export const MAX_PROBLEMS = 50;
+/** Longest problem line; a pasted 1 MB value is cut, its length said. */
+export const MAX_PROBLEM_CHARS = 400;
+
+export function cutLine(s: string, max = MAX_PROBLEM_CHARS): string {
+  return s.length <= max ? s : `${s.slice(0, max)}… (${s.length} characters)`;
+}
+
 export function reportError(io: CliIO, err: unknown): number {
   if (err instanceof ConfigError) {
     const n = err.problems.length;
     io.err(`driftwatch: invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n`);
-    for (const p of err.problems) io.err(`  ${p}\n`);
+    for (const p of err.problems.slice(0, MAX_PROBLEMS)) io.err(`  ${cutLine(p)}\n`);
+    if (n > MAX_PROBLEMS) io.err(`  … and ${n - MAX_PROBLEMS} more (fix these and run validate again)\n`);
     return EXIT_CONFIG;
   }
   if (err instanceof DriftwatchError) {

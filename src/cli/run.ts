@@ -37,6 +37,39 @@ export interface RunningAgent {
   logger: Logger;
 }
 
+const LATE = /did not stop within the shutdown deadline/;
+
+interface LeftBehind {
+  /** Waiting in the memory queue when the deadline came: dropped, counted. */
+  dropped_at_shutdown: number;
+  /** In flight when the deadline came: the send was cut, counted as failed. */
+  failed_at_shutdown: number;
+  /** Still in the sending queue (a file queue keeps them for the next start). */
+  queued: number;
+}
+
+const failedSends = (metrics: SelfMetrics, id: string) =>
+  metrics.sum('driftwatch_exporter_send_failed_records_total', { exporter: id });
+
+/** Per exporter, what the shutdown left undelivered (from the exporters' own counters). */
+function leftBehind(
+  cfg: ServiceConfig,
+  metrics: SelfMetrics,
+  failedBefore: Map<string, number>,
+): Record<string, LeftBehind> {
+  const out: Record<string, LeftBehind> = {};
+  for (const id of cfg.exporters.keys())
+    out[id] = {
+      dropped_at_shutdown: metrics.sum('driftwatch_component_dropped_records_total', {
+        component_id: id,
+        reason: 'shutdown',
+      }),
+      failed_at_shutdown: failedSends(metrics, id) - (failedBefore.get(id) ?? 0),
+      queued: metrics.value('driftwatch_exporter_queue_size', { exporter: id }),
+    };
+  return out;
+}
+
 export async function runAgent(opts: RunOptions): Promise<number> {
   const { args, io } = opts;
   let settings: ProcessSettings;
@@ -89,14 +122,34 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       }
       stopping = true;
       logger.info({ signal, deadline_ms: settings.shutdownTimeoutMs }, 'Shutting down: draining pipelines.');
+      // Components get the deadline minus a small reserve, so what a late exporter drops when
+      // its deadline passes is counted (and logged below) before the process ends.
+      const reserveMs = Math.min(1_000, settings.shutdownTimeoutMs / 10);
+      const failedBefore = new Map([...cfg.exporters.keys()].map((id) => [id, failedSends(metrics, id)]));
       void service
-        .shutdown(settings.shutdownTimeoutMs)
+        .shutdown(settings.shutdownTimeoutMs - reserveMs)
         .then(async (errors) => {
-          for (const e of errors) logger.error({ code: e.code, err: e.message }, 'Component shutdown error.');
+          const late = errors.filter((e) => LATE.test(e.message));
+          for (const e of errors)
+            if (!late.includes(e))
+              logger.error({ code: e.code, err: e.message }, 'Component shutdown error.');
+          if (late.length > 0) {
+            await new Promise((r) => setTimeout(r, Math.min(reserveMs, 200)));
+            logger.warn(
+              {
+                deadline_ms: settings.shutdownTimeoutMs,
+                late: late.map((e) => e.message.split(':')[0]),
+                left: leftBehind(cfg, metrics, failedBefore),
+              },
+              'Shutdown deadline reached before every exporter delivered: what was left is counted as dropped (memory queue) or kept on disk (file queue, sent after the next start).',
+            );
+          }
           await opts.onStopped?.();
           logger.info('Driftwatch stopped.');
           cleanup();
-          resolvePromise(errors.length === 0 ? EXIT_OK : EXIT_RUNTIME);
+          // A drain cut by the deadline is a normal stop (exit 0): a supervisor must not count it
+          // as a failure. Only a component that failed to stop is an error.
+          resolvePromise(errors.length === late.length ? EXIT_OK : EXIT_RUNTIME);
         })
         .catch((err: unknown) => {
           logger.error({ err: String(err) }, 'Shutdown failed.');
@@ -110,7 +163,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       try {
         next = load();
       } catch (err) {
-        const problems = err instanceof ConfigError ? err.problems : [String(err)];
+        const problems = (err instanceof ConfigError ? err.problems : [String(err)]).slice(0, 50);
         reloads.add(1, { result: 'failure' });
         service.host.lastReload = { at: Date.now(), ok: false, error: problems.join('; ') };
         logger.error(

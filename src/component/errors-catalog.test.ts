@@ -20,6 +20,9 @@ const NOT_CATALOGED_CLASSES: Record<string, string> = {
     'an abort reason inside one probe attempt; it becomes the record’s timeout class, never escapes',
   'receivers/probe/timed-connect.ts:ConnectFailure':
     'carries the phase of a failed connect into the probe record (a verdict about the target)',
+  'cli/usage-error.ts:UsageError':
+    'an argument mistake: printed as one line with the command’s usage (exit 2), never logged',
+  'cli/check.ts:DeadlineError': 'a check step that got no answer in time; printed as that step’s FAIL row',
 };
 const BARE_ERROR_FILES: Record<string, string> = {
   'extensions/health-check/health-check.ts':
@@ -32,7 +35,6 @@ const BARE_ERROR_FILES: Record<string, string> = {
   'receivers/access-log/checkpoints.ts': 'caught inside the store; logged as DW_ERR_SOURCE_IO or ignored',
   'receivers/probe/http-attempt.ts': 'abort reason on shutdown; the attempt ends, nothing is raised',
   'exporters/otlp-http/sending-queue.ts': 'wraps a non-Error rejection of the deliver function',
-  'cli/check.ts': 'a check that got no answer in time; printed as that probe’s result',
   'component/lazy-implementation.ts':
     'a programming error (create() before load()); Graph.build and the compliance suite load first',
   'pipeline/registry.ts': 'a programming error in the built-in factory list, caught by every test run',

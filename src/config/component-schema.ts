@@ -4,6 +4,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../component/factory.js';
+import { bareNumberHint, isBareNumber } from '../util/duration.js';
 import { didYouMean } from '../util/suggest.js';
 
 const ajv = new Ajv({
@@ -17,6 +18,7 @@ const ajv = new Ajv({
   code: { optimize: false },
 });
 ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: 'x-duration', schemaType: 'boolean' });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
@@ -63,6 +65,14 @@ function toProblem(e: ErrorObject): SchemaProblem {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   // an error about a key's name (propertyNames) belongs to that key, not to its parent
   if (e.propertyName !== undefined) path.push(e.propertyName);
+  if ((e.parentSchema as Record<string, unknown> | undefined)?.['x-duration'] === true) {
+    if (isBareNumber(e.data)) return { path, message: bareNumberHint(e.data) };
+    if (e.keyword === 'pattern' || e.keyword === 'type')
+      return {
+        path,
+        message: `${describe(e.data)} is not a duration (e.g. 500ms, 10s, 5m, 1m30s)`,
+      };
+  }
   switch (e.keyword) {
     case 'additionalProperties': {
       const key = (e.params as { additionalProperty: string }).additionalProperty;
@@ -89,11 +99,11 @@ function toProblem(e: ErrorObject): SchemaProblem {
           : '';
       return {
         path,
-        message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(e.data)})${extra}`,
+        message: `must be one of ${allowed.join(', ')} (got ${show(e.data)})${extra}`,
       };
     }
     case 'pattern':
-      return { path, message: `${JSON.stringify(e.data)} is not valid${patternHint(e)}` };
+      return { path, message: `${show(e.data)} is not valid${patternHint(e)}` };
     case 'const':
       return {
         path,
@@ -113,11 +123,17 @@ function patternHint(e: ErrorObject): string {
   return desc ? ` (${desc})` : ` (must match ${(e.params as { pattern: string }).pattern})`;
 }
 
+/** A value as JSON, cut: an error must not echo a pasted 1 MB value. */
+function show(v: unknown): string {
+  const j = JSON.stringify(v) ?? String(v);
+  return j.length <= 120 ? j : `${j.slice(0, 120)}… (${j.length} characters)`;
+}
+
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${show(v)}`;
 }
 
 function dedupe(ps: SchemaProblem[]): SchemaProblem[] {

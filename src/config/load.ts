@@ -8,6 +8,8 @@ import { ConfigError } from '../component/errors.js';
 import type { Registry } from '../pipeline/registry.js';
 import { maskBySchema, secretValues } from './secrets.js';
 import { didYouMean } from '../util/suggest.js';
+import { endpointProblems, listenerConflicts, listenerOf, RESERVED_KEYS, reservedKeys } from './checks.js';
+import type { Found, Listener } from './checks.js';
 import { validateAgainst } from './component-schema.js';
 import { expandEnv } from './expand.js';
 import { deepMerge, isPlainObject, parseSetFlag } from './merge.js';
@@ -71,17 +73,31 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   const fatal: string[] = [];
   const files = opts.files.map((f) => resolve(f));
   let merged: unknown = {};
+  const reserved: Found[] = [];
+  // Reserved names are reported and removed before merging (merging `__proto__` would set a prototype).
+  const take = (tree: unknown): unknown => {
+    for (const f of reservedKeys(tree)) {
+      reserved.push(f);
+      let parent = tree as Record<string | number, unknown>;
+      for (const k of f.path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+      delete parent[f.path[f.path.length - 1]];
+    }
+    return tree;
+  };
   for (const file of files) {
     const src = readConfigFile(file, provenance, fatal);
-    if (src) merged = deepMerge(merged, src.tree);
+    if (src) merged = deepMerge(merged, take(src.tree));
   }
   for (const [name, text] of opts.inline ?? []) {
     const src = parseConfigText(text, name, provenance, fatal);
-    if (src) merged = deepMerge(merged, src.tree);
+    if (src) merged = deepMerge(merged, take(src.tree));
   }
   for (const flag of opts.sets ?? []) {
     const r = parseSetFlag(flag);
+    const bad = 'error' in r ? undefined : r.keys.find((k) => RESERVED_KEYS.has(k));
     if ('error' in r) fatal.push(r.error);
+    else if (bad)
+      fatal.push(`--set ${r.keys.join('.')}: key "${bad}" is not allowed (a reserved JavaScript name)`);
     else {
       merged = deepMerge(merged, r.tree);
       // a problem with this value points at the flag (key path only), not at the file under it
@@ -99,6 +115,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
     problems.push(`${locate(provenance, path, origin)}: ${key}${message}`);
   };
 
+  for (const f of reserved) at(f.path, f.message);
   const expandProblems: Array<{ path: (string | number)[]; message: string }> = [];
   const tree = expandEnv(merged, env, expandProblems) as Record<string, unknown>;
   for (const p of expandProblems) at(p.path, p.message);
@@ -132,6 +149,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   }
 
   const service = loadService(tree.service, sections, at);
+  sharedListeners(sections, service, at);
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings = unusedComponents(sections, service);
   return {
@@ -188,6 +206,7 @@ function loadComponent(
   const config = deepMerge(factory.createDefaultConfig(), block);
   const problems = validateAgainst(factory.configSchema, config);
   for (const p of problems) at([section, id, ...p.path], p.message);
+  for (const p of endpointProblems(type, config)) at([section, id, ...p.path], p.message);
   if (problems.length === 0 && factory.validate) {
     for (const p of factory.validate(config as never, ctx)) at([section, id, ...p.path], p.message);
   }
@@ -276,6 +295,33 @@ function refList(
     out.push(ref);
   });
   return out;
+}
+
+/** Two started components listening on one address: found here, not as EADDRINUSE at start. */
+function sharedListeners(
+  sections: Record<Kind, Map<string, ComponentConfig>>,
+  service: ServiceConfig['service'],
+  at: At,
+): void {
+  const used = new Set<string>(service.extensions.map((e) => `extension:${e}`));
+  for (const p of service.pipelines.values())
+    for (const [kind, ids] of [
+      ['receiver', p.receivers],
+      ['exporter', p.exporters],
+    ] as const)
+      for (const id of ids) used.add(`${kind}:${id}`);
+  const listeners: Listener[] = [];
+  for (const [kind, m] of Object.entries(sections) as Array<[Kind, Map<string, ComponentConfig>]>)
+    for (const c of m.values()) {
+      if (!used.has(`${kind}:${c.id}`)) continue;
+      const l = listenerOf(kind, c.id, c.config);
+      if (l) listeners.push(l);
+    }
+  for (const [a, b] of listenerConflicts(listeners))
+    at(
+      b.path,
+      `${b.host}:${b.port} is also where ${a.path.join(PATH_SEP)} listens (${a.host}:${a.port}): two listeners cannot share one address; give one of them another port`,
+    );
 }
 
 function unusedComponents(

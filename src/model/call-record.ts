@@ -215,6 +215,12 @@ export interface ProbeExpectation {
   held: boolean;
   /** Short bounded reason when it broke, e.g. `accepted_nonexistent_model`. */
   reason?: string;
+  /**
+   * The server failed transiently (429, 502/503/504, a network fault) before the probe could test
+   * its boundary: nothing the probe tests broke, so it counts as held, with `reason`
+   * `transient_<class>`; the next run tests again.
+   */
+  inconclusive?: boolean;
 }
 
 /**

@@ -28,7 +28,11 @@ export class ServiceHost implements Host {
   reportStatus(who: ComponentIdentity, status: Omit<ComponentStatus, 'since'>): void {
     const id = componentKey(who);
     const prev = this.states.get(id);
-    if (prev && prev.state === status.state && prev.error === status.error) return;
+    // `since` is when the component entered this state: a new error text in the same state keeps it
+    if (prev && prev.state === status.state) {
+      if (prev.error !== status.error) this.states.set(id, { ...status, since: prev.since });
+      return;
+    }
     this.states.set(id, { ...status, since: Date.now() });
   }
 

@@ -106,6 +106,23 @@ service: { pipelines: { p: { receivers: [ticker/t, probe/x], exporters: [sink/a]
     expect(await service.shutdown(5000)).to.deep.equal([]);
   });
 
+  it('reload: a replaced processor shows its replacement’s state, not the retired one’s "stopped"', async () => {
+    const { service, load } = setup();
+    await service.start(load(yaml('m1')));
+    await service.reload(load(yaml('m1').replace('timeout: 10ms', 'timeout: 20ms')));
+    const states = Object.fromEntries([...service.host.statuses()].map(([k, s]) => [k, s.state]));
+    expect(states).to.deep.include({
+      'processor:p/batch': 'ok',
+      'receiver:ticker/t': 'ok',
+      'exporter:sink/a': 'ok',
+    });
+    expect(Object.values(states), 'no stale state after the reload').to.not.include.members([
+      'stopped',
+      'stopping',
+    ]);
+    expect(await service.shutdown(5000)).to.deep.equal([]);
+  });
+
   it('a failing exporter start stops what already started and reports the component', async () => {
     const { service, load } = setup();
     const blocker = createServer();

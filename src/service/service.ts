@@ -2,6 +2,7 @@
 // Runs one pipeline graph and swaps it on reload: the new graph is built (and validated)
 // before the old one is touched; unchanged receivers, exporters and extensions are carried
 // over with their state; a failed build leaves the old graph running.
+import { componentKey } from '../component/identity.js';
 import type { DriftwatchError } from '../component/errors.js';
 import type { Component } from '../component/component.js';
 import type { ServiceConfig } from '../config/load.js';
@@ -73,7 +74,12 @@ export class Service {
       // 2. Carried-over receivers now feed the new processors.
       for (const n of next.nodes) if (n.kind === 'receiver' && n.started) n.relay?.setTarget(n.consumer!);
       // 3. Retire what the new graph no longer uses: receivers first, so they drain into live consumers.
+      // a retired twin reports stopping/stopped under the key its started replacement already
+      // uses: keep the replacement's state, or /healthz would show a stale "stopped"
+      const replaced = old.nodes.filter((n) => retired(n) && next.find(n.key)?.started);
+      const kept = replaced.map((n) => [n, this.host.statuses().get(componentKey(n))] as const);
       const errors = await old.shutdownAll(this.host, deadline(), (x) => retired(x) && x.started);
+      for (const [n, s] of kept) if (s) this.host.reportStatus(n, { state: s.state, error: s.error });
       for (const e of errors)
         this.deps.logger.warn({ code: e.code, err: e.message }, 'A retired component did not stop cleanly.');
       for (const n of old.nodes) if (retired(n) && !next.find(n.key)) this.host.forget(n);

@@ -40,6 +40,8 @@ export const ATTR = {
   owner: 'owner',
   retryable: 'retryable',
   matched: 'matched',
+  held: 'held',
+  probeKind: 'kind',
   contract: 'contract',
   event: 'event',
   receiver: 'receiver',
@@ -232,6 +234,11 @@ export const CONTRACT = {
     ATTR.owner,
     ATTR.retryable,
   ]),
+  fallbackActivation: counter(
+    'llm.fallback.activation',
+    '{request}',
+    'Calls that needed a second attempt after a failed first one (client retry, gateway retry or fallback upstream).',
+  ),
   retrySuccessAfterFailure: counter(
     'llm.retry.success_after_failure',
     '{request}',
@@ -246,6 +253,12 @@ export const CONTRACT = {
     attributes: BASE,
     family: 'contract',
   } as MetricDef,
+  probeExpectation: counter(
+    'llm.probe.expectation',
+    '{probe}',
+    'Deliberate probes (invalid_request, timeout_boundary) by outcome: held=true when the server failed the way the probe expects.',
+    [ATTR.probeKind, ATTR.held],
+  ),
   probeAnswerMatched: counter('llm.probe.answer_matched', '{probe}', 'Soft answer check of probes.', [
     ATTR.matched,
   ]),

@@ -98,6 +98,39 @@ describe('record → metrics', () => {
     const req = rm.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === 'llm.request')!;
     expect(req.dataPoints.reduce((s, d) => s + (d.value as number), 0)).to.equal(3);
   });
+
+  it('counts fallback activations apart from their success, and deliberate probes as expectations', async () => {
+    const b = builder();
+    const retried = (ok: boolean) => {
+      const r = probeRecord();
+      r.retry = { attempts: 2, addedMs: 100, succeededAfterFailure: ok };
+      return r;
+    };
+    const deliberate = (held: boolean) => {
+      const r = probeRecord({ probe: 'invalid' });
+      r.request.probeKind = 'invalid_request';
+      r.response.status = 500;
+      r.retry = { attempts: 2, addedMs: 100, succeededAfterFailure: false };
+      r.findings = {
+        items: [],
+        errorClass: 'bad_request',
+        expectation: { kind: 'invalid_request', held },
+      };
+      return r;
+    };
+    b.build([probeRecord(), retried(true), retried(false), deliberate(true), deliberate(false)]);
+    const rm = await b.collectMetrics();
+    const points = (name: string) =>
+      rm.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name)?.dataPoints ?? [];
+    const sum = (name: string) => points(name).reduce((s, d) => s + (d.value as number), 0);
+    expect(sum('llm.fallback.activation')).to.equal(2, 'the deliberate probe’s retry is no fallback');
+    expect(sum('llm.retry.success_after_failure')).to.equal(1);
+    const x = points('llm.probe.expectation').map((d) => [d.attributes.kind, d.attributes.held, d.value]);
+    expect(x).to.have.deep.members([
+      ['invalid_request', 'true', 1],
+      ['invalid_request', 'false', 1],
+    ]);
+  });
 });
 
 describe('metric view (computed once per batch, shared by exporters)', () => {

@@ -142,6 +142,7 @@ const SEEDED = [
   C.responseEmptyContent,
   C.responseMissingUsage,
   C.clientTimeout,
+  C.fallbackActivation,
   C.retrySuccessAfterFailure,
 ] as const;
 
@@ -250,6 +251,8 @@ export function recordMetrics(
       .with(ATTR.retryable, f.retryable === undefined ? undefined : String(f.retryable));
     inst.add(C.error, 1, a);
   }
+  const secondAttempt = (r.retry?.attempts ?? 1) > 1 || r.upstream?.retried === true;
+  if (secondAttempt && !deliberate) inst.add(C.fallbackActivation, 1, base);
   const recovered =
     r.retry?.succeededAfterFailure === true ||
     (r.upstream?.retried === true && r.upstream.lastAttemptOk === true);
@@ -258,6 +261,12 @@ export function recordMetrics(
   if (r.source === 'probe') {
     const ok = f.expectation ? f.expectation.held : callSucceeded(r);
     inst.add(C.probeSuccess, ok ? 1 : 0, base);
+    if (f.expectation)
+      inst.add(
+        C.probeExpectation,
+        1,
+        base.with(ATTR.probeKind, f.expectation.kind).with(ATTR.held, String(f.expectation.held)),
+      );
     if (f.answerMatched !== undefined)
       inst.add(C.probeAnswerMatched, 1, base.with(ATTR.matched, String(f.answerMatched)));
   }

@@ -139,6 +139,8 @@ export class Prometheus extends Backend {
     bin: string,
     private readonly target: string,
     private readonly interval = '1s',
+    /** Alerting rule files to load (evaluated every `interval`). */
+    private readonly ruleFiles: readonly string[] = [],
   ) {
     super(bin);
   }
@@ -149,6 +151,10 @@ export class Prometheus extends Backend {
       [
         'global:',
         `  scrape_interval: ${this.interval}`,
+        `  evaluation_interval: ${this.interval}`,
+        ...(this.ruleFiles.length
+          ? ['rule_files:', ...this.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)]
+          : []),
         'scrape_configs:',
         '  - job_name: driftwatch',
         '    static_configs:',

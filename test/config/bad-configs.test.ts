@@ -130,9 +130,91 @@ const CASES: Case[] = [
   },
   {
     name: 'unsupported config source',
-    yaml: `receivers: { ticker/a: { model: "\${file:/etc/x}" } }\nexporters: { debug: {} }\n${PIPE}`,
+    yaml: `receivers: { ticker/a: { model: "\${vault:/etc/x}" } }\nexporters: { debug: {} }\n${PIPE}`,
     expect: [
-      'F:1:26: receivers::ticker/a::model: unsupported config source "${file:/etc/x}" (only ${env:VAR} is supported)',
+      'F:1:26: receivers::ticker/a::model: unsupported config source "${vault:/etc/x}" (${env:VAR} and ${file:PATH} are supported)',
+    ],
+  },
+  {
+    name: '${file:} naming a file that does not exist',
+    yaml: `receivers: { ticker/a: { model: "\${file:${dir}/no-such-secret}" } }\nexporters: { debug: {} }\n${PIPE}`,
+    expect: ['F:1:26: receivers::ticker/a::model: ${file:D/no-such-secret} cannot be read (ENOENT)'],
+  },
+  {
+    name: 'a bare number where a duration is expected is refused with a hint',
+    yaml: `${BASE}processors: { batch: { timeout: 30 } }\nservice: { pipelines: { p: { receivers: [ticker/a], processors: [batch], exporters: [debug] } } }`,
+    expect: [
+      'F:3:24: processors::batch::timeout: a bare number is not a duration: write 30s or 30ms (units: ms, s, m, h, d; 1m30s works)',
+    ],
+  },
+  {
+    name: 'a duration without a known unit',
+    yaml: `${BASE}processors: { batch: { timeout: 2 minutes } }\nservice: { pipelines: { p: { receivers: [ticker/a], processors: [batch], exporters: [debug] } } }`,
+    expect: [
+      'F:3:24: processors::batch::timeout: string "2 minutes" is not a duration (e.g. 500ms, 10s, 5m, 1m30s)',
+    ],
+  },
+  {
+    name: 'otlp_http endpoint that is not a URL',
+    yaml: `${BASE.replace('debug: {}', "debug: {}, otlp_http: { endpoint: 'not a url' }")}service: { pipelines: { p: { receivers: [ticker/a], exporters: [debug, otlp_http] } } }`,
+    expect: ['F:2:38: exporters::otlp_http::endpoint: "not a url" is not a URL (e.g. http://collector:4318)'],
+  },
+  {
+    name: 'otlp_http endpoint with an ftp:// scheme',
+    yaml: `${BASE.replace('debug: {}', "debug: {}, otlp_http: { endpoint: 'ftp://collector:4318' }")}service: { pipelines: { p: { receivers: [ticker/a], exporters: [debug, otlp_http] } } }`,
+    expect: [
+      'F:2:38: exporters::otlp_http::endpoint: scheme "ftp" is not supported: use http:// or https://',
+    ],
+  },
+  {
+    name: 'otlp_http endpoint with port 99999',
+    yaml: `${BASE.replace('debug: {}', "debug: {}, otlp_http: { endpoint: 'http://collector:99999' }")}service: { pipelines: { p: { receivers: [ticker/a], exporters: [debug, otlp_http] } } }`,
+    expect: ['F:2:38: exporters::otlp_http::endpoint: port 99999 is out of range (1-65535)'],
+  },
+  {
+    name: 'health_check listening on port 70000',
+    yaml: `${BASE}extensions: { health_check: { endpoint: '127.0.0.1:70000' } }\nservice: { extensions: [health_check], pipelines: { p: { receivers: [ticker/a], exporters: [debug] } } }`,
+    expect: ['F:3:31: extensions::health_check::endpoint: port 70000 is out of range (0-65535)'],
+  },
+  {
+    name: 'two listeners on one address',
+    yaml: `${BASE.replace('debug: {}', "debug: {}, prometheus: { endpoint: '127.0.0.1:13133' }")}extensions: { health_check: { endpoint: '127.0.0.1:13133' } }\nservice: { extensions: [health_check], pipelines: { p: { receivers: [ticker/a], exporters: [debug, prometheus] } } }`,
+    expect: [
+      'F:3:31: extensions::health_check::endpoint: 127.0.0.1:13133 is also where exporters::prometheus::endpoint listens (127.0.0.1:13133): two listeners cannot share one address; give one of them another port',
+    ],
+  },
+  {
+    name: 'a __proto__ key is reported, not ignored',
+    yaml: `receivers: { ticker/a: { __proto__: { model: x } } }\nexporters: { debug: {} }\n${PIPE}`,
+    expect: [
+      'F:1:26: receivers::ticker/a::__proto__: key "__proto__" is not allowed (a reserved JavaScript name, never a setting)',
+    ],
+  },
+  {
+    name: 'a constructor key is reported',
+    yaml: `${BASE}constructor: 1\n${PIPE}`,
+    expect: [
+      'F:3:1: constructor: key "constructor" is not allowed (a reserved JavaScript name, never a setting)',
+    ],
+  },
+  {
+    name: '--set through __proto__',
+    yaml: `${BASE}${PIPE}`,
+    sets: ['receivers.__proto__.polluted=1'],
+    expect: [
+      '--set receivers.__proto__.polluted: key "__proto__" is not allowed (a reserved JavaScript name)',
+    ],
+  },
+  {
+    name: 'a pipeline with an empty exporter list',
+    yaml: `${BASE}service: { pipelines: { p: { receivers: [ticker/a], exporters: [] } } }`,
+    expect: ['F:3:53: service::pipelines::p::exporters: a pipeline needs at least one exporter'],
+  },
+  {
+    name: 'a 1 MB value is cut in the message',
+    yaml: `${BASE}processors: { batch: { timeout: ${'9'.repeat(200)}x } }\nservice: { pipelines: { p: { receivers: [ticker/a], processors: [batch], exporters: [debug] } } }`,
+    expect: [
+      `F:3:24: processors::batch::timeout: string "${'9'.repeat(119)}… (203 characters) is not a duration (e.g. 500ms, 10s, 5m, 1m30s)`,
     ],
   },
   {

@@ -16,11 +16,14 @@ export function metricNames(): Map<string, Set<string>> {
   return out;
 }
 
-/** Metric selectors `name{label=...}` of the driftwatch families (llm_*, probe_*) in an expression. */
+/** Metric selectors `name{label=...}` of the driftwatch families (llm_*, probe_*, gen_ai_*) in
+ * an expression. Label lists of `by`, `on`, `without`, `ignoring`, `group_*` are skipped: their
+ * names (`gen_ai_request_model`) are labels, not metrics. */
 export function selectors(expr: string): Array<{ name: string; labels: string[] }> {
   const out: Array<{ name: string; labels: string[] }> = [];
-  const re = /\b((?:llm|probe)_[a-zA-Z0-9_]+)\s*(\{([^}]*)\})?/g;
-  for (const m of expr.matchAll(re)) {
+  const bare = expr.replace(/\b(by|on|without|ignoring|group_left|group_right)\s*\([^)]*\)/g, '$1 ()');
+  const re = /\b((?:llm|probe|gen_ai)_[a-zA-Z0-9_]+)\s*(\{([^}]*)\})?/g;
+  for (const m of bare.matchAll(re)) {
     const labels = [...(m[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!=|!~|=)/g)].map((l) => l[1]);
     out.push({ name: m[1], labels });
   }

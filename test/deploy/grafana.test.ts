@@ -193,6 +193,37 @@ describe('deploy/grafana/contract-health.json', function () {
       expect(expr, `${where} filters by $provider`).to.include('$provider');
   });
 
+  it('has one panel per item of the guide’s "contract health" list, each naming its alert', () => {
+    const row = dashboard.panels.find((p) => p.type === 'row' && /contract health/i.test(p.title))!;
+    const next = dashboard.panels.find((p) => p.type === 'row' && p.gridPos.y > row.gridPos.y)!;
+    const section = dashboard.panels.filter(
+      (p) => p.type !== 'row' && p.gridPos.y > row.gridPos.y && p.gridPos.y < next.gridPos.y,
+    );
+    const titles = section.map((p) => p.title.toLowerCase());
+    for (const item of [
+      'schema-valid rate',
+      'missing required response paths',
+      'parse failures',
+      'auth failures',
+      'rate-limit and quota',
+      'client timeout rate',
+      'fallback activation rate',
+      'retry success after first failure',
+      'usage-field availability',
+      'response model distribution',
+    ])
+      expect(
+        titles.filter((t) => t.startsWith(item)),
+        item,
+      ).to.have.length(1);
+    const alerts = readFileSync('deploy/prometheus/alerts.yaml', 'utf8');
+    for (const p of section) {
+      const named = /Alerts?: ([A-Za-z, ]+)\./.exec((p as Panel & { description: string }).description)?.[1];
+      expect(named, `panel "${p.title}" names its alert`).to.be.a('string');
+      for (const a of named!.split(', ')) expect(alerts, `${p.title}: ${a}`).to.include(`alert: ${a}`);
+    }
+  });
+
   it('uses only listed metric names; every listed name is used by the dashboard or the alerts', () => {
     const known = metricNames();
     const used = new Set<string>();

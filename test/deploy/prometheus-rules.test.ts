@@ -69,6 +69,27 @@ describe('deploy/prometheus alert rules', function () {
     expect(stdout).to.include('SUCCESS');
   });
 
+  it('each have a promtool case that fires, one that stays quiet, and deliberate probes beside them', () => {
+    const doc = parse(readFileSync('deploy/prometheus/alerts.test.yaml', 'utf8')) as {
+      tests: Array<{
+        input_series: Array<{ series: string }>;
+        alert_rule_test: Array<{ alertname: string; exp_alerts: unknown[] }>;
+      }>;
+    };
+    const fires = new Set<string>();
+    const quiet = new Set<string>();
+    for (const t of doc.tests) {
+      const series = t.input_series.map((i) => i.series).join('\n');
+      expect(series, 'the invalid_request probe is in every case').to.include('probe="invalid"');
+      expect(series, 'the timeout_boundary probe is in every case').to.include('probe="deadline"');
+      for (const e of t.alert_rule_test) (e.exp_alerts.length > 0 ? fires : quiet).add(e.alertname);
+    }
+    for (const r of rules()) {
+      expect(fires, `${r.alert} fires in a case`).to.include(r.alert);
+      expect(quiet, `${r.alert} stays quiet in a case`).to.include(r.alert);
+    }
+  });
+
   it('cover what the issue asks for, each with summary, owner, first action and an existing runbook', () => {
     const all = rules();
     const names = all.map((r) => r.alert);
@@ -82,6 +103,16 @@ describe('deploy/prometheus alert rules', function () {
       'LLMProbeBudgetExhausted',
       'LLMContractReviewOverdue',
       'LLMDocumentationChanged',
+      // one per "contract health" item of the reliability guide, expectations, the agent itself
+      'LLMResponseMissingRequiredPath',
+      'LLMResponseParseFailures',
+      'LLMResponseMissingUsage',
+      'LLMFallbackActivationRate',
+      'LLMRetrySuccessLow',
+      'LLMResponseModelChanged',
+      'LLMProbeExpectationBroken',
+      'DriftwatchExporterFailing',
+      'DriftwatchDataLost',
     ])
       expect(names, wanted).to.include(wanted);
     for (const r of all) {

@@ -1,14 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 // The contract-health page in a real headless Chromium (Debian's chromium, driven by
-// playwright-core): figures on the page match /status.json; a screenshot is kept as an artifact.
+// playwright-core) for three targets, a healthy one, a drifting one and a broken one: the
+// overall state and its colour, the windows, the sparklines, the deliberate probes as
+// expectations inside their target's card, and figures that match /status.json. A screenshot
+// is kept as an artifact.
 import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import { newContext } from '../../src/component/consumer.js';
 import { HealthCheckExtension } from '../../src/extensions/health-check/health-check.js';
+import type { StatusSnapshot } from '../../src/exporters/status/snapshot.js';
 import { StatusExporter } from '../../src/exporters/status/status-exporter.js';
+import type { CallRecord } from '../../src/model/call-record.js';
 import { sampleRecord } from '../../src/testing/compliance.js';
 import { nopHost, testSettings } from '../../src/testing/nop-host.js';
 import { launchChromium, requireChromium, saveScreenshot } from './chromium.js';
+
+function call(receiver: string, i: number, mut: (r: CallRecord) => void = () => {}): CallRecord {
+  const r = sampleRecord();
+  r.receiver = receiver;
+  r.request.probe = i % 2 ? 'chat' : 'chat_stream';
+  r.timings.totalMs = 100 + i * 10;
+  r.response.model = 'gpt-4o-mini-2024-07-18';
+  r.response.usage = { promptTokens: 10, completionTokens: 2, totalTokens: 12 };
+  r.findings = { items: [], verdict: 'ok', responseSchemaValid: true };
+  mut(r);
+  return r;
+}
+
+function deliberate(receiver: string, held: boolean): CallRecord {
+  return call(receiver, 0, (r) => {
+    r.request.probe = 'invalid';
+    r.request.probeKind = 'invalid_request';
+    r.request.model = 'driftwatch-probe-nonexistent-model';
+    r.response.status = held ? 500 : 200;
+    r.findings = held
+      ? { items: [], errorClass: 'bad_request', expectation: { kind: 'invalid_request', held: true } }
+      : {
+          items: [],
+          expectation: { kind: 'invalid_request', held: false, reason: 'accepted_invalid_request' },
+        };
+  });
+}
 
 describe('status page in headless Chromium', function () {
   this.timeout(60_000);
@@ -17,11 +49,10 @@ describe('status page in headless Chromium', function () {
     chromiumPath = requireChromium(this);
   });
 
-  it('shows the same figures as /status.json', async () => {
+  it('shows a healthy, a drifting and a broken target at a glance, figure for figure as /status.json', async () => {
     const host = nopHost();
     const status = new StatusExporter(testSettings('exporter', 'status'), {
       refresh_seconds: 5,
-      latency_samples: 64,
       recent_events: 10,
       max_groups: 10,
     });
@@ -32,25 +63,41 @@ describe('status page in headless Chromium', function () {
     });
     await health.start(host);
     await status.start(host);
-    const batch = Array.from({ length: 20 }, (_, i) => {
-      const r = sampleRecord();
-      r.receiver = 'probe/demo';
-      r.request.probe = i % 2 ? 'chat' : 'chat_stream';
-      r.timings.totalMs = 100 + i * 10;
-      r.response.model = 'gpt-4o-mini-2024-07-18';
-      r.findings = { items: [], verdict: i === 3 ? 'violation' : 'ok', responseSchemaValid: i !== 3 };
-      if (i === 5) {
-        r.response.status = 401;
-        r.findings = {
-          items: [],
-          errorClass: 'auth',
-          owner: 'secrets / IAM / deploy config',
-          firstAction: 'check key rotation, env vars, gateway header injection',
-          retryable: false,
-        };
-      }
-      return r;
-    });
+    const batch = [
+      ...Array.from({ length: 10 }, (_, i) => call('probe/healthy', i)),
+      deliberate('probe/healthy', true),
+      ...Array.from({ length: 10 }, (_, i) =>
+        call('probe/drifting', i, (r) => {
+          if (i >= 6) {
+            r.findings.verdict = 'drift';
+            r.findings.shapeDiff = { added: ['choices[].message.annotations'], removed: [], changed: [] };
+          }
+        }),
+      ),
+      ...Array.from({ length: 10 }, (_, i) =>
+        call('probe/broken', i, (r) => {
+          if (i === 3) {
+            r.response.usage = undefined;
+            r.findings = {
+              items: [{ path: 'usage', kind: 'usage', level: 'violation' }],
+              verdict: 'violation',
+              responseSchemaValid: true,
+            };
+          }
+          if (i === 5) {
+            r.response.status = 401;
+            r.findings = {
+              items: [],
+              errorClass: 'auth',
+              owner: 'secrets / IAM / deploy config',
+              firstAction: 'check key rotation, env vars, gateway header injection',
+              retryable: false,
+            };
+          }
+        }),
+      ),
+      deliberate('probe/broken', false),
+    ];
     await status.consume(batch, newContext());
     const base = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
     const browser = await launchChromium(chromiumPath);
@@ -58,27 +105,63 @@ describe('status page in headless Chromium', function () {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const resp = await page.goto(`${base}/status`);
       expect(resp?.status()).to.equal(200);
-      const json = (await (await fetch(`${base}/status.json`)).json()) as {
-        groups: Array<Record<string, unknown>>;
+      const json = (await (await fetch(`${base}/status.json`)).json()) as StatusSnapshot;
+      expect(json.targets.map((t) => [t.receiver, t.state])).to.deep.equal([
+        ['probe/healthy', 'healthy'],
+        ['probe/drifting', 'drift'],
+        ['probe/broken', 'violation'],
+      ]);
+      const cards = page.locator('section.target');
+      expect(await cards.count(), 'no card of its own for a deliberate probe').to.equal(3);
+      const expected = {
+        'probe/healthy': 'rgb(45, 164, 78)',
+        'probe/drifting': 'rgb(212, 167, 44)',
+        'probe/broken': 'rgb(207, 34, 46)',
       };
-      const g = json.groups[0];
-      const field = async (f: string) =>
-        (await page.locator(`[data-group="0"] [data-field="${f}"]`).first().textContent())?.trim();
-      expect(await field('calls')).to.equal(String(g.calls));
-      expect(await field('violations')).to.equal(String(g.violations));
-      expect(await field('schema_valid_rate')).to.equal(
-        `${((g.schema_valid_rate as number) * 100).toFixed(1)}%`,
+      for (const t of json.targets) {
+        const card = page.locator(`section.target[data-receiver="${t.receiver}"]`);
+        const field = async (f: string) =>
+          (await card.locator(`[data-field="${f}"]`).first().textContent())?.trim();
+        expect(await card.getAttribute('data-state')).to.equal(t.state);
+        expect(await field('state')).to.equal(t.state);
+        const colour = await page.evaluate(
+          `getComputedStyle(document.querySelector('section.target[data-receiver="${t.receiver}"] .state')).backgroundColor`,
+        );
+        expect(colour, `${t.receiver} badge colour`).to.equal(expected[t.receiver as keyof typeof expected]);
+        for (const w of ['last_5m', 'last_1h', 'since_start'] as const) {
+          expect(await field(`${w}.calls`)).to.equal(String(t.windows[w].counts.calls));
+          const rate = t.windows[w].rates.schema_valid_rate;
+          expect(await field(`${w}.schema_valid_rate`)).to.equal(
+            rate === null ? '—' : `${(rate * 100).toFixed(1)}%`,
+          );
+        }
+        expect(
+          await card
+            .locator(
+              '[data-spark="schema_valid_rate"] svg polyline, [data-spark="schema_valid_rate"] svg circle',
+            )
+            .count(),
+        ).to.be.greaterThan(0);
+        const lat = t.latency_by_probe.chat;
+        expect(await field('latency_by_probe.chat.p95_ms')).to.equal(String(lat.p95_ms));
+        expect(await field('latency_by_probe.chat.failed')).to.equal(String(lat.failed));
+      }
+      const broken = page.locator('section.target[data-receiver="probe/broken"]');
+      expect(await broken.locator('[data-field="errors.auth.count"]').textContent()).to.equal('1');
+      expect(await broken.locator('[data-field="latency_by_probe.chat.failed"]').textContent()).to.equal('2');
+      expect(await broken.locator('[data-expectation="invalid"]').getAttribute('data-state')).to.equal(
+        'broken',
       );
-      expect(await field('auth_failures_since_config_change')).to.equal(
-        String(g.auth_failures_since_config_change),
+      expect(await broken.locator('text=accepted_invalid_request').count()).to.equal(1);
+      const healthy = page.locator('section.target[data-receiver="probe/healthy"]');
+      expect(await healthy.locator('[data-expectation="invalid"]').getAttribute('data-state')).to.equal(
+        'held',
       );
-      expect(await field('errors.auth.count')).to.equal('1');
-      const lat = g.latency_by_probe as Record<string, { p95_ms: number }>;
-      expect(await field('latency_by_probe.chat.p95_ms')).to.equal(String(lat.chat.p95_ms));
       expect(await page.locator('text=check key rotation').count()).to.be.greaterThan(0);
-      const external = await page.locator('script[src], link[href], img[src]').count();
+      expect(await page.locator('text=failed calls included').count()).to.equal(3);
+      const external = await page.locator('script[src], link[href], img[src], image').count();
       expect(external, 'no external assets').to.equal(0);
-      await saveScreenshot(page, 'status-page-unit.png');
+      await saveScreenshot(page, 'status-page-three-targets.png');
     } finally {
       await browser.close();
       await health.shutdown({ deadline: Date.now() + 1000 });

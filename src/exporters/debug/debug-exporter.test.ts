@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { newContext } from '../../component/consumer.js';
 import { sampleRecord } from '../../testing/compliance.js';
 import { testSettings } from '../../testing/nop-host.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { DebugExporter } from './debug-exporter.js';
 
 describe('debug exporter', () => {
@@ -39,5 +40,24 @@ describe('debug exporter', () => {
     expect(out).to.contain('request_id=req_123');
     for (const canary of ['CANARY-PROMPT', 'CANARY-COMPLETION', 'sk-CANARY', 'pong.'])
       expect(out).to.not.contain(canary);
+  });
+
+  it('prints an event as an event, and nothing for a target declaration (no call happened)', async () => {
+    const lines: string[] = [];
+    const exporter = new DebugExporter(
+      testSettings('exporter', 'debug'),
+      { verbosity: 'detailed', output: 'stdout' },
+      (l) => lines.push(l),
+    );
+    const declared = sampleRecord();
+    declared.event = { name: TARGET_DECLARED_EVENT, attributes: { probe: 'chat', kind: 'chat' } };
+    await exporter.consume([declared], newContext());
+    expect(lines).to.deep.equal([]);
+    const budget = sampleRecord();
+    budget.event = { name: 'probe.budget_exhausted', attributes: { limit: 'daily_requests' } };
+    await exporter.consume([declared, budget], newContext());
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.match(/ event=probe\.budget_exhausted limit=daily_requests$/);
+    expect(lines[0]).to.not.contain('status=');
   });
 });

@@ -6,6 +6,7 @@ import type { CallRecord } from '../../model/call-record.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import { ExportGuard } from '../../util/export-guard.js';
 import type { DebugConfig } from './config.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { formatBatch, formatRecord } from './format.js';
 
 export class DebugExporter implements ExporterComponent {
@@ -26,7 +27,9 @@ export class DebugExporter implements ExporterComponent {
 
   async start(_host: Host): Promise<void> {}
 
-  async consume(batch: CallRecord[], _ctx: ConsumeContext): Promise<void> {
+  async consume(all: CallRecord[], _ctx: ConsumeContext): Promise<void> {
+    // a target declaration only creates series at 0; it is no call and nothing to print
+    const batch = all.filter((r) => r.event?.name !== TARGET_DECLARED_EVENT);
     if (this.stopped || batch.length === 0) return;
     const sources = [...new Set(batch.map((r) => r.receiver))].join(',');
     const text =

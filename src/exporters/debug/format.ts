@@ -24,6 +24,10 @@ export function formatBatch(receiverHint: string, batch: readonly CallRecord[]):
 }
 
 export function formatRecord(r: CallRecord): string {
+  if (r.event) {
+    const attrs = Object.entries(r.event.attributes ?? {}).map(([k, v]) => ` ${k}=${String(v)}`);
+    return `src=${r.receiver} event=${r.event.name}${attrs.join('')}`;
+  }
   const f = r.findings;
   const parts: Array<[string, string | number | undefined]> = [
     ['src', r.receiver],

@@ -71,9 +71,8 @@ describe('otlp_http fault injection', () => {
       expect(rx.attempts).to.equal(1);
       expect(failed(metrics)).to.equal(1);
       expect(metrics.sum('driftwatch_exporter_send_failed_records_total')).to.equal(1);
-      expect(
-        metrics.sum('driftwatch_component_dropped_records_total', { reason: 'permanent_error' }),
-      ).to.equal(1);
+      // refused to its sender, which still holds the batch: not dropped here
+      expect(metrics.sum('driftwatch_component_dropped_records_total')).to.equal(0);
     });
   }
 
@@ -105,9 +104,8 @@ describe('otlp_http fault injection', () => {
     let err: unknown;
     await consume([probeRecord()]).catch((e: unknown) => (err = e));
     expect(String(err)).to.contain('export failed');
-    expect(
-      metrics.sum('driftwatch_component_dropped_records_total', { reason: 'retries_exhausted' }),
-    ).to.equal(1);
+    expect(metrics.sum('driftwatch_exporter_send_failed_records_total')).to.equal(1);
+    expect(metrics.sum('driftwatch_component_dropped_records_total'), 'refused, not dropped').to.equal(0);
     await rx.start();
   });
 
@@ -122,7 +120,7 @@ describe('otlp_http fault injection', () => {
     );
   });
 
-  it('a full sending queue drops the newest and counts it', async () => {
+  it('a full sending queue refuses the newest batch to its sender and counts it, without a drop', async () => {
     const d = fastConfig(rx.url, { timeout: '1s' });
     const { consume, metrics } = await started({
       ...d,
@@ -136,7 +134,9 @@ describe('otlp_http fault injection', () => {
     expect(String(err)).to.contain('sending queue is full');
     expect(err).to.include({ code: 'DW_ERR_QUEUE_FULL', retry: 'throttled' });
     expect(metrics.sum('driftwatch_exporter_enqueue_failed_records_total')).to.equal(1);
-    expect(metrics.sum('driftwatch_component_dropped_records_total', { reason: 'queue_full' })).to.equal(1);
+    expect(metrics.sum('driftwatch_component_dropped_records_total'), 'the sender still holds it').to.equal(
+      0,
+    );
     await Promise.all([first, second]);
     expect(rx.spans()).to.have.length(2);
   });

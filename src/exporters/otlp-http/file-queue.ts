@@ -82,6 +82,8 @@ export class FileQueue {
   constructor(
     private readonly dir: string,
     readonly maxBytes: number,
+    /** Entries waiting at most (sending_queue.queue_size), so the size gauge never reads above it. */
+    readonly maxEntries = Infinity,
   ) {}
 
   get size(): number {
@@ -130,11 +132,11 @@ export class FileQueue {
     return { recovered, corrupt, corruptItems: 0 };
   }
 
-  /** Persists one request; false when it would exceed the byte bound (the caller drops it). */
+  /** Persists one request; false when it would exceed the byte or entry bound (refused to the caller). */
   /** Throws QueueIoError when the disk refuses (full, read-only): nothing is queued then. */
   put(signal: Signal, json: boolean, items: number, payload: Uint8Array): boolean {
     const buf = encodeEntry(signal, json, items, payload);
-    if (this.bytes + buf.length > this.maxBytes) return false;
+    if (this.bytes + buf.length > this.maxBytes || this.ready.length >= this.maxEntries) return false;
     const name = `${String(++this.seq).padStart(16, '0')}.otlp`;
     const tmp = join(this.dir, `tmp-${name}`);
     try {

@@ -35,7 +35,10 @@ interface Request {
 }
 
 function queueFull(id: string): DriftwatchError {
-  return new DriftwatchError('DW_ERR_QUEUE_FULL', `${id}: sending queue is full, dropping the newest data`);
+  return new DriftwatchError(
+    'DW_ERR_QUEUE_FULL',
+    `${id}: sending queue is full; the batch is refused (its sender keeps it or counts it dropped)`,
+  );
 }
 
 function countDataPoints(rm: ResourceMetrics): number {
@@ -63,6 +66,7 @@ export class OtlpHttpExporter implements ExporterComponent {
   private wakeFileWorkers: Array<() => void> = [];
   private stopped = false;
   private started = false;
+  private host?: Host;
   private partialLogged = false;
 
   constructor(
@@ -108,13 +112,15 @@ export class OtlpHttpExporter implements ExporterComponent {
     return { exporter: this.settings.id, signal };
   }
 
-  async start(_host: Host): Promise<void> {
+  async start(host: Host): Promise<void> {
+    this.host = host;
     if (this.started) return;
     this.started = true;
     if (this.config.sending_queue.enabled && this.config.sending_queue.storage === 'file') {
       this.fileQueue = new FileQueue(
         join(this.settings.dataDir, 'queue'),
         this.config.sending_queue.max_bytes,
+        this.config.sending_queue.queue_size,
       );
       const { recovered, corrupt } = this.fileQueue.open();
       if (corrupt > 0) {
@@ -188,7 +194,7 @@ export class OtlpHttpExporter implements ExporterComponent {
         );
       }
       if (!queued) {
-        this.settings.telemetry.dropped(r.items, 'queue_full', false);
+        // refused, not dropped: the caller holds the batch (a tailing receiver retries it)
         this.settings.telemetry.enqueueFailed(r.items);
         return Promise.reject(queueFull(this.settings.id));
       }
@@ -199,7 +205,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (!this.config.sending_queue.enabled) return this.deliver(r); // no queue: send in the caller's turn
     const p = this.memQueue.offer(r);
     if (!p) {
-      this.settings.telemetry.dropped(r.items, 'queue_full', false);
+      // refused, not dropped: the caller holds the batch (a tailing receiver retries it)
       this.settings.telemetry.enqueueFailed(r.items);
       return Promise.reject(queueFull(this.settings.id));
     }
@@ -210,16 +216,30 @@ export class OtlpHttpExporter implements ExporterComponent {
     const protocol = json === undefined ? this.transport.protocol : json ? 'http/json' : 'http/protobuf';
     return sendWithRetry(() => this.sender.post(signal, payload, protocol, this.abort.signal), this.policy, {
       abort: this.abort.signal,
-      onRetry: (delayMs, o: Outcome) =>
+      onRetry: (delayMs, o: Outcome) => {
+        this.failing(o.ok ? 'retry' : o.reason);
         this.settings.logger.info(
           { signal, reason: o.ok ? undefined : o.reason, delay_ms: Math.round(delayMs) },
           'Exporting failed. Will retry the request after interval.',
-        ),
+        );
+      },
     });
   }
 
-  /** Accounts for a final outcome; returns true when the data is done with (delivered or refused for good). */
-  private account(signal: Signal, items: number, o: FinalOutcome): boolean {
+  /** Every failed attempt marks the exporter recoverable_error; /healthz shows it degraded when it lasts. */
+  private failing(reason: string): void {
+    this.host?.reportStatus(this.settings, { state: 'recoverable_error', error: `export failed: ${reason}` });
+  }
+
+  /**
+   * Accounts for a final outcome; returns true when the data is done with (delivered or refused
+   * for good). `callerWaits`: the batch's sender still holds it and hears the failure (memory
+   * queue, no queue), so it is refused to the sender, not dropped here; from the file queue
+   * nobody else holds it, so a final failure drops it.
+   */
+  private account(signal: Signal, items: number, o: FinalOutcome, callerWaits = false): boolean {
+    if (o.ok) this.host?.reportStatus(this.settings, { state: 'ok' });
+    else if (o.reason !== 'shutdown') this.failing(o.reason);
     if (o.ok) {
       const accepted = Math.max(0, items - o.rejected);
       this.sentItems.add(accepted, this.labels(signal));
@@ -241,6 +261,14 @@ export class OtlpHttpExporter implements ExporterComponent {
       o.reason === 'timeout' ? 'timed_out' : o.status ? 'request_failed' : 'connection_failed',
       'sending',
     );
+    if (callerWaits) {
+      this.errors.error(
+        `send-${signal}`,
+        { code: o.code, signal, items, status: o.status, reason: o.reason, attempts: o.attempts },
+        'Exporting failed. The batch is refused to its sender (it keeps it or counts it dropped).',
+      );
+      return true;
+    }
     this.errors.error(
       `send-${signal}`,
       { code: o.code, signal, items, status: o.status, reason: o.reason, attempts: o.attempts },
@@ -259,7 +287,7 @@ export class OtlpHttpExporter implements ExporterComponent {
   /** Memory queue consumer: resolves when sent, rejects when the data was lost. */
   private async deliver(r: Request): Promise<void> {
     const o = await this.send(r.signal, r.payload);
-    this.account(r.signal, r.items, o);
+    this.account(r.signal, r.items, o, true);
     if (!o.ok)
       throw new DriftwatchError(o.code, `${this.settings.id}: ${r.signal} export failed (${o.reason})`, {
         retryAfterMs: o.retryAfterMs,

@@ -11,6 +11,7 @@ import { freePort } from '../../testing/backends.js';
 import { nopHost } from '../../testing/nop-host.js';
 import { attrs, OtlpTestReceiver } from '../../testing/otlp-receiver.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
+import { probeRecord } from '../../testing/signal-records.js';
 import { FileQueue } from './file-queue.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -50,6 +51,36 @@ describe('otlp_http persistent queue', () => {
     q.open();
     expect(q.put('logs', false, 1, Buffer.alloc(600))).to.equal(true);
     expect(q.put('logs', false, 1, Buffer.alloc(600))).to.equal(false);
+  });
+
+  it('is bounded in entries too: the queue size never reads above queue_size, the rest is refused, not dropped', async () => {
+    const rx = new OtlpTestReceiver();
+    await rx.start();
+    const url = rx.url;
+    await rx.stop(); // the backend is down: everything waits in the queue
+    const d = fastConfig(url);
+    const x = makeExporter(
+      { ...d, sending_queue: { ...d.sending_queue, storage: 'file', queue_size: 3, num_consumers: 1 } },
+      { dataDir: dir },
+    );
+    await x.exporter.start(nopHost());
+    try {
+      const sizes: number[] = [];
+      let refused = 0;
+      for (let i = 0; i < 10; i++) {
+        await x.consume([probeRecord()]).catch(() => refused++);
+        sizes.push(x.metrics.value('driftwatch_exporter_queue_size', { exporter: 'otlp_http/test' }));
+      }
+      expect(x.metrics.value('driftwatch_exporter_queue_capacity', { exporter: 'otlp_http/test' })).to.equal(
+        3,
+      );
+      expect(Math.max(...sizes)).to.be.at.most(3);
+      expect(refused).to.be.at.least(6, 'one in flight, three waiting, the rest refused');
+      expect(x.metrics.sum('driftwatch_exporter_enqueue_failed_records_total')).to.equal(refused);
+      expect(x.metrics.sum('driftwatch_component_dropped_records_total'), 'refused, not dropped').to.equal(0);
+    } finally {
+      await x.exporter.shutdown({ deadline: Date.now() + 1000 });
+    }
   });
 
   it('survives kill -9 of the agent while the backend is down: after restart every acknowledged span and log arrives', async function () {

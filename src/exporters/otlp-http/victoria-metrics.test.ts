@@ -64,6 +64,13 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       batch[1].retry = { attempts: 2, addedMs: 300, succeededAfterFailure: true };
       batch[3].findings.requestSchemaValid = false;
       batch[4].response.headers = { 'retry-after': '1' };
+      // the 429 answered a deliberate invalid_request probe: an inconclusive run, counted held
+      batch[4].findings.expectation = {
+        kind: 'invalid_request',
+        held: true,
+        inconclusive: true,
+        reason: 'transient_rate_limit',
+      };
       batch[3].findings.items.push({ path: 'choices', kind: 'missing', level: 'violation' });
       await x.consume(batch);
       expect(await x.exporter.exportMetrics()).to.equal(true);
@@ -116,6 +123,8 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
         ),
       ).to.equal(1);
       expect(await v(`llm_probe_budget_exhausted_total${ns}`)).to.equal(1);
+      expect(await v(`llm_probe_expectation_total{service_namespace="vm-names",held="true"}`)).to.equal(1);
+      expect(await v(`llm_fallback_activation_total${ns}`)).to.equal(1);
       expect(await v(`llm_docs_changed_total${ns}`)).to.equal(1);
       expect(await v(`llm_usage_tokens_total${ns}`), 'llm.usage.total_tokens').to.equal(15 * 4);
       expect(await v(`llm_request_schema_invalid_total${ns}`)).to.equal(1);

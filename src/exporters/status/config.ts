@@ -4,11 +4,9 @@ import type { JsonSchema } from '../../component/factory.js';
 export interface StatusConfig {
   /** Seconds between the page's own refreshes. */
   refresh_seconds: number;
-  /** Latency samples kept per probe and per prompt size (bounded reservoir). */
-  latency_samples: number;
   /** Recent drift / violation events kept per group. */
   recent_events: number;
-  /** Groups (target × model) kept; the oldest is evicted beyond this. */
+  /** Targets (receiver × provider × endpoint) kept; the least recently seen is evicted beyond this. */
   max_groups: number;
 }
 
@@ -17,7 +15,6 @@ export const statusSchema: JsonSchema = {
   additionalProperties: false,
   properties: {
     refresh_seconds: { type: 'integer', minimum: 1, maximum: 3600, default: 5 },
-    latency_samples: { type: 'integer', minimum: 16, maximum: 100000, default: 1024 },
     recent_events: { type: 'integer', minimum: 0, maximum: 1000, default: 20 },
     max_groups: { type: 'integer', minimum: 1, maximum: 10000, default: 200 },
   },

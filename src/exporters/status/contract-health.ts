@@ -1,38 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
-// In-process aggregation for the "contract health" page: per target and model, what the
-// reliability guide asks a dashboard to show (schema-valid rate, violations and drift with
-// their sanitized shape diffs, error classes with owner and first action, auth failures since
-// the last config change, rate-limit and quota, timeouts, fallbacks and retry success, usage
-// availability, response models, latency p50/p95 by probe and prompt size, budget, review age).
-// Everything here is bounded: groups, models, events and samples.
-import type { CallRecord, ShapeDiff } from '../../model/call-record.js';
+// In-process aggregation for the "Contract health" page: one card per target (receiver ×
+// provider × endpoint) with what the reliability guide asks a dashboard to show, counted per
+// minute so the page can show the last 5 minutes, the last hour and since start. Deliberate
+// probes (invalid_request, timeout_boundary) provoke failures on purpose: they are kept apart
+// as expectations (held / broken) and never move the target's rates or state.
+// Everything here is bounded: targets, keys per table, events and minute slots.
+import type { CallRecord } from '../../model/call-record.js';
 import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { schemaJudgement } from '../../signals/schema-judgement.js';
-import { SampleWindow } from './quantiles.js';
+import { targetState } from './judge.js';
+import type {
+  ErrorClassView,
+  ExpectationView,
+  RateName,
+  RecentEvent,
+  StatusSnapshot,
+  TargetView,
+  WatchEventView,
+} from './snapshot.js';
+import { HEADLINE_RATES } from './snapshot.js';
+import { LatencySlot, MinuteWindows, ratesOf } from './windows.js';
 
 export interface StatusLimits {
-  latencySamples: number;
   recentEvents: number;
   maxGroups: number;
-}
-
-interface ErrorClassStats {
-  count: number;
-  owner?: string;
-  firstAction?: string;
-  runbook?: string;
-  retryable?: boolean;
-  statuses: Record<string, number>;
-  subReasons: Record<string, number>;
-}
-
-export interface RecentEvent {
-  at: string;
-  verdict: string;
-  probe?: string;
-  status?: number;
-  findings: string[];
-  shapeDiff?: ShapeDiff;
 }
 
 const MAX_KEYS = 20;
@@ -42,30 +33,16 @@ function bump(o: Record<string, number>, k: string): void {
   else o['(other)'] = (o['(other)'] ?? 0) + 1;
 }
 
-class Group {
-  calls = 0;
-  judged = 0;
-  schemaValid = 0;
-  schemaInvalid = 0;
-  verdicts: Record<string, number> = {};
-  drifts = 0;
-  violations = 0;
-  errors = new Map<string, ErrorClassStats>();
+class Target {
+  readonly windows = new MinuteWindows();
+  readonly models: Record<string, number> = {};
+  readonly statusCodes: Record<string, number> = {};
+  readonly verdicts: Record<string, number> = {};
+  readonly responseModels: Record<string, number> = {};
+  readonly errors = new Map<string, ErrorClassView>();
+  readonly expectations = new Map<string, ExpectationView>();
+  readonly latencyKeys = new Map<string, Set<string>>();
   authFailureTimes: number[] = [];
-  rateLimited = 0;
-  quota = 0;
-  timeouts = 0;
-  upstreamRetried = 0;
-  fallbackSucceeded = 0;
-  retryAttempted = 0;
-  retrySucceeded = 0;
-  usageSeen = 0;
-  usageMissing = 0;
-  responseModels: Record<string, number> = {};
-  statusCodes: Record<string, number> = {};
-  latencyByProbe = new Map<string, SampleWindow>();
-  latencyByPromptSize = new Map<string, SampleWindow>();
-  ttftByProbe = new Map<string, SampleWindow>();
   recent: RecentEvent[] = [];
   contractReviewAgeDays?: number;
   tlsCertDaysLeft?: number;
@@ -75,19 +52,20 @@ class Group {
     readonly receiver: string,
     readonly provider: string,
     readonly endpoint: string,
-    readonly model: string,
   ) {}
 }
 
 export class ContractHealth {
-  private readonly groups = new Map<string, Group>();
-  private readonly events: Record<
-    string,
-    { count: number; last: string; attributes: Record<string, string | number | boolean> }
-  > = {};
-  readonly startedAt = Date.now();
+  private readonly targets = new Map<string, Target>();
+  private readonly events: Record<string, WatchEventView> = {};
+  readonly startedAt: number;
 
-  constructor(private readonly limits: StatusLimits) {}
+  constructor(
+    private readonly limits: StatusLimits,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
 
   add(batch: readonly CallRecord[]): void {
     for (const r of batch) {
@@ -99,91 +77,89 @@ export class ContractHealth {
 
   private addEvent(r: CallRecord): void {
     const e = r.event!;
+    const last = new Date(r.startTimeMs).toISOString();
     const slot = this.events[e.name];
-    if (slot) {
-      slot.count++;
-      slot.last = new Date(r.startTimeMs).toISOString();
-      slot.attributes = e.attributes;
-    } else if (Object.keys(this.events).length < MAX_KEYS) {
-      this.events[e.name] = {
-        count: 1,
-        last: new Date(r.startTimeMs).toISOString(),
-        attributes: e.attributes,
-      };
-    }
+    if (slot) Object.assign(slot, { count: slot.count + 1, last, attributes: e.attributes });
+    else if (Object.keys(this.events).length < MAX_KEYS)
+      this.events[e.name] = { count: 1, last, attributes: e.attributes };
   }
 
-  private group(r: CallRecord): Group {
-    const model = r.request.model ?? '(unknown)';
-    const key = `${r.receiver}\u0000${r.target.provider}\u0000${r.target.endpoint}\u0000${model}`;
-    let g = this.groups.get(key);
-    if (!g) {
-      if (this.groups.size >= this.limits.maxGroups) {
+  private target(r: CallRecord): Target {
+    const key = `${r.receiver}\u0000${r.target.provider}\u0000${r.target.endpoint}`;
+    let t = this.targets.get(key);
+    if (!t) {
+      if (this.targets.size >= this.limits.maxGroups) {
         let oldestKey: string | undefined;
         let oldest = Infinity;
-        for (const [k, v] of this.groups) if (v.lastSeen < oldest) [oldest, oldestKey] = [v.lastSeen, k];
-        if (oldestKey) this.groups.delete(oldestKey);
+        for (const [k, v] of this.targets) if (v.lastSeen < oldest) [oldest, oldestKey] = [v.lastSeen, k];
+        if (oldestKey) this.targets.delete(oldestKey);
       }
-      g = new Group(r.receiver, r.target.provider, r.target.endpoint, model);
-      this.groups.set(key, g);
+      t = new Target(r.receiver, r.target.provider, r.target.endpoint);
+      this.targets.set(key, t);
     }
-    return g;
-  }
-
-  private window(m: Map<string, SampleWindow>, key: string): SampleWindow {
-    let w = m.get(key);
-    if (!w) {
-      if (m.size >= MAX_KEYS) key = '(other)';
-      w = m.get(key) ?? new SampleWindow(this.limits.latencySamples);
-      m.set(key, w);
-    }
-    return w;
+    return t;
   }
 
   private addCall(r: CallRecord): void {
-    const g = this.group(r);
+    const t = this.target(r);
     const f = r.findings;
-    g.calls++;
-    g.lastSeen = r.startTimeMs;
-    if (r.response.status !== undefined) bump(g.statusCodes, String(r.response.status));
-    else if (r.transportError) bump(g.statusCodes, `error:${r.transportError.code}`);
-    if (f.verdict) {
-      g.judged++;
-      bump(g.verdicts, f.verdict);
-      if (f.verdict === 'drift') g.drifts++;
-      if (f.verdict === 'violation') g.violations++;
+    t.lastSeen = Math.max(t.lastSeen, r.startTimeMs);
+    if (f.expectation) {
+      this.addExpectation(t, r);
+      return;
     }
-    // the same decision as llm.response.schema_valid / schema_invalid (one function for both)
+    // Slots are by arrival time: a record's own start may be older than the minute it lands in.
+    const at = this.now();
+    const slot = t.windows.slot(at);
+    const inc = (k: keyof typeof slot.counts) => {
+      slot.counts[k]++;
+      t.windows.total[k]++;
+    };
+    inc('calls');
+    if (r.request.model) bump(t.models, r.request.model);
+    if (r.response.status !== undefined) bump(t.statusCodes, String(r.response.status));
+    else if (r.transportError) bump(t.statusCodes, `error:${r.transportError.code}`);
+    const s = r.response.status;
+    const ok2xx = s !== undefined && s >= 200 && s < 300 && !r.transportError;
+    if (ok2xx) inc('answered');
+    if (f.verdict) bump(t.verdicts, f.verdict);
+    if (f.verdict === 'drift') inc('drift');
+    if (f.verdict === 'violation') inc('violations');
     const judged = schemaJudgement(r);
-    if (judged === 'valid') g.schemaValid++;
-    else if (judged === 'invalid') g.schemaInvalid++;
-    if (f.errorClass) this.addError(g, r);
-    if (r.upstream?.retried) {
-      g.upstreamRetried++;
-      if (r.upstream.lastAttemptOk) g.fallbackSucceeded++;
+    if (judged === 'valid') inc('schema_valid');
+    if (judged === 'invalid') inc('schema_invalid');
+    if (f.errorClass) this.addError(t, r, inc);
+    // a second attempt (gateway upstream retry / fallback, probe retry) means the first one failed
+    const failedFirst = r.upstream?.retried === true || (r.retry !== undefined && r.retry.attempts > 1);
+    if (failedFirst) {
+      inc('fallbacks');
+      inc('retries_after_failure');
+      if (r.retry?.succeededAfterFailure || (r.upstream?.retried && r.upstream.lastAttemptOk))
+        inc('retries_succeeded');
     }
-    if (r.retry && r.retry.attempts > 0) {
-      g.retryAttempted++;
-      if (r.retry.succeededAfterFailure) g.retrySucceeded++;
-    }
-    const ok2xx = r.response.status !== undefined && r.response.status >= 200 && r.response.status < 300;
-    if (ok2xx && r.source === 'probe') {
+    if (ok2xx) {
       const u = r.response.usage;
-      if (u && (u.totalTokens != null || u.promptTokens != null)) g.usageSeen++;
-      else g.usageMissing++;
+      if (u && (u.totalTokens != null || u.promptTokens != null)) inc('usage_present');
+      else inc('usage_missing');
     }
-    if (r.response.model) bump(g.responseModels, r.response.model);
-    const total = r.timings.totalMs;
-    if (total !== undefined && !f.errorClass) {
-      this.window(g.latencyByProbe, r.request.probe ?? r.source).add(total);
-      if (r.request.promptSize) this.window(g.latencyByPromptSize, r.request.promptSize).add(total);
-    }
-    if (r.timings.firstTokenMs !== undefined)
-      this.window(g.ttftByProbe, r.request.probe ?? r.source).add(r.timings.firstTokenMs);
-    if (f.contractReviewAgeDays !== undefined) g.contractReviewAgeDays = f.contractReviewAgeDays;
-    if (r.tls?.certDaysLeft !== undefined) g.tlsCertDaysLeft = r.tls.certDaysLeft;
+    if (r.response.model) bump(t.responseModels, r.response.model);
+    const failed = !ok2xx || f.errorClass !== undefined || f.verdict === 'violation';
+    const probe = r.request.probe ?? r.source;
+    this.latency(t, slot.latency, 'latency_by_probe', probe, r.timings.totalMs, failed);
+    if (r.request.promptSize)
+      this.latency(
+        t,
+        slot.latency,
+        'latency_by_prompt_size',
+        r.request.promptSize,
+        r.timings.totalMs,
+        failed,
+      );
+    this.latency(t, slot.latency, 'ttft_by_probe', probe, r.timings.firstTokenMs, failed);
+    if (f.contractReviewAgeDays !== undefined) t.contractReviewAgeDays = f.contractReviewAgeDays;
+    if (r.tls?.certDaysLeft !== undefined) t.tlsCertDaysLeft = r.tls.certDaysLeft;
     if ((f.verdict === 'drift' || f.verdict === 'violation' || f.shapeDiff) && this.limits.recentEvents > 0) {
-      g.recent.unshift({
+      t.recent.unshift({
         at: new Date(r.startTimeMs).toISOString(),
         verdict: f.verdict ?? 'drift',
         probe: r.request.probe,
@@ -194,112 +170,148 @@ export class ContractHealth {
           .map((i) => `${i.kind} ${i.path}`),
         shapeDiff: f.shapeDiff,
       });
-      if (g.recent.length > this.limits.recentEvents) g.recent.length = this.limits.recentEvents;
+      if (t.recent.length > this.limits.recentEvents) t.recent.length = this.limits.recentEvents;
     }
   }
 
-  private addError(g: Group, r: CallRecord): void {
+  /** Latency of every call with a duration, failed ones included and counted (bounded keys). */
+  private latency(
+    t: Target,
+    slot: Map<string, LatencySlot>,
+    table: string,
+    key: string,
+    ms: number | undefined,
+    failed: boolean,
+  ): void {
+    if (ms === undefined) return;
+    let keys = t.latencyKeys.get(table);
+    if (!keys) t.latencyKeys.set(table, (keys = new Set()));
+    if (!keys.has(key)) {
+      if (keys.size >= MAX_KEYS) key = '(other)';
+      keys.add(key);
+    }
+    const k = `${table}\u0000${key}`;
+    let s = slot.get(k);
+    if (!s) slot.set(k, (s = new LatencySlot()));
+    s.hist.add(ms);
+    if (failed) s.failed++;
+  }
+
+  private addExpectation(t: Target, r: CallRecord): void {
+    const x = r.findings.expectation!;
+    const probe = r.request.probe ?? x.kind;
+    let e = t.expectations.get(probe);
+    if (!e) {
+      if (t.expectations.size >= MAX_KEYS) return;
+      e = {
+        probe,
+        kind: x.kind,
+        state: 'held',
+        held: 0,
+        broken: 0,
+        inconclusive: 0,
+        last_reason: null,
+        last_at: '',
+      };
+      t.expectations.set(probe, e);
+    }
+    e.state = x.held ? 'held' : 'broken';
+    if (x.held) e.held++;
+    else e.broken++;
+    if (x.inconclusive) e.inconclusive++;
+    e.last_reason = x.held && !x.inconclusive ? null : (x.reason ?? null);
+    e.last_at = new Date(r.startTimeMs).toISOString();
+  }
+
+  private addError(
+    t: Target,
+    r: CallRecord,
+    inc: (k: 'auth_failures' | 'rate_limited' | 'quota_exhausted' | 'timeouts') => void,
+  ): void {
     const f = r.findings;
     const cls = f.errorClass!;
-    let s = g.errors.get(cls);
+    let s = t.errors.get(cls);
     if (!s) {
-      s = { count: 0, statuses: {}, subReasons: {} };
-      g.errors.set(cls, s);
+      s = {
+        count: 0,
+        owner: null,
+        first_action: null,
+        runbook: null,
+        retryable: null,
+        statuses: {},
+        sub_reasons: {},
+      };
+      t.errors.set(cls, s);
     }
     s.count++;
     s.owner = f.owner ?? s.owner;
-    s.firstAction = f.firstAction ?? s.firstAction;
+    s.first_action = f.firstAction ?? s.first_action;
     s.runbook = f.runbook ?? s.runbook;
     s.retryable = f.retryable ?? s.retryable;
     bump(s.statuses, String(r.response.status ?? r.transportError?.code ?? 'none'));
-    if (f.subReason) bump(s.subReasons, f.subReason);
+    if (f.subReason) bump(s.sub_reasons, f.subReason);
     if (cls === 'auth') {
-      g.authFailureTimes.push(r.startTimeMs);
-      if (g.authFailureTimes.length > 1000) g.authFailureTimes.shift();
+      inc('auth_failures');
+      t.authFailureTimes.push(r.startTimeMs);
+      if (t.authFailureTimes.length > 1000) t.authFailureTimes.shift();
     }
     if (cls === 'rate_limit') {
-      if (f.subReason === 'quota' || f.subReason === 'insufficient_quota') g.quota++;
-      else g.rateLimited++;
+      if (f.subReason === 'quota' || f.subReason === 'insufficient_quota') inc('quota_exhausted');
+      else inc('rate_limited');
     }
-    if (cls === 'timeout') g.timeouts++;
+    if (cls === 'timeout') inc('timeouts');
   }
 
   /** The JSON served at /status.json (and rendered by /status). */
   snapshot(configChangedAt: number): StatusSnapshot {
-    const round = (v: number | undefined) => (v === undefined ? null : Math.round(v * 10) / 10);
-    const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10000) / 10000);
-    const lat = (m: Map<string, SampleWindow>) =>
-      Object.fromEntries(
-        [...m].map(([k, w]) => [
-          k,
-          { count: w.count, p50_ms: round(w.quantile(0.5)), p95_ms: round(w.quantile(0.95)) },
-        ]),
-      );
-    const groups = [...this.groups.values()].map((g) => ({
-      receiver: g.receiver,
-      provider: g.provider,
-      endpoint: g.endpoint,
-      model: g.model,
-      calls: g.calls,
-      schema_valid: g.schemaValid,
-      schema_invalid: g.schemaInvalid,
-      schema_valid_rate: rate(g.schemaValid, g.schemaValid + g.schemaInvalid),
-      verdicts: g.verdicts,
-      drift_events: g.drifts,
-      violations: g.violations,
-      status_codes: g.statusCodes,
-      errors: Object.fromEntries(
-        [...g.errors].map(([cls, s]) => [
-          cls,
-          {
-            count: s.count,
-            owner: s.owner ?? null,
-            first_action: s.firstAction ?? null,
-            runbook: s.runbook ?? null,
-            retryable: s.retryable ?? null,
-            statuses: s.statuses,
-            sub_reasons: s.subReasons,
-          },
-        ]),
-      ),
-      auth_failures_since_config_change: g.authFailureTimes.filter((t) => t >= configChangedAt).length,
-      rate_limited: g.rateLimited,
-      quota_exhausted: g.quota,
-      timeouts: g.timeouts,
-      timeout_rate: rate(g.timeouts, g.calls),
-      fallback_activations: g.upstreamRetried,
-      fallback_succeeded: g.fallbackSucceeded,
-      retry_attempted: g.retryAttempted,
-      retry_succeeded: g.retrySucceeded,
-      usage_present: g.usageSeen,
-      usage_missing: g.usageMissing,
-      usage_availability: rate(g.usageSeen, g.usageSeen + g.usageMissing),
-      response_models: g.responseModels,
-      latency_by_probe: lat(g.latencyByProbe),
-      latency_by_prompt_size: lat(g.latencyByPromptSize),
-      ttft_by_probe: lat(g.ttftByProbe),
-      contract_review_age_days: g.contractReviewAgeDays ?? null,
-      tls_cert_days_left: g.tlsCertDaysLeft ?? null,
-      recent_events: g.recent,
-      last_seen: g.lastSeen ? new Date(g.lastSeen).toISOString() : null,
-    }));
+    const now = this.now();
+    const sinceStartMinutes = Math.ceil((now - this.startedAt) / 60_000) + 1;
+    const targets = [...this.targets.values()].map((t): TargetView => {
+      const w = t.windows;
+      const last5 = w.counts(now, 5);
+      const expectations = [...t.expectations.values()].map((e) => ({ ...e }));
+      const { state, reason } = targetState(last5, expectations, now);
+      const view = (counts: typeof last5) => ({ counts, rates: ratesOf(counts) });
+      const hourMinutes = Math.min(60, sinceStartMinutes);
+      return {
+        receiver: t.receiver,
+        provider: t.provider,
+        endpoint: t.endpoint,
+        state,
+        state_reason: reason,
+        models: { ...t.models },
+        windows: {
+          last_5m: view(last5),
+          last_1h: view(w.counts(now, hourMinutes)),
+          since_start: view({ ...w.total }),
+        },
+        sparklines: Object.fromEntries(HEADLINE_RATES.map((k) => [k, w.series(now, k)])) as Record<
+          RateName,
+          Array<number | null>
+        >,
+        expectations,
+        status_codes: { ...t.statusCodes },
+        verdicts: { ...t.verdicts },
+        errors: Object.fromEntries([...t.errors].map(([k, v]) => [k, { ...v }])),
+        auth_failures_since_config_change: t.authFailureTimes.filter((at) => at >= configChangedAt).length,
+        response_models: { ...t.responseModels },
+        latency_by_probe: w.latency(now, 60, 'latency_by_probe'),
+        latency_by_prompt_size: w.latency(now, 60, 'latency_by_prompt_size'),
+        ttft_by_probe: w.latency(now, 60, 'ttft_by_probe'),
+        contract_review_age_days: t.contractReviewAgeDays ?? null,
+        tls_cert_days_left: t.tlsCertDaysLeft ?? null,
+        recent_events: [...t.recent],
+        last_seen: t.lastSeen ? new Date(t.lastSeen).toISOString() : null,
+      };
+    });
     return {
-      generated_at: new Date().toISOString(),
+      generated_at: new Date(now).toISOString(),
       since: new Date(this.startedAt).toISOString(),
       config_changed_at: new Date(configChangedAt).toISOString(),
-      groups,
-      events: this.events,
+      targets,
+      events: Object.fromEntries(Object.entries(this.events).map(([k, v]) => [k, { ...v }])),
     };
   }
 }
 
-export interface StatusSnapshot {
-  generated_at: string;
-  since: string;
-  config_changed_at: string;
-  groups: Array<Record<string, unknown> & { receiver: string; model: string; calls: number }>;
-  events: Record<
-    string,
-    { count: number; last: string; attributes: Record<string, string | number | boolean> }
-  >;
-}
+export type { StatusSnapshot };

@@ -21,7 +21,6 @@ export class StatusExporter implements ExporterComponent {
     private readonly config: StatusConfig,
   ) {
     this.health = new ContractHealth({
-      latencySamples: config.latency_samples,
       recentEvents: config.recent_events,
       maxGroups: config.max_groups,
     });

@@ -1,15 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 // /healthz: 200 with component states when healthy, 503 while starting, stopping or after a
 // permanent failure. /metrics: the agent's own telemetry (Prometheus text or OpenMetrics). Other
-// components may add routes (the status page) through the host.
+// components may add routes (the status page) through the host. `/` answers like the health
+// path (the Collector's health_check lives at `/`), unless a component registered `/`.
+// Header and request timeouts cut off clients that trickle bytes (one byte per second kept a
+// connection open for over 75 s before).
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
+import type {
+  Component,
+  ComponentStatus,
+  CreateSettings,
+  Host,
+  ShutdownOptions,
+} from '../../component/component.js';
 import { buildResource } from '../../signals/resource.js';
 import { serveExposition } from '../../telemetry/exposition.js';
+import { parseDurationMs } from '../../util/duration.js';
 import { splitHostPort } from './config.js';
 import type { HealthCheckConfig } from './config.js';
+
+/** Components in recoverable_error for at least `afterMs` (failing without a success since). */
+export function degradedComponents(
+  statuses: ReadonlyArray<[string, ComponentStatus]>,
+  afterMs: number,
+  now = Date.now(),
+): string[] {
+  return statuses
+    .filter(([, s]) => s.state === 'recoverable_error' && now - s.since >= afterMs)
+    .map(([id]) => id);
+}
 
 export class HealthCheckExtension implements Component {
   private server?: Server;
@@ -29,8 +50,19 @@ export class HealthCheckExtension implements Component {
   async start(host: Host): Promise<void> {
     this.host = host;
     const { host: bindHost, port } = splitHostPort(this.config.endpoint);
-    const server = createServer((req, res) => this.handle(req, res));
-    server.keepAliveTimeout = 5_000;
+    const headersMs = parseDurationMs(this.config.read_header_timeout ?? '10s') ?? 10_000;
+    const requestMs = Math.max(headersMs, parseDurationMs(this.config.read_timeout ?? '30s') ?? 30_000);
+    const server = createServer(
+      {
+        headersTimeout: headersMs,
+        requestTimeout: requestMs,
+        // Node checks both timeouts on this interval (30 s by default): check often enough
+        // that a slow client is cut off close to its deadline.
+        connectionsCheckingInterval: Math.min(1_000, headersMs),
+      },
+      (req, res) => this.handle(req, res),
+    );
+    server.keepAliveTimeout = parseDurationMs(this.config.idle_timeout ?? '5s') ?? 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(
@@ -66,16 +98,30 @@ export class HealthCheckExtension implements Component {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === this.config.path) {
+    const root = path === '/' && !host?.routes().has('/');
+    if (path === this.config.path || root) {
       const healthy = host?.healthy() ?? false;
+      const statuses = [...(host?.statuses() ?? new Map<string, ComponentStatus>())];
+      const degraded = degradedComponents(
+        statuses,
+        parseDurationMs(this.config.degraded_after ?? '5m') ?? 300_000,
+      );
       const components = Object.fromEntries(
-        [...(host?.statuses() ?? new Map())].map(([id, s]) => [
+        statuses.map(([id, s]) => [
           id,
-          { state: s.state, since: new Date(s.since).toISOString(), ...(s.error ? { error: s.error } : {}) },
+          {
+            state: s.state,
+            since: new Date(s.since).toISOString(),
+            ...(s.error ? { error: s.error } : {}),
+            ...(degraded.includes(id) ? { degraded: true } : {}),
+          },
         ]),
       );
+      // degraded stays HTTP 200: a backend outage must not make an orchestrator restart the agent
+      // (its in-memory queue would go with it); the body names what is degraded
       const body = JSON.stringify({
-        status: healthy ? 'ok' : 'unavailable',
+        status: !healthy ? 'unavailable' : degraded.length > 0 ? 'degraded' : 'ok',
+        ...(degraded.length > 0 ? { degraded } : {}),
         service: host?.serviceState ?? 'starting',
         ...(host?.lastReload
           ? { last_reload: { ...host.lastReload, at: new Date(host.lastReload.at).toISOString() } }

@@ -144,6 +144,30 @@ describe('deliberate probes are expectations', () => {
     });
   });
 
+  it('a transient 429 or 503 keeps either probe from testing anything: inconclusive, counted held', () => {
+    for (const kind of ['invalid_request', 'timeout_boundary']) {
+      for (const status of [429, 503]) {
+        const r = probe(kind, (x) => {
+          x.response.status = status;
+          x.response.parse = 'json';
+          x.response.body = {
+            error: {
+              message: 'busy',
+              type: status === 429 ? 'rate_limit_error' : 'server_error',
+              code: null,
+            },
+          };
+        });
+        expect(r.findings.expectation, `${kind} ${status}`).to.deep.include({
+          kind,
+          held: true,
+          inconclusive: true,
+        });
+        expect(r.findings.expectation?.reason).to.match(/^transient_(rate_limit|upstream)$/);
+      }
+    }
+  });
+
   it('timeout_boundary: the deadline fired as a timeout = held, llm_probe_success 1', () => {
     const r = probe('timeout_boundary', (x) => {
       x.transportError = { code: 'timeout', phase: 'headers' };

@@ -8,9 +8,22 @@ import type { CallRecord, ProbeExpectation } from '../../model/call-record.js';
 /** Slack over the deadline before "the deadline did not fire" (timer granularity, a loaded host). */
 const DEADLINE_SLACK_MS = 250;
 
+/** A transient refusal: the request never reached what the probe tests (a 500 is no such thing). */
+function transient(r: CallRecord): boolean {
+  const c = r.findings.errorClass;
+  const s = r.response.status;
+  return (
+    (c === 'rate_limit' && r.findings.retryable !== false) ||
+    c === 'network' ||
+    (c === 'upstream' && s !== undefined && [502, 503, 504].includes(s))
+  );
+}
+
 export function probeExpectation(r: CallRecord): ProbeExpectation | undefined {
   const kind = r.request.probeKind;
   const f = r.findings;
+  if ((kind === 'invalid_request' || kind === 'timeout_boundary') && transient(r))
+    return { kind, held: true, inconclusive: true, reason: `transient_${f.errorClass}` };
   if (kind === 'invalid_request') {
     if (f.errorClass === 'bad_request' && f.retryable !== true) return { kind, held: true };
     if (f.errorClass === 'bad_request') return { kind, held: false, reason: 'client_error_marked_retryable' };

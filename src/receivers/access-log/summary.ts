@@ -1,37 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // In-process aggregation of access-log calls for `driftwatch replay`: counts by status and
-// class, latency quantiles by route and model from log-bucket histograms (2 % wide buckets; a
-// quantile reads as its bucket's upper bound, so at most 2 % high; fixed memory per key),
+// class, latency quantiles by route and model from the shared log-bucket histogram
+// (src/util/latency-histogram.ts: at most 2 % high, bounded memory per key),
 // retries and fallbacks.
 import type { CallRecord } from '../../model/call-record.js';
+import { LatencyHistogram } from '../../util/latency-histogram.js';
 import type { LineClass } from './classify-line.js';
 
-const MIN_MS = 0.001;
-const GROWTH = 1.02;
-const LN_GROWTH = Math.log(GROWTH);
-const BUCKETS = 1200; // up to ~1.9e7 ms
-
-export class LatencyHistogram {
-  private readonly counts = new Uint32Array(BUCKETS);
-  count = 0;
-
-  add(ms: number): void {
-    const i = ms <= MIN_MS ? 0 : Math.min(BUCKETS - 1, Math.ceil(Math.log(ms / MIN_MS) / LN_GROWTH));
-    this.counts[i]++;
-    this.count++;
-  }
-
-  quantile(q: number): number | undefined {
-    if (this.count === 0) return undefined;
-    const rank = Math.max(1, Math.ceil(q * this.count));
-    let seen = 0;
-    for (let i = 0; i < BUCKETS; i++) {
-      seen += this.counts[i];
-      if (seen >= rank) return i === 0 ? 0 : round(MIN_MS * GROWTH ** i);
-    }
-    return undefined;
-  }
-}
+export { LatencyHistogram };
 
 export interface LatencySummary {
   count: number;
@@ -212,10 +188,6 @@ function hist(m: Map<string, LatencyHistogram>, key: string): LatencyHistogram {
   let h = m.get(key);
   if (!h) m.set(key, (h = new LatencyHistogram()));
   return h;
-}
-
-function round(v: number): number {
-  return v >= 100 ? Math.round(v) : Math.round(v * 100) / 100;
 }
 
 /** Human-readable rendering of the summary. */

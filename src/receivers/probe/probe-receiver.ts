@@ -285,7 +285,12 @@ export class ProbeReceiver implements Component, RunOnceCapable {
       await this.next.consume(batch, newContext(this.abort.signal));
     } catch (err) {
       this.settings.telemetry.error('request_failed', 'receiving');
-      this.settings.logger.warn({ code: codeOf(err), err: String(err) }, 'Pipeline refused a probe record.');
+      // a probe keeps no checkpoint: a refused record is gone, so here (and only here) it is dropped
+      this.settings.telemetry.dropped(batch.length, 'refused_downstream', false);
+      this.settings.logger.warn(
+        { code: codeOf(err), err: String(err), records: batch.length },
+        'Pipeline refused a probe record; dropping it (the next run probes again).',
+      );
     }
   }
 

@@ -10,11 +10,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeOnce } from '../../testing/probe-once.js';
+import { consumerFromFn } from '../../component/consumer.js';
+import { observeReceiverOutput } from '../../pipeline/observed.js';
+import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
+import { SelfMetrics } from '../../telemetry/self-metrics.js';
+import { nopHost, testSettings } from '../../testing/nop-host.js';
+import { probeConfig, probeOnce } from '../../testing/probe-once.js';
 import { ProviderSimulator } from '../../simulator/server.js';
 import { parseScenario } from '../../simulator/scenario.js';
 import { noProxyMatches, proxyFor } from '../../http-call/proxy-env.js';
 import { probeReceiverFactory, validateProbeConfig } from './index.js';
+import { ProbeReceiver } from './probe-receiver.js';
 
 const once = (probe: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   probes: [{ name: 'p', interval: '1h', ...probe }],
@@ -154,6 +160,32 @@ describe('probe receiver over loopback', function () {
     const tb = await probeOnce(once({ kind: 'timeout_boundary' }, mode('hang')));
     expect(tb.records[0].request.timeoutBudgetMs).to.equal(1000);
     expect(tb.records[0].transportError).to.include({ code: 'timeout', phase: 'headers' });
+  });
+
+  it('a record the pipeline refuses is gone (a probe keeps no checkpoint): refused and dropped, once each', async () => {
+    const metrics = new SelfMetrics();
+    const settings = testSettings('receiver', 'probe/test', { metrics });
+    let refusedCalls = 0;
+    const refusing = consumerFromFn(async (b) => {
+      if (b.some((r) => r.event?.name === TARGET_DECLARED_EVENT)) return;
+      refusedCalls++;
+      throw new Error('sending queue is full');
+    });
+    const r = new ProbeReceiver(
+      settings,
+      probeConfig(once({ kind: 'chat' }, { ...key, base_url: base })),
+      observeReceiverOutput(refusing, settings.telemetry),
+      {},
+    );
+    await r.start(nopHost(metrics));
+    const until = Date.now() + 10_000;
+    while (refusedCalls < 1 && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+    await r.shutdown({ deadline: Date.now() + 5000 });
+    expect(refusedCalls).to.equal(1);
+    expect(metrics.sum('driftwatch_receiver_refused_records_total')).to.equal(1);
+    expect(
+      metrics.sum('driftwatch_component_dropped_records_total', { reason: 'refused_downstream' }),
+    ).to.equal(1);
   });
 
   describe('bad input becomes a recorded outcome', () => {
