@@ -5,6 +5,7 @@ import { debugExporterFactory } from './exporters/debug/index.js';
 import { otlpHttpExporterFactory } from './exporters/otlp-http/index.js';
 import { prometheusExporterFactory } from './exporters/prometheus/index.js';
 import { statusExporterFactory } from './exporters/status/index.js';
+import { fileStorageFactory } from './extensions/file-storage/index.js';
 import { healthCheckFactory } from './extensions/health-check/index.js';
 import { Registry } from './pipeline/registry.js';
 import { batchProcessorFactory } from './processors/batch/index.js';
@@ -34,6 +35,7 @@ export const builtinFactories: readonly AnyFactory[] = [
   prometheusExporterFactory as AnyFactory,
   // extensions
   healthCheckFactory as AnyFactory,
+  fileStorageFactory as AnyFactory,
 ];
 
 export function builtinRegistry(extra: readonly AnyFactory[] = []): Registry {

@@ -3,12 +3,13 @@
 // it work on loopback (real simulator, OTLP receiver, files, HTTP) and which counters it moves
 // itself; the suite checks those and the standard counters against what really happened.
 import { expect } from 'chai';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { builtinFactories } from '../src/components.js';
 import { DEMO_SCENARIO } from '../src/cli/demo.js';
 import type { PrometheusExporter } from '../src/exporters/prometheus/prometheus-exporter.js';
+import type { FileStorageExtension } from '../src/extensions/file-storage/file-storage.js';
 import type { HealthCheckExtension } from '../src/extensions/health-check/health-check.js';
 import { accessLogComplianceOverrides } from '../src/receivers/access-log/index.js';
 import type { DocsWatchReceiver } from '../src/receivers/docs-watch/docs-watch.js';
@@ -165,6 +166,15 @@ const cases: ComplianceCases = {
       const res = await fetch(`http://127.0.0.1:${a.port}/healthz`);
       expect(res.status).to.equal(200);
       expect(((await res.json()) as { status: string }).status).to.equal('ok');
+    },
+  },
+  file_storage: {
+    ownCounters: [],
+    noOwnCounters: 'it hands out directories; the directory is checked instead',
+    drive: async (x) => {
+      const dir = (x.component as FileStorageExtension).directoryFor('exporter', 'otlp_http/b');
+      expect(dir.startsWith(x.dataDir), 'under its data directory by default').to.equal(true);
+      expect(existsSync(dir) && statSync(dir).isDirectory()).to.equal(true);
     },
   },
 };

@@ -3,20 +3,43 @@
 // new components (validate, classify, redact, otlp_http, prometheus, status) can be added to the
 // demo in one place. `pipelines/demo.yaml` is the same pipeline as a standalone file.
 
+const SIGNALS = ['traces', 'metrics', 'logs'] as const;
+type Signal = (typeof SIGNALS)[number];
+
 export interface DemoExportOptions {
   /** host:port of the Prometheus pull endpoint (default 127.0.0.1:9464). */
   prometheusEndpoint?: string;
-  /** Add the otlp_http exporter: only when OTEL_EXPORTER_OTLP_ENDPOINT is set, since nothing else
-   * in the demo listens for OTLP and a dead default endpoint would only log export failures. */
-  otlp?: boolean;
+  /** The signals otlp_http sends (see demoOtlpSignals); none: no otlp_http exporter. */
+  otlp?: readonly Signal[];
+}
+
+/**
+ * The signals the demo exports over OTLP: those with an endpoint in the standard variables
+ * (OTEL_EXPORTER_OTLP_ENDPOINT for all, OTEL_EXPORTER_OTLP_{SIGNAL}_ENDPOINT for one), since
+ * nothing else in the demo listens for OTLP and a dead default endpoint would only log export
+ * failures. OTEL_SDK_DISABLED=true and OTEL_{SIGNAL}_EXPORTER=none switch signals off.
+ */
+export function demoOtlpSignals(env: Record<string, string | undefined>): Signal[] {
+  const set = (k: string): boolean => (env[k] ?? '').trim() !== '';
+  if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return [];
+  return SIGNALS.filter(
+    (s) =>
+      (set('OTEL_EXPORTER_OTLP_ENDPOINT') || set(`OTEL_EXPORTER_OTLP_${s.toUpperCase()}_ENDPOINT`)) &&
+      (env[`OTEL_${s.toUpperCase()}_EXPORTER`] ?? '').trim() !== 'none',
+  );
 }
 
 /** Probes of every kind against the simulator at `baseUrl`. */
 export function demoConfigYaml(baseUrl: string, opts: DemoExportOptions = {}): string {
   const prometheus = opts.prometheusEndpoint ?? '127.0.0.1:9464';
-  // otlp_http's endpoint defaults to OTEL_EXPORTER_OTLP_ENDPOINT, so the value never enters the YAML.
-  const otlp = opts.otlp ? '\n  otlp_http: {}' : '';
-  const exporters = ['debug', 'status', 'prometheus', ...(opts.otlp ? ['otlp_http'] : [])].join(', ');
+  // otlp_http reads the OTEL_EXPORTER_OTLP_* variables itself (per signal), so no endpoint enters
+  // the YAML; signals without an endpoint are switched off.
+  const on = opts.otlp ?? [];
+  const otlp =
+    on.length > 0
+      ? `\n  otlp_http: { ${SIGNALS.map((sig) => `${sig}: { enabled: ${on.includes(sig)} }`).join(', ')} }`
+      : '';
+  const exporters = ['debug', 'status', 'prometheus', ...(on.length > 0 ? ['otlp_http'] : [])].join(', ');
   return `
 receivers:
   probe/simulator:

@@ -12,7 +12,7 @@ import type { Registry } from '../pipeline/registry.js';
 import { ProviderSimulator } from '../simulator/server.js';
 import { loadScenarioFile } from '../simulator/scenario.js';
 import type { CommonArgs } from './args.js';
-import { demoConfigYaml } from './demo-config.js';
+import { demoConfigYaml, demoOtlpSignals } from './demo-config.js';
 import type { CliIO } from './io.js';
 import { reportError } from './report-error.js';
 import { runAgent } from './run.js';
@@ -91,7 +91,7 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
         'demo-config (embedded, src/cli/demo-config.ts)',
         demoConfigYaml(baseUrl, {
           prometheusEndpoint,
-          otlp: Boolean(io.env.OTEL_EXPORTER_OTLP_ENDPOINT),
+          otlp: demoOtlpSignals(io.env),
         }),
       ],
     ],
@@ -113,8 +113,8 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
               ]
             : []),
           `  prometheus  http://${prometheusEndpoint}/metrics  (contract and GenAI metrics)`,
-          io.env.OTEL_EXPORTER_OTLP_ENDPOINT
-            ? `  otlp        ${io.env.OTEL_EXPORTER_OTLP_ENDPOINT}  (OTEL_EXPORTER_OTLP_ENDPOINT)`
+          demoOtlpSignals(io.env).length > 0
+            ? `  otlp        ${demoOtlpSignals(io.env).join(', ')} to the OTEL_EXPORTER_OTLP_* endpoints`
             : '',
           `  data dir    ${settings.dataDir}`,
           '  real API    driftwatch run --config pipelines/cometapi.yaml  (needs COMETAPI_API_KEY)',

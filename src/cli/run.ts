@@ -14,6 +14,7 @@ import { createLogger } from '../telemetry/logger.js';
 import { endOfLifeWarning, nodeLineStatus } from '../runtime/node-line.js';
 import type { Logger } from '../telemetry/logger.js';
 import { registerProcessMetrics, SelfMetrics } from '../telemetry/self-metrics.js';
+import { wantsPush } from '../telemetry/telemetry-config.js';
 import type { CommonArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { EXIT_OK, EXIT_RUNTIME, reportError } from './report-error.js';
@@ -35,6 +36,21 @@ export interface RunningAgent {
   config: ServiceConfig;
   settings: ProcessSettings;
   logger: Logger;
+}
+
+/** service.telemetry's OTLP push (sdk-node is loaded only when a block asks for it). */
+async function startTelemetryPush(cfg: ServiceConfig, metrics: SelfMetrics, logger: Logger) {
+  if (!wantsPush(cfg.service.telemetry)) return undefined;
+  try {
+    const { TelemetryPush } = await import('../telemetry/otlp-push.js');
+    const push = new TelemetryPush(cfg.service.telemetry, metrics, logger);
+    push.start();
+    return push;
+  } catch (err) {
+    // the pipelines run on: the agent's own push is not worth stopping the contract watch for
+    logger.error({ err: String(err) }, 'service.telemetry: the OTLP push could not start');
+    return undefined;
+  }
 }
 
 const LATE = /did not stop within the shutdown deadline/;
@@ -108,6 +124,7 @@ export async function runAgent(opts: RunOptions): Promise<number> {
     return reportError(io, err);
   }
   logger.info({ pipelines: [...cfg.service.pipelines.keys()], files: cfg.files }, 'Driftwatch started.');
+  let push = await startTelemetryPush(cfg, metrics, logger);
   await opts.onStarted?.({ service, config: cfg, settings, logger });
 
   return new Promise<number>((resolvePromise) => {
@@ -129,6 +146,8 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       void service
         .shutdown(settings.shutdownTimeoutMs - reserveMs)
         .then(async (errors) => {
+          // after the service, so the last push carries the final counts; bounded: a dead endpoint must not hold the exit
+          if (push) await Promise.race([push.shutdown(), new Promise((r) => setTimeout(r, 2000).unref())]);
           const late = errors.filter((e) => LATE.test(e.message));
           for (const e of errors)
             if (!late.includes(e))
@@ -175,6 +194,17 @@ export async function runAgent(opts: RunOptions): Promise<number> {
       service.reload(next).then(
         () => {
           reloads.add(1, { result: 'success' });
+          if (JSON.stringify(next.service.telemetry) !== JSON.stringify(cfg.service.telemetry)) {
+            const old = push;
+            cfg = next;
+            void (old?.shutdown() ?? Promise.resolve())
+              .then(() => startTelemetryPush(next, metrics, logger))
+              .then((p) => (push = p))
+              .catch((err: unknown) =>
+                logger.error({ err: String(err) }, 'service.telemetry: restart failed'),
+              );
+          }
+          cfg = next;
           service.host.lastReload = { at: Date.now(), ok: true };
           logger.info({ pipelines: [...next.service.pipelines.keys()] }, 'Configuration reloaded.');
         },

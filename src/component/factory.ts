@@ -23,7 +23,10 @@ interface FactoryBase<C> {
   /** Pure: a fresh default config each call. */
   createDefaultConfig(): C;
   /** Cross-field rules the schema cannot say. Optional. */
-  validate?(config: C, ctx: { environment?: string; configDir: string }): ConfigProblem[];
+  validate?(
+    config: C,
+    ctx: { environment?: string; configDir: string; env?: Record<string, string | undefined> },
+  ): ConfigProblem[];
   /**
    * Imports the implementation (component/lazy-implementation.ts); `create` may be called once it
    * resolved. Absent: `create` works at once. Everything above must stay usable without it.

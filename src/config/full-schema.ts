@@ -5,6 +5,7 @@
 import type { Kind } from '../component/component.js';
 import type { AnyFactory, JsonSchema } from '../component/factory.js';
 import type { Registry } from '../pipeline/registry.js';
+import { telemetrySchema } from '../telemetry/telemetry-config.js';
 
 export const SCHEMA_ID = 'urn:driftwatch:config-schema';
 
@@ -89,6 +90,7 @@ export function buildFullSchema(registry: Registry): JsonSchema {
     required: ['pipelines'],
     properties: {
       extensions: refList('extension'),
+      telemetry: telemetrySchema,
       pipelines: {
         type: 'object',
         minProperties: 1,

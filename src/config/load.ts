@@ -8,9 +8,11 @@ import { ConfigError } from '../component/errors.js';
 import type { Registry } from '../pipeline/registry.js';
 import { maskBySchema, secretValues } from './secrets.js';
 import { didYouMean } from '../util/suggest.js';
+import { telemetryProblems, telemetrySchema } from '../telemetry/telemetry-config.js';
+import type { TelemetryConfig } from '../telemetry/telemetry-config.js';
 import { endpointProblems, listenerConflicts, listenerOf, RESERVED_KEYS, reservedKeys } from './checks.js';
 import type { Found, Listener } from './checks.js';
-import { validateAgainst } from './component-schema.js';
+import { defaultsFromSchema, validateAgainst } from './component-schema.js';
 import { expandEnv } from './expand.js';
 import { deepMerge, isPlainObject, parseSetFlag } from './merge.js';
 import { locate, PATH_SEP, pathKey, readConfigFile, parseConfigText } from './source.js';
@@ -36,7 +38,7 @@ export interface ServiceConfig {
   processors: Map<string, ComponentConfig>;
   exporters: Map<string, ComponentConfig>;
   extensions: Map<string, ComponentConfig>;
-  service: { extensions: string[]; pipelines: Map<string, PipelineConfig> };
+  service: { extensions: string[]; pipelines: Map<string, PipelineConfig>; telemetry: TelemetryConfig };
   /** The effective merged tree with defaults applied (print-config masks secrets). */
   effective: Record<string, unknown>;
   /** Values of secret-looking keys, for the export guard and log scrubbing. */
@@ -137,7 +139,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
       continue;
     }
     for (const [id, raw] of Object.entries(block)) {
-      const c = loadComponent(opts.registry, kind, section, id, raw, at, { configDir, environment });
+      const c = loadComponent(opts.registry, kind, section, id, raw, at, { configDir, environment, env });
       if (c) {
         sections[kind].set(id, c);
         block[id] = c.config;
@@ -149,6 +151,8 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   }
 
   const service = loadService(tree.service, sections, at);
+  storageReferences(sections, service, at);
+  secretValues(telemetrySchema, service.telemetry, secrets); // service.telemetry headers are credentials too
   sharedListeners(sections, service, at);
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings = unusedComponents(sections, service);
@@ -175,7 +179,7 @@ function loadComponent(
   id: string,
   raw: unknown,
   at: At,
-  ctx: { configDir: string; environment?: string },
+  ctx: { configDir: string; environment?: string; env?: Record<string, string | undefined> },
 ): ComponentConfig | undefined {
   const m = /^([^/]+)(?:\/(.+))?$/.exec(id);
   if (!m || !/^[a-z][a-z0-9_]*$/.test(m[1])) {
@@ -213,12 +217,38 @@ function loadComponent(
   return { id, type, name, kind, config };
 }
 
+/** `storage: file_storage[/name]` (the Collector's spelling) must name a configured, listed extension. */
+function storageReferences(
+  sections: Record<Kind, Map<string, ComponentConfig>>,
+  service: ServiceConfig['service'],
+  at: At,
+): void {
+  for (const [id, c] of sections.exporter) {
+    const storage = (c.config as { sending_queue?: { storage?: unknown } }).sending_queue?.storage;
+    if (typeof storage !== 'string' || !storage.startsWith('file_storage')) continue;
+    if (!sections.extension.has(storage))
+      at(
+        ['exporters', id, 'sending_queue', 'storage'],
+        `names extension "${storage}", which is not configured under extensions:`,
+      );
+    else if (!service.extensions.includes(storage))
+      at(
+        ['exporters', id, 'sending_queue', 'storage'],
+        `names extension "${storage}", which is not listed in service.extensions`,
+      );
+  }
+}
+
 function loadService(
   raw: unknown,
   sections: Record<Kind, Map<string, ComponentConfig>>,
   at: At,
 ): ServiceConfig['service'] {
-  const out: ServiceConfig['service'] = { extensions: [], pipelines: new Map() };
+  const out: ServiceConfig['service'] = {
+    extensions: [],
+    pipelines: new Map(),
+    telemetry: defaultsFromSchema<TelemetryConfig>(telemetrySchema),
+  };
   if (raw === undefined || raw === null) {
     at(['service'], 'missing: a config needs service.pipelines with at least one pipeline');
     return out;
@@ -228,8 +258,17 @@ function loadService(
     return out;
   }
   for (const k of Object.keys(raw)) {
-    if (k !== 'pipelines' && k !== 'extensions')
-      at(['service', k], `unknown key "${k}"${didYouMean(k, ['pipelines', 'extensions'])}`);
+    if (k !== 'pipelines' && k !== 'extensions' && k !== 'telemetry')
+      at(['service', k], `unknown key "${k}"${didYouMean(k, ['pipelines', 'extensions', 'telemetry'])}`);
+  }
+  if (raw.telemetry !== undefined && raw.telemetry !== null) {
+    const t = structuredClone(raw.telemetry) as TelemetryConfig; // validation fills in the defaults
+    const problems = validateAgainst(telemetrySchema, t);
+    for (const p of problems) at(['service', 'telemetry', ...p.path], p.message);
+    if (problems.length === 0) {
+      for (const p of telemetryProblems(t)) at(['service', 'telemetry', ...p.path], p.message);
+      out.telemetry = t;
+    }
   }
   out.extensions = refList(raw.extensions, ['service', 'extensions'], 'extension', sections.extension, at);
   const pipelines = raw.pipelines;
@@ -365,5 +404,8 @@ export function maskSecrets(effective: Record<string, unknown>, registry: Regist
       }),
     );
   }
+  const service = effective.service;
+  if (isPlainObject(service) && service.telemetry !== undefined)
+    out.service = { ...service, telemetry: maskBySchema(telemetrySchema, service.telemetry) };
   return out;
 }

@@ -98,6 +98,8 @@ export interface ResponseInfo {
   /** Parse state of the body: `json`, `empty`, `invalid_json`, `html`, `sse`, `not_read`. */
   parse?: string;
   model?: string;
+  /** The completion's own id (`chatcmpl-…`), kept for gen_ai.response.id after bodies are redacted. */
+  responseId?: string;
   finishReasons?: string[];
   usage?: Usage;
   requestId?: string;

@@ -14,6 +14,7 @@ import { emptyResource } from '@opentelemetry/resources';
 import type { AttrSet } from './attr-set.js';
 import type { HistogramDelta } from './metric-view.js';
 import type { MetricDef } from './names.js';
+import { AGENT_VERSION } from './resource.js';
 
 interface Series {
   attrs: Attributes;
@@ -141,7 +142,9 @@ export class HistogramStore implements MetricProducer {
     return {
       resourceMetrics: {
         resource: emptyResource(),
-        scopeMetrics: metrics.length ? [{ scope: { name: this.scope }, metrics }] : [],
+        scopeMetrics: metrics.length
+          ? [{ scope: { name: this.scope, version: AGENT_VERSION }, metrics }]
+          : [],
       },
       errors: [],
     };

@@ -3,6 +3,33 @@
 // (DESIGN.md §4): the GenAI conventions are still "development" upstream, so a rename must be
 // one edit here. docs/signals.md documents each entry; a test keeps the two in step.
 
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '@opentelemetry/semantic-conventions';
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_REQUEST_STREAM,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_OPENAI,
+  GEN_AI_PROVIDER_NAME_VALUE_GROQ,
+  GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
+} from '@opentelemetry/semantic-conventions/incubating';
+
 export type InstrumentKind = 'counter' | 'histogram' | 'gauge';
 export type Family = 'contract' | 'genai';
 
@@ -52,30 +79,43 @@ export const ATTR = {
   retryKind: 'kind',
 } as const;
 
-/** GenAI semantic-convention attribute keys (semantic-conventions 1.45 `/incubating`). */
+/** GenAI semantic-convention attribute keys, from @opentelemetry/semantic-conventions 1.45. */
 export const GENAI = {
-  operationName: 'gen_ai.operation.name',
-  providerName: 'gen_ai.provider.name',
-  requestModel: 'gen_ai.request.model',
-  responseModel: 'gen_ai.response.model',
-  responseId: 'gen_ai.response.id',
-  finishReasons: 'gen_ai.response.finish_reasons',
-  requestStream: 'gen_ai.request.stream',
-  requestMaxTokens: 'gen_ai.request.max_tokens',
-  tokenType: 'gen_ai.token.type',
-  usageInput: 'gen_ai.usage.input_tokens',
-  usageOutput: 'gen_ai.usage.output_tokens',
-  usageCacheRead: 'gen_ai.usage.cache_read.input_tokens',
-  usageReasoning: 'gen_ai.usage.reasoning.output_tokens',
-  timeToFirstChunk: 'gen_ai.response.time_to_first_chunk',
-  serverAddress: 'server.address',
-  serverPort: 'server.port',
-  errorType: 'error.type',
-  httpStatus: 'http.response.status_code',
+  operationName: ATTR_GEN_AI_OPERATION_NAME,
+  providerName: ATTR_GEN_AI_PROVIDER_NAME,
+  requestModel: ATTR_GEN_AI_REQUEST_MODEL,
+  responseModel: ATTR_GEN_AI_RESPONSE_MODEL,
+  responseId: ATTR_GEN_AI_RESPONSE_ID,
+  finishReasons: ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  requestStream: ATTR_GEN_AI_REQUEST_STREAM,
+  requestMaxTokens: ATTR_GEN_AI_REQUEST_MAX_TOKENS,
+  tokenType: ATTR_GEN_AI_TOKEN_TYPE,
+  usageInput: ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  usageOutput: ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  usageCacheRead: ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  usageReasoning: ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  timeToFirstChunk: ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  serverAddress: ATTR_SERVER_ADDRESS,
+  serverPort: ATTR_SERVER_PORT,
+  errorType: ATTR_ERROR_TYPE,
+  httpStatus: ATTR_HTTP_RESPONSE_STATUS_CODE,
 } as const;
 
+/**
+ * gen_ai.provider.name for driftwatch's provider labels: the well-known values where the
+ * conventions have one (Azure OpenAI is `azure.ai.openai`), else the label itself.
+ */
+const GENAI_PROVIDER_NAMES: Record<string, string> = {
+  azure_openai: GEN_AI_PROVIDER_NAME_VALUE_AZURE_AI_OPENAI,
+  openai: GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
+  groq: GEN_AI_PROVIDER_NAME_VALUE_GROQ,
+};
+export function genAiProviderName(provider: string): string {
+  return GENAI_PROVIDER_NAMES[provider] ?? provider;
+}
+
 /** The one operation driftwatch watches today. */
-export const GENAI_OPERATION_CHAT = 'chat';
+export const GENAI_OPERATION_CHAT = GEN_AI_OPERATION_NAME_VALUE_CHAT;
 
 const BASE = [ATTR.provider, ATTR.endpoint, ATTR.model, ATTR.source, ATTR.probe] as const;
 const GENAI_ATTRS = [
@@ -415,14 +455,23 @@ export const SPAN_ATTR = {
   synthetic: 'driftwatch.synthetic',
 } as const;
 
-/** Phase events on each call span, in the order they happen. */
+/** Phase events on each call span, in the order they happen (namespaced: event names share one space). */
 export const SPAN_EVENTS = {
-  dns: 'dns',
-  connect: 'connect',
-  tls: 'tls',
-  firstByte: 'first_byte',
-  firstToken: 'first_token',
-  done: 'done',
+  dns: 'driftwatch.phase.dns',
+  connect: 'driftwatch.phase.connect',
+  tls: 'driftwatch.phase.tls',
+  firstByte: 'driftwatch.phase.first_byte',
+  firstToken: 'driftwatch.phase.first_token',
+  done: 'driftwatch.phase.done',
+} as const;
+
+/** The agent's own spans (service.telemetry traces): one CLIENT span per otlp_http export. */
+export const SELF_SPAN_ATTR = {
+  exporter: 'driftwatch.exporter',
+  signal: 'driftwatch.signal',
+  attempts: 'driftwatch.attempts',
+  retryEvent: 'driftwatch.retry',
+  delayMs: 'driftwatch.retry.delay_ms',
 } as const;
 
 /**
@@ -432,7 +481,7 @@ export const SPAN_EVENTS = {
  */
 export const TARGET_DECLARED_EVENT = 'target.declared';
 
-/** Log records: `event.name` values and their attributes. */
+/** Log records: their EventName (the LogRecord field, not the deprecated `event.name` attribute) and attributes. */
 export const LOG_EVENTS = {
   drift: 'driftwatch.contract.drift',
   violation: 'driftwatch.contract.violation',
@@ -441,7 +490,6 @@ export const LOG_EVENTS = {
 } as const;
 
 export const LOG_ATTR = {
-  eventName: 'event.name',
   verdict: SPAN_ATTR.verdict,
   errorClass: SPAN_ATTR.errorClass,
   subReason: SPAN_ATTR.subReason,

@@ -24,12 +24,10 @@ function recordContext(r: CallRecord) {
 export function emitLog(logger: Logger, r: CallRecord): void {
   const ts = millisToHrTime(r.startTimeMs);
   if (r.event) {
-    const attrs: Attributes = {
-      [LOG_ATTR.eventName]: LOG_EVENTS.watchPrefix + r.event.name,
-      [LOG_ATTR.receiver]: r.receiver,
-    };
+    const attrs: Attributes = { [LOG_ATTR.receiver]: r.receiver };
     for (const [k, v] of Object.entries(r.event.attributes)) attrs[`driftwatch.event.${k}`] = v;
     logger.emit({
+      eventName: LOG_EVENTS.watchPrefix + r.event.name,
       timestamp: ts,
       severityNumber: SeverityNumber.INFO,
       severityText: 'INFO',
@@ -41,7 +39,6 @@ export function emitLog(logger: Logger, r: CallRecord): void {
   const f = r.findings;
   const violation = f.verdict === 'violation';
   const attrs: Attributes = {
-    [LOG_ATTR.eventName]: violation ? LOG_EVENTS.violation : LOG_EVENTS.drift,
     [LOG_ATTR.provider]: r.target.provider,
     [LOG_ATTR.source]: r.source,
     [LOG_ATTR.receiver]: r.receiver,
@@ -67,6 +64,7 @@ export function emitLog(logger: Logger, r: CallRecord): void {
   if (f.errorShape) set(LOG_ATTR.errorShape, JSON.stringify(f.errorShape));
   const what = violation ? 'contract violation' : f.shapeDiff ? 'new response shape' : 'contract drift';
   logger.emit({
+    eventName: violation ? LOG_EVENTS.violation : LOG_EVENTS.drift,
     timestamp: ts,
     severityNumber: violation ? SeverityNumber.ERROR : SeverityNumber.WARN,
     severityText: violation ? 'ERROR' : 'WARN',

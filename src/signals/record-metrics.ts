@@ -14,6 +14,7 @@ import {
   GENAI,
   GENAI_METRICS as G,
   GENAI_OPERATION_CHAT,
+  genAiProviderName,
   SECONDS_PER_DAY,
   TARGET_DECLARED_EVENT,
 } from './names.js';
@@ -79,7 +80,7 @@ function genaiAttrs(
 ): AttrSet {
   const res = r.response.model;
   return ROOT.with(GENAI.operationName, GENAI_OPERATION_CHAT)
-    .with(GENAI.providerName, r.target.provider)
+    .with(GENAI.providerName, genAiProviderName(r.target.provider))
     .with(GENAI.requestModel, model)
     .with(
       GENAI.responseModel,

@@ -7,7 +7,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import type { CallRecord } from '../model/call-record.js';
 import { errorType } from './record-metrics.js';
-import { GENAI, GENAI_OPERATION_CHAT, SPAN, SPAN_ATTR, SPAN_EVENTS } from './names.js';
+import { GENAI, GENAI_OPERATION_CHAT, genAiProviderName, SPAN, SPAN_ATTR, SPAN_EVENTS } from './names.js';
 
 /** Ids for the next span: set just before startSpan, consumed by the id generator. */
 export class RecordIdGenerator {
@@ -41,7 +41,7 @@ export function spanAttributes(r: CallRecord): Attributes {
   const f = r.findings;
   const a: Attributes = {
     [GENAI.operationName]: GENAI_OPERATION_CHAT,
-    [GENAI.providerName]: r.target.provider,
+    [GENAI.providerName]: genAiProviderName(r.target.provider),
     [SPAN_ATTR.source]: r.source,
     [SPAN_ATTR.receiver]: r.receiver,
     [SPAN_ATTR.endpoint]: r.target.endpoint,
@@ -52,6 +52,7 @@ export function spanAttributes(r: CallRecord): Attributes {
   };
   set(GENAI.requestModel, r.request.model);
   set(GENAI.responseModel, r.response.model);
+  set(GENAI.responseId, r.response.responseId);
   set(GENAI.requestStream, r.request.stream);
   set(GENAI.requestMaxTokens, r.request.maxTokens);
   set(GENAI.finishReasons, r.response.finishReasons);

@@ -6,7 +6,12 @@ import type { Meter } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordProcessor, ReadableLogRecord, SdkLogRecord } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InstrumentType,
+  MeterProvider,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -16,8 +21,25 @@ import { Instruments } from './instruments.js';
 import type { Family } from './names.js';
 import { SPAN } from './names.js';
 import { emitLog, wantsLog } from './record-log.js';
+import { AGENT_VERSION, SCOPE_NAME } from './resource.js';
 import { metricView } from './metric-view.js';
 import { emitSpan, RecordIdGenerator } from './record-span.js';
+
+/** The temporality per instrument type, as OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE defines it. */
+export function temporalityFor(
+  pref: SignalOptions['temporality'],
+  type: InstrumentType,
+): AggregationTemporality {
+  if (pref === 'delta')
+    return type === InstrumentType.UP_DOWN_COUNTER || type === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
+      ? AggregationTemporality.CUMULATIVE
+      : AggregationTemporality.DELTA;
+  if (pref === 'lowmemory')
+    return type === InstrumentType.COUNTER || type === InstrumentType.HISTOGRAM
+      ? AggregationTemporality.DELTA
+      : AggregationTemporality.CUMULATIVE;
+  return AggregationTemporality.CUMULATIVE;
+}
 
 /** A reader the exporter pulls from when it wants (interval export, Prometheus scrape). */
 class PullReader extends MetricReader {
@@ -37,7 +59,8 @@ class Collect<T> {
 export interface SignalOptions {
   resource: Resource;
   families: ReadonlySet<Family>;
-  temporality: 'cumulative' | 'delta';
+  /** The OTLP exporter spec's temporality preference; lowmemory = delta for counters and histograms. */
+  temporality: 'cumulative' | 'delta' | 'lowmemory';
   /** Spans for access-log records are sampled with this probability (probes always get one). */
   accessLogSampling: number;
   traces: boolean;
@@ -56,14 +79,13 @@ export class SignalBuilder {
   private readonly loggerProvider: LoggerProvider;
 
   constructor(private readonly opts: SignalOptions) {
-    const histograms = new HistogramStore(opts.temporality);
+    const histograms = new HistogramStore(opts.temporality === 'cumulative' ? 'cumulative' : 'delta');
     this.reader = new PullReader({
       metricProducers: [histograms],
-      aggregationTemporalitySelector: () =>
-        opts.temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+      aggregationTemporalitySelector: (type) => temporalityFor(opts.temporality, type),
     });
     this.meterProvider = new MeterProvider({ resource: opts.resource, readers: [this.reader] });
-    const meter: Meter = this.meterProvider.getMeter('driftwatch');
+    const meter: Meter = this.meterProvider.getMeter(SCOPE_NAME, AGENT_VERSION);
     this.instruments = new Instruments(meter, opts.families, histograms);
     const spans = this.spans;
     const processor: SpanProcessor = {
@@ -89,8 +111,8 @@ export class SignalBuilder {
 
   /** Aggregates the batch's metrics and returns its spans and log records. */
   build(batch: readonly CallRecord[]): { spans: ReadableSpan[]; logs: ReadableLogRecord[] } {
-    const tracer = this.tracerProvider.getTracer(SPAN.tracer);
-    const logger = this.loggerProvider.getLogger('driftwatch');
+    const tracer = this.tracerProvider.getTracer(SPAN.tracer, AGENT_VERSION);
+    const logger = this.loggerProvider.getLogger(SCOPE_NAME, AGENT_VERSION);
     // the batch's metric view is computed once and shared with every other exporter given it
     if (this.opts.metrics) this.instruments.merge(metricView(batch));
     for (const r of batch) {

@@ -117,7 +117,8 @@ describe('docs/signals.md', () => {
     for (const l of logs) {
       for (const k of Object.keys(l.attributes).filter((k) => !k.startsWith('driftwatch.event.')))
         expect(documented, `log attribute ${k}`).to.include(k);
-      expect(documented, 'log event name').to.include(String(l.attributes['event.name']));
+      expect(l.attributes, 'the deprecated event.name attribute').to.not.have.property('event.name');
+      expect(documented, 'log EventName').to.include(String(l.eventName));
     }
     await b.shutdown();
   });

@@ -95,6 +95,21 @@ export class SelfMetrics {
     return total;
   }
 
+  /** Every family with its current series (what /metrics shows), for the OTLP push of service.telemetry. */
+  snapshot(): Array<{
+    name: string;
+    help: string;
+    type: 'counter' | 'gauge';
+    series: Array<{ labels: Labels; value: number }>;
+  }> {
+    return [...this.families.values()].map((f) => ({
+      name: f.name,
+      help: f.help,
+      type: f.type,
+      series: f.collect ? f.collect() : [...f.series.values()],
+    }));
+  }
+
   /**
    * The /metrics page: text format 0.0.4 by default, OpenMetrics when asked; `target_info` with
    * the resource attributes when given.

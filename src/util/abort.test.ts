@@ -76,7 +76,7 @@ describe('HttpSender and the exporter shutdown signal', () => {
   after(() => rx.stop());
 
   it('200 exports against a real endpoint leave nothing on the shutdown signal', async () => {
-    const sender = new HttpSender(resolveTransport(fastConfig(rx.url)));
+    const sender = new HttpSender(await resolveTransport(fastConfig(rx.url)));
     const shutdown = new AbortController();
     try {
       for (let i = 0; i < 200; i++) {

@@ -19,7 +19,11 @@ export interface OtlpHttpConfig {
   metrics_endpoint: string;
   logs_endpoint: string;
   protocol: '' | 'http/protobuf' | 'http/json';
+  /** The Collector's spelling of the protocol: proto = http/protobuf, json = http/json. */
+  encoding: '' | 'proto' | 'json';
   compression: '' | 'gzip' | 'none';
+  /** HTTP(S) proxy for every request; empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  proxy_url: string;
   headers: Record<string, string>;
   timeout: string | number;
   tls: { ca_file: string; cert_file: string; key_file: string };
@@ -28,13 +32,15 @@ export interface OtlpHttpConfig {
     enabled: boolean;
     num_consumers: number;
     queue_size: number;
-    storage: 'memory' | 'file';
+    /** memory, file, or the id of a file_storage extension (the Collector's spelling). */
+    storage: string;
     max_bytes: number;
   };
   metrics: {
     enabled: boolean;
     export_interval: string | number;
-    temporality: 'cumulative' | 'delta';
+    export_timeout: string | number;
+    temporality: '' | 'cumulative' | 'delta' | 'lowmemory';
     contract: boolean;
     genai: boolean;
   };
@@ -44,6 +50,11 @@ export interface OtlpHttpConfig {
 }
 
 const str = (description: string): JsonSchema => ({ type: 'string', default: '', description });
+/** A duration that may be left empty ("from the environment variable, else the default"). */
+function optionalDuration(description: string): JsonSchema {
+  const d = durationSchema('', description);
+  return { ...d, pattern: `^\\s*$|${String(d.pattern)}` };
+}
 
 export const retrySchema: JsonSchema = {
   type: 'object',
@@ -69,14 +80,25 @@ export const otlpHttpSchema: JsonSchema = {
     traces_endpoint: str('Full traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).'),
     metrics_endpoint: str('Full metrics URL (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT).'),
     logs_endpoint: str('Full logs URL (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT).'),
-    protocol: { enum: ['', 'http/protobuf', 'http/json'], default: '' },
-    compression: { enum: ['', 'gzip', 'none'], default: '' },
+    protocol: {
+      enum: ['', 'http/protobuf', 'http/json'],
+      default: '',
+      description: 'Default OTEL_EXPORTER_OTLP_{SIGNAL_}PROTOCOL, else http/protobuf (grpc is refused).',
+    },
+    encoding: {
+      enum: ['', 'proto', 'json'],
+      default: '',
+      description: 'The Collector spelling of protocol: proto (http/protobuf) or json (http/json).',
+    },
+    compression: {
+      enum: ['', 'gzip', 'none'],
+      default: '',
+      description: 'Default OTEL_EXPORTER_OTLP_{SIGNAL_}COMPRESSION, else gzip.',
+    },
+    proxy_url: str('HTTP(S) proxy URL for every request; empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.'),
     // Header values carry credentials (Authorization, api-key): all are secrets, like the Collector's configopaque.
     headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, 'x-secret': true },
-    timeout: {
-      ...durationSchema('', 'Per-request timeout (OTEL_EXPORTER_OTLP_TIMEOUT, else 10s).'),
-      pattern: '^(\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)?\\s*)?$',
-    },
+    timeout: optionalDuration('Per-request timeout (OTEL_EXPORTER_OTLP_{SIGNAL_}TIMEOUT in ms, else 10s).'),
     tls: {
       type: 'object',
       additionalProperties: false,
@@ -97,9 +119,11 @@ export const otlpHttpSchema: JsonSchema = {
         num_consumers: { type: 'integer', minimum: 1, maximum: 64, default: 2 },
         queue_size: { type: 'integer', minimum: 1, default: 1000, description: 'Requests held in memory.' },
         storage: {
-          enum: ['memory', 'file'],
+          type: 'string',
+          pattern: '^(memory|file|file_storage(/[^\\s/]+)?)$',
           default: 'memory',
-          description: 'file: traces and logs survive a crash.',
+          description:
+            'memory; file (traces and logs survive a crash, under the data directory); or the id of a file_storage extension (its directory).',
         },
         max_bytes: {
           type: 'integer',
@@ -115,8 +139,17 @@ export const otlpHttpSchema: JsonSchema = {
       default: {},
       properties: {
         enabled: { type: 'boolean', default: true },
-        export_interval: durationSchema('10s', 'How often aggregated metrics are sent.'),
-        temporality: { enum: ['cumulative', 'delta'], default: 'cumulative' },
+        export_interval: optionalDuration(
+          'How often aggregated metrics are sent (OTEL_METRIC_EXPORT_INTERVAL in ms, else 10s).',
+        ),
+        export_timeout: optionalDuration(
+          'Time budget of one metrics export including retries (OTEL_METRIC_EXPORT_TIMEOUT in ms, else retry_on_failure.max_elapsed_time).',
+        ),
+        temporality: {
+          enum: ['', 'cumulative', 'delta', 'lowmemory'],
+          default: '',
+          description: 'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE, else cumulative.',
+        },
         contract: { type: 'boolean', default: true, description: 'The reliability-guide family (llm.*).' },
         genai: { type: 'boolean', default: true, description: 'The GenAI conventions family (gen_ai.*).' },
       },

@@ -3,7 +3,7 @@
 // never retried); 429/502/503/504 and connection failures retryable (Retry-After as a floor);
 // every other status permanent. Each failure carries its catalog code; retry.ts reads its mark.
 import { gzipSync } from 'node:zlib';
-import { Agent, request } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import {
   JsonLogsSerializer,
@@ -17,7 +17,7 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import type { ExportErrorCode } from '../../component/errors.js';
 import { DeadlineSignal } from '../../util/abort.js';
-import type { Signal, Transport } from './endpoint.js';
+import type { Protocol, Signal, SignalTransport, Transport } from './endpoint.js';
 
 export type Outcome =
   | { ok: true; status: number; rejected: number; message?: string }
@@ -74,29 +74,50 @@ async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): P
   return Buffer.concat(parts);
 }
 
+/**
+ * The undici dispatcher of one signal: its TLS material, timeouts, and the proxy (proxy_url, else
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY through undici's EnvHttpProxyAgent).
+ */
+function dispatcherFor(t: SignalTransport, transport: Transport): Dispatcher {
+  const tls = { ca: t.tls.ca, cert: t.tls.cert, key: t.tls.key };
+  const common = { headersTimeout: t.timeoutMs, bodyTimeout: t.timeoutMs, keepAliveTimeout: 30_000 };
+  const connect = { ...tls, timeout: t.timeoutMs };
+  if (transport.proxyUrl)
+    return new ProxyAgent({ uri: transport.proxyUrl, requestTls: tls, connect, ...common });
+  const { httpProxy, httpsProxy, noProxy } = transport.proxyEnv;
+  if (httpProxy || httpsProxy)
+    return new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy, requestTls: tls, connect, ...common });
+  return new Agent({ connect, ...common });
+}
+
 export class HttpSender {
-  readonly dispatcher: Agent;
+  private readonly dispatchers: Record<Signal, Dispatcher>;
 
   constructor(private readonly t: Transport) {
-    this.dispatcher = new Agent({
-      connect: { ca: t.tls.ca, cert: t.tls.cert, key: t.tls.key, timeout: t.timeoutMs },
-      headersTimeout: t.timeoutMs,
-      bodyTimeout: t.timeoutMs,
-      keepAliveTimeout: 30_000,
-    });
+    this.dispatchers = {
+      traces: dispatcherFor(t.signals.traces, t),
+      metrics: dispatcherFor(t.signals.metrics, t),
+      logs: dispatcherFor(t.signals.logs, t),
+    };
   }
 
   async post(
     signal: Signal,
     payload: Uint8Array,
-    protocol: Transport['protocol'] = this.t.protocol,
+    protocol?: Protocol,
     abort?: AbortSignal,
   ): Promise<Outcome> {
-    const body = this.t.gzip ? gzipSync(payload) : payload;
-    const contentType = protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
-    const headers: Record<string, string> = { ...this.t.headers, 'content-type': contentType };
-    if (this.t.gzip) headers['content-encoding'] = 'gzip';
-    const deadline = new DeadlineSignal(this.t.timeoutMs, abort);
+    const st = this.t.signals[signal];
+    const proto = protocol ?? st.protocol;
+    const body = st.gzip ? gzipSync(payload) : payload;
+    const contentType = proto === 'http/json' ? 'application/json' : 'application/x-protobuf';
+    const headers: Record<string, string> = {
+      ...st.headers,
+      'content-type': contentType,
+      'user-agent': this.t.userAgent,
+    };
+    if (st.gzip) headers['content-encoding'] = 'gzip';
+    const deadline = new DeadlineSignal(st.timeoutMs, abort);
     try {
       return await this.exchange(signal, body, headers, deadline, abort);
     } finally {
@@ -113,11 +134,11 @@ export class HttpSender {
   ): Promise<Outcome> {
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.t.urls[signal], {
+      res = await request(this.t.signals[signal].url, {
         method: 'POST',
         headers,
         body,
-        dispatcher: this.dispatcher,
+        dispatcher: this.dispatchers[signal],
         signal: deadline.signal,
       });
     } catch (err) {
@@ -175,6 +196,6 @@ export class HttpSender {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.destroy().catch(() => undefined);
+    await Promise.all(Object.values(this.dispatchers).map((d) => d.destroy().catch(() => undefined)));
   }
 }

@@ -4,13 +4,16 @@
 // queue and an optional persistent queue. consume() resolves once the batch's spans and logs are
 // sent (memory queue) or persisted (file queue); metrics count as accepted once aggregated.
 import { join } from 'node:path';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from '@opentelemetry/semantic-conventions';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { ConsumeContext } from '../../component/consumer.js';
 import type { ExporterComponent } from '../../component/factory.js';
-import { codeOf, DriftwatchError, QueueIoError, retryOf } from '../../component/errors.js';
+import { codeOf, ConfigError, DriftwatchError, QueueIoError, retryOf } from '../../component/errors.js';
 import type { CallRecord } from '../../model/call-record.js';
-import { buildResource } from '../../signals/resource.js';
+import { AGENT_VERSION, buildResource, SCOPE_NAME } from '../../signals/resource.js';
+import { SELF_SPAN_ATTR } from '../../signals/names.js';
 import { SignalBuilder } from '../../signals/signal-builder.js';
 import type { Family } from '../../signals/names.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
@@ -18,14 +21,21 @@ import type { Counter } from '../../telemetry/self-metrics.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { ExportGuard } from '../../util/export-guard.js';
 import type { OtlpHttpConfig } from './config.js';
-import { resolveTransport } from './endpoint.js';
-import type { Signal, Transport } from './endpoint.js';
+import { resolveTransport, SIGNALS } from './endpoint.js';
+import type { Protocol, Signal, Transport } from './endpoint.js';
+import { isStorageExtension } from '../../component/storage.js';
 import { FileQueue } from './file-queue.js';
 import type { FileEntry } from './file-queue.js';
 import { HttpSender, otlpSerializers } from './http-sender.js';
 import type { Outcome } from './http-sender.js';
 import { retryPolicy, sendWithRetry } from './retry.js';
 import type { FinalOutcome, RetryPolicy } from './retry.js';
+import {
+  metricExportIntervalMs,
+  metricExportTimeoutMs,
+  signalOffByEnv,
+  temporalityPreference,
+} from '../../util/otel-sdk-env.js';
 import { SendingQueue } from './sending-queue.js';
 
 interface Request {
@@ -47,11 +57,18 @@ function countDataPoints(rm: ResourceMetrics): number {
   return n;
 }
 
+interface Wire {
+  transport: Transport;
+  sender: HttpSender;
+}
+
 export class OtlpHttpExporter implements ExporterComponent {
   readonly mutatesData = false;
-  readonly transport: Transport;
+  /** Signals this instance sends: the config's switches, less those the environment turns off. */
+  readonly enabled: Readonly<Record<Signal, boolean>>;
+  private readonly offReasons: string[] = [];
+  private wire?: Promise<Wire>;
   private readonly builder: SignalBuilder;
-  private readonly sender: HttpSender;
   private readonly policy: RetryPolicy;
   private readonly guard: ExportGuard;
   private readonly errors: RateLimitedLog;
@@ -73,8 +90,13 @@ export class OtlpHttpExporter implements ExporterComponent {
     private readonly settings: CreateSettings,
     private readonly config: OtlpHttpConfig,
   ) {
-    this.transport = resolveTransport(config);
-    this.sender = new HttpSender(this.transport);
+    const enabled = { traces: false, metrics: false, logs: false };
+    for (const s of SIGNALS) {
+      const off = config[s].enabled ? signalOffByEnv(s) : 'config';
+      enabled[s] = off === undefined;
+      if (off && off !== 'config') this.offReasons.push(`${s} off by ${off}`);
+    }
+    this.enabled = enabled;
     this.policy = retryPolicy(config.retry_on_failure);
     this.guard = new ExportGuard(settings.sensitive);
     this.errors = new RateLimitedLog(settings.logger);
@@ -84,11 +106,11 @@ export class OtlpHttpExporter implements ExporterComponent {
     this.builder = new SignalBuilder({
       resource: buildResource(config.resource_attributes),
       families,
-      temporality: config.metrics.temporality,
+      temporality: config.metrics.temporality || temporalityPreference() || 'cumulative',
       accessLogSampling: config.traces.access_log_sampling,
-      traces: config.traces.enabled,
-      logs: config.logs.enabled,
-      metrics: config.metrics.enabled,
+      traces: enabled.traces,
+      logs: enabled.logs,
+      metrics: enabled.metrics,
     });
     const m = settings.telemetry.metrics;
     this.sentItems = m.counter(
@@ -112,13 +134,43 @@ export class OtlpHttpExporter implements ExporterComponent {
     return { exporter: this.settings.id, signal };
   }
 
+  /** The resolved endpoints and the HTTP client (resolved once, on first use). */
+  private ready(): Promise<Wire> {
+    this.wire ??= resolveTransport(this.config).then((transport) => ({
+      transport,
+      sender: new HttpSender(transport),
+    }));
+    return this.wire;
+  }
+
+  /** Where the persistent queue lives: the data directory (`file`) or a file_storage extension's. */
+  private queueDir(host: Host): string | undefined {
+    const q = this.config.sending_queue;
+    if (!q.enabled || q.storage === 'memory') return undefined;
+    if (q.storage === 'file') return join(this.settings.dataDir, 'queue');
+    const ext = host.getExtension(q.storage);
+    if (!isStorageExtension(ext))
+      throw new ConfigError([
+        `${this.settings.id}: sending_queue.storage names "${q.storage}", which is not a file_storage extension ` +
+          `configured under extensions: and listed in service.extensions`,
+      ]);
+    return join(ext.directoryFor('exporter', this.settings.id), 'queue');
+  }
+
   async start(host: Host): Promise<void> {
     this.host = host;
     if (this.started) return;
     this.started = true;
-    if (this.config.sending_queue.enabled && this.config.sending_queue.storage === 'file') {
+    await this.ready();
+    const queueDir = this.queueDir(host);
+    if (this.offReasons.length > 0)
+      this.settings.logger.info(
+        { off: this.offReasons },
+        'otlp_http: signals switched off by the environment',
+      );
+    if (queueDir) {
       this.fileQueue = new FileQueue(
-        join(this.settings.dataDir, 'queue'),
+        queueDir,
         this.config.sending_queue.max_bytes,
         this.config.sending_queue.queue_size,
       );
@@ -140,8 +192,11 @@ export class OtlpHttpExporter implements ExporterComponent {
           ),
         );
     }
-    if (this.config.metrics.enabled) {
-      const every = parseDurationMs(this.config.metrics.export_interval) ?? 10_000;
+    if (this.enabled.metrics) {
+      const every =
+        (this.config.metrics.export_interval !== ''
+          ? parseDurationMs(this.config.metrics.export_interval)
+          : metricExportIntervalMs()) || 10_000;
       this.timer = setInterval(() => this.tickMetrics(), every);
       this.timer.unref();
     }
@@ -151,15 +206,16 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (this.stopped) throw new DriftwatchError('DW_ERR_SHUTTING_DOWN', `${this.settings.id} is shut down`);
     if (batch.length === 0) return;
     const { spans, logs } = this.builder.build(batch);
+    if (spans.length === 0 && logs.length === 0) return;
+    const { transport } = await this.ready();
     const waits: Promise<void>[] = [];
-    const serializers = otlpSerializers[this.transport.protocol];
     if (spans.length > 0) {
-      const payload = serializers.traces.serializeRequest(spans);
-      if (payload) waits.push(this.enqueue({ signal: 'traces', payload, items: spans.length }));
+      const payload = otlpSerializers[transport.signals.traces.protocol].traces.serializeRequest(spans);
+      if (payload) waits.push(this.enqueue({ signal: 'traces', payload, items: spans.length }, transport));
     }
     if (logs.length > 0) {
-      const payload = serializers.logs.serializeRequest(logs);
-      if (payload) waits.push(this.enqueue({ signal: 'logs', payload, items: logs.length }));
+      const payload = otlpSerializers[transport.signals.logs.protocol].logs.serializeRequest(logs);
+      if (payload) waits.push(this.enqueue({ signal: 'logs', payload, items: logs.length }, transport));
     }
     const results = await Promise.allSettled(waits);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -178,12 +234,17 @@ export class OtlpHttpExporter implements ExporterComponent {
     return false;
   }
 
-  private enqueue(r: Request): Promise<void> {
+  private enqueue(r: Request, transport: Transport): Promise<void> {
     if (!this.guarded(r)) return Promise.resolve();
     if (this.fileQueue) {
       let queued: boolean;
       try {
-        queued = this.fileQueue.put(r.signal, this.transport.protocol === 'http/json', r.items, r.payload);
+        queued = this.fileQueue.put(
+          r.signal,
+          transport.signals[r.signal].protocol === 'http/json',
+          r.items,
+          r.payload,
+        );
       } catch (err) {
         // Full or read-only disk: refuse upstream (a receiver with checkpoints keeps the data and
         // retries), log it rate-limited with the path and errno, count it.
@@ -212,18 +273,39 @@ export class OtlpHttpExporter implements ExporterComponent {
     return p;
   }
 
-  private send(signal: Signal, payload: Uint8Array, json?: boolean): Promise<FinalOutcome> {
-    const protocol = json === undefined ? this.transport.protocol : json ? 'http/json' : 'http/protobuf';
-    return sendWithRetry(() => this.sender.post(signal, payload, protocol, this.abort.signal), this.policy, {
+  private async send(
+    signal: Signal,
+    payload: Uint8Array,
+    json?: boolean,
+    policy: RetryPolicy = this.policy,
+  ): Promise<FinalOutcome> {
+    const { sender } = await this.ready();
+    const protocol: Protocol | undefined =
+      json === undefined ? undefined : json ? 'http/json' : 'http/protobuf';
+    // The agent's own span for this export (a no-op unless service.telemetry configures traces).
+    const span = trace.getTracer(SCOPE_NAME, AGENT_VERSION).startSpan(`otlp_http export ${signal}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { [SELF_SPAN_ATTR.exporter]: this.settings.id, [SELF_SPAN_ATTR.signal]: signal },
+    });
+    const o = await sendWithRetry(() => sender.post(signal, payload, protocol, this.abort.signal), policy, {
       abort: this.abort.signal,
-      onRetry: (delayMs, o: Outcome) => {
-        this.failing(o.ok ? 'retry' : o.reason);
+      onRetry: (delayMs, r: Outcome) => {
+        this.failing(r.ok ? 'retry' : r.reason);
+        span.addEvent(SELF_SPAN_ATTR.retryEvent, { [SELF_SPAN_ATTR.delayMs]: Math.round(delayMs) });
         this.settings.logger.info(
-          { signal, reason: o.ok ? undefined : o.reason, delay_ms: Math.round(delayMs) },
+          { signal, reason: r.ok ? undefined : r.reason, delay_ms: Math.round(delayMs) },
           'Exporting failed. Will retry the request after interval.',
         );
       },
     });
+    span.setAttribute(SELF_SPAN_ATTR.attempts, o.attempts);
+    if (o.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, o.status);
+    if (!o.ok) {
+      span.setAttribute(ATTR_ERROR_TYPE, o.reason);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: o.reason });
+    }
+    span.end();
+    return o;
   }
 
   /** Every failed attempt marks the exporter recoverable_error; /healthz shows it degraded when it lasts. */
@@ -350,16 +432,27 @@ export class OtlpHttpExporter implements ExporterComponent {
     const rm = await this.builder.collectMetrics();
     const points = countDataPoints(rm);
     if (points === 0) return true;
-    const payload = otlpSerializers[this.transport.protocol].metrics.serializeRequest(rm);
+    const { transport } = await this.ready();
+    const payload = otlpSerializers[transport.signals.metrics.protocol].metrics.serializeRequest(rm);
     if (!payload) return false;
     if (!this.guarded({ signal: 'metrics', payload, items: points })) return false;
-    const o = await this.send('metrics', payload);
+    const o = await this.send('metrics', payload, undefined, this.metricsPolicy());
     this.account('metrics', points, o);
     return o.ok;
   }
 
+  /** OTEL_METRIC_EXPORT_TIMEOUT / metrics.export_timeout bound one metrics export, retries included. */
+  private metricsPolicy(): RetryPolicy {
+    const t = this.config.metrics.export_timeout;
+    const budget = t !== '' ? parseDurationMs(t) : metricExportTimeoutMs();
+    return budget ? { ...this.policy, budgetMs: budget } : this.policy;
+  }
+
   async testExport(): Promise<void> {
-    const o = await this.sender.post('metrics', new Uint8Array(0));
+    const signal = SIGNALS.find((s) => this.enabled[s]);
+    if (!signal) return; // nothing is sent, so nothing to test
+    const { sender } = await this.ready();
+    const o = await sender.post(signal, new Uint8Array(0));
     if (!o.ok) throw new DriftwatchError(o.code, `${this.settings.id}: test export failed (${o.reason})`);
   }
 
@@ -372,7 +465,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (this.started) {
       await until(
         (this.metricsBusy ?? Promise.resolve())
-          .then(() => (this.config.metrics.enabled ? this.exportMetrics() : true))
+          .then(() => (this.enabled.metrics ? this.exportMetrics() : true))
           .catch(() => false),
       );
       await this.memQueue.drain(opts.deadline);
@@ -384,7 +477,7 @@ export class OtlpHttpExporter implements ExporterComponent {
     if (lost > 0) this.settings.telemetry.dropped(lost, 'shutdown', false);
     for (const w of this.wakeFileWorkers.splice(0)) w();
     await until(Promise.allSettled(this.fileWorkers));
-    await this.sender.close();
+    if (this.wire) await (await this.wire).sender.close();
     await this.builder.shutdown();
   }
 }

@@ -14,6 +14,7 @@ import {
 import type { OtlpHttpConfig } from './config.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import { resolveTransport } from './endpoint.js';
+import { withEnv } from '../../testing/with-env.js';
 import { otlpHttpExporterFactory } from './index.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -51,12 +52,12 @@ describe('otlp_http exporter', () => {
     expect(vs.kind).to.equal(3); // CLIENT
     expect(vs.status.code).to.equal(2); // ERROR
     expect(vs.events.map((e: { name: string }) => e.name)).to.deep.equal([
-      'dns',
-      'connect',
-      'tls',
-      'first_byte',
-      'first_token',
-      'done',
+      'driftwatch.phase.dns',
+      'driftwatch.phase.connect',
+      'driftwatch.phase.tls',
+      'driftwatch.phase.first_byte',
+      'driftwatch.phase.first_token',
+      'driftwatch.phase.done',
     ]);
     const a = attrs(vs.attributes);
     expect(a['gen_ai.operation.name']).to.equal('chat');
@@ -86,17 +87,19 @@ describe('otlp_http exporter', () => {
     ]);
     const logs = rx.logRecords();
     expect(logs).to.have.length(3);
-    const names = logs.map((l) => attrs(l.attributes)['event.name']).sort();
+    const names = logs.map((l) => l.eventName).sort();
+    for (const l of logs)
+      expect(attrs(l.attributes), 'deprecated event.name attribute').to.not.have.property('event.name');
     expect(names).to.deep.equal([
       'driftwatch.contract.drift',
       'driftwatch.contract.violation',
       'driftwatch.watch.probe.budget_exhausted',
     ]);
-    const drift = logs.find((l) => attrs(l.attributes)['event.name'] === 'driftwatch.contract.drift');
+    const drift = logs.find((l) => l.eventName === 'driftwatch.contract.drift');
     expect(attrs(drift.attributes)['driftwatch.shape.added']).to.deep.equal([
       'choices[0].message.reasoning_content',
     ]);
-    const viol = logs.find((l) => attrs(l.attributes)['event.name'] === 'driftwatch.contract.violation');
+    const viol = logs.find((l) => l.eventName === 'driftwatch.contract.violation');
     expect(viol.severityNumber).to.equal(17);
     expect(viol.traceId).to.equal(TRACE_ID);
     for (const r of rx.requests)
@@ -202,36 +205,21 @@ describe('otlp_http exporter', () => {
 
 describe('otlp_http endpoint resolution', () => {
   const d = otlpHttpExporterFactory.createDefaultConfig();
-  it('uses OTEL_EXPORTER_OTLP_* when the config leaves them empty', () => {
-    const t = resolveTransport(d, {
-      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
-      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://logs:9999/custom',
-      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc,x-a=1',
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_EXPORTER_OTLP_TIMEOUT: '2500',
-      OTEL_EXPORTER_OTLP_COMPRESSION: 'none',
-    });
-    expect(t.urls).to.deep.equal({
-      traces: 'http://collector:4318/v1/traces',
-      metrics: 'http://collector:4318/v1/metrics',
-      logs: 'http://logs:9999/custom',
-    });
-    expect(t.headers).to.deep.equal({ authorization: 'Bearer abc', 'x-a': '1' });
-    expect(t.protocol).to.equal('http/json');
-    expect(t.timeoutMs).to.equal(2500);
-    expect(t.gzip).to.equal(false);
-  });
-  it('config wins over the environment; defaults follow the spec', () => {
-    const t = resolveTransport(
-      { ...d, endpoint: 'https://otlp.example:4318', protocol: 'http/protobuf' },
+  it('config wins over the environment; defaults follow the spec', async () => {
+    const t = await withEnv(
       {
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ignored:1',
         OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://ignored:2/v1/traces',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       },
+      () => resolveTransport({ ...d, endpoint: 'https://otlp.example:4318', encoding: 'proto' }),
     );
-    expect(t.urls.traces).to.equal('https://otlp.example:4318/v1/traces');
-    expect(resolveTransport(d, {}).urls.metrics).to.equal('http://localhost:4318/v1/metrics');
-    expect(resolveTransport(d, {}).gzip).to.equal(true);
-    expect(resolveTransport(d, {}).protocol).to.equal('http/protobuf');
+    expect(t.signals.traces.url).to.equal('https://otlp.example:4318/v1/traces');
+    expect(t.signals.traces.protocol).to.equal('http/protobuf');
+    const none = await withEnv({}, () => resolveTransport(d));
+    expect(none.signals.metrics.url).to.equal('http://localhost:4318/v1/metrics');
+    expect(none.signals.metrics.gzip).to.equal(true);
+    expect(none.signals.metrics.protocol).to.equal('http/protobuf');
+    expect(none.signals.metrics.timeoutMs).to.equal(10_000);
   });
 });

@@ -145,6 +145,9 @@ function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void
     checkOutput(r, bodyHasOutput(body), reasons[0], 'choices[0].message.content', max);
   const model = lookup(body, ['model']);
   if (r.response.model === undefined && typeof model === 'string') r.response.model = model.slice(0, 128);
+  const id = lookup(body, ['id']);
+  if (r.response.responseId === undefined && typeof id === 'string' && id !== '')
+    r.response.responseId = id.slice(0, 128);
   // usage from the contract's places (`response.usage_from`), the last non-null one wins
   let usage: Record<string, unknown> | undefined;
   let origin = 'body';
@@ -208,6 +211,8 @@ function judgeStream(r: CallRecord, c: Contract, max: number): ShapeSubject | un
   f.responseSchemaValid = c.stream ? allCompat : undefined;
   if (r.response.model === undefined && typeof a.body.model === 'string')
     r.response.model = a.body.model.slice(0, 128);
+  if (r.response.responseId === undefined && typeof a.body.id === 'string' && a.body.id !== '')
+    r.response.responseId = a.body.id.slice(0, 128);
   if (a.usage && r.response.usage === undefined)
     r.response.usage = toUsage(a.usage, a.usageOrigin ?? 'usage');
   const ue = c.stream?.usageExpected ?? 'when_requested';

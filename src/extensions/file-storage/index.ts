@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { ExtensionFactory } from '../../component/factory.js';
+import { defaultsFromSchema } from '../../config/component-schema.js';
+import { fileStorageSchema } from './config.js';
+import type { FileStorageConfig } from './config.js';
+import { FileStorageExtension } from './file-storage.js';
+
+export const fileStorageFactory: ExtensionFactory<FileStorageConfig> = {
+  type: 'file_storage',
+  kind: 'extension',
+  stability: 'alpha',
+  description: 'A directory for persistent state, named by `sending_queue.storage: file_storage[/name]`.',
+  configSchema: fileStorageSchema,
+  createDefaultConfig: () => defaultsFromSchema<FileStorageConfig>(fileStorageSchema),
+  create: (settings, config) => new FileStorageExtension(settings, config),
+};
