@@ -7,7 +7,16 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const HEAVY = ['@opentelemetry/sdk-metrics', '@opentelemetry/otlp-transformer', 'undici', 'pino'];
+const HEAVY = [
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/sdk-logs',
+  '@opentelemetry/sdk-trace-base',
+  '@opentelemetry/sdk-node',
+  '@opentelemetry/resources',
+  '@opentelemetry/otlp-transformer',
+  'undici',
+  'pino',
+];
 
 async function packagesAfter(file: string, ...load: string[]): Promise<string[]> {
   const { stdout } = await run(
