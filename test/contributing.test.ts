@@ -62,6 +62,7 @@ describe('CONTRIBUTING.md walk-through', function () {
     const metrics = new SelfMetrics();
     const got: CallRecord[] = [];
     const settings = testSettings('processor', 'model_filter', { metrics, pipeline: 'p' });
+    await factory.load?.();
     const p = factory.create(
       settings,
       { drop_models: ['canary'] },

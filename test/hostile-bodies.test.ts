@@ -25,6 +25,7 @@ import { probeOnce } from '../src/testing/probe-once.js';
 const sink = consumerFromFn(async () => {});
 
 async function judged(records: CallRecord[]): Promise<CallRecord[]> {
+  await Promise.all([validateProcessorFactory.load?.(), classifyProcessorFactory.load?.()]);
   const v = validateProcessorFactory.create(
     testSettings('processor', 'validate'),
     {

@@ -90,7 +90,7 @@ export async function checkCommand(args: CommonArgs, io: CliIO, registry: Regist
       const settings = headlessSettings(args, io);
       cfg = loadServiceConfig({ files: args.config, sets: args.set, env: io.env, registry });
       const tap = consumerFromFn(async (batch) => void collected.push(...batch));
-      ({ graph, host } = buildHeadless(cfg, settings, registry, tap));
+      ({ graph, host } = await buildHeadless(cfg, settings, registry, tap));
       await withTimeout(
         startAllButReceivers(graph, host),
         left(),

@@ -23,16 +23,16 @@ export function headlessSettings(args: CommonArgs, io: CliIO): ProcessSettings {
 }
 
 /** `tap`, when given, receives every batch beside the exporters (see Graph.build). */
-export function buildHeadless(
+export async function buildHeadless(
   cfg: ServiceConfig,
   settings: ProcessSettings,
   registry: Registry,
   tap?: Consumer,
-): { graph: Graph; host: ServiceHost } {
+): Promise<{ graph: Graph; host: ServiceHost }> {
   const metrics = new SelfMetrics();
   const host = new ServiceHost(metrics);
   const logger = createLogger({ level: settings.logLevel });
-  const graph = Graph.build(cfg, { registry, process: settings, logger, metrics }, undefined, tap);
+  const graph = await Graph.build(cfg, { registry, process: settings, logger, metrics }, undefined, tap);
   return { graph, host };
 }
 

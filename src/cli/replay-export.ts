@@ -29,7 +29,7 @@ export async function replayThroughPipeline(
   o: ReplayThrough,
 ): Promise<{ summary: ReplaySummary; exported: ExportTally }> {
   const settings = headlessSettings(o.args, o.io);
-  const { graph, host } = buildHeadless(o.cfg, settings, o.registry);
+  const { graph, host } = await buildHeadless(o.cfg, settings, o.registry);
   const consumer = graph.find(`receiver:${o.receiverId}`)?.consumer;
   if (!consumer)
     throw new ConfigError([

@@ -27,6 +27,11 @@ interface FactoryBase<C> {
     config: C,
     ctx: { environment?: string; configDir: string; env?: Record<string, string | undefined> },
   ): ConfigProblem[];
+  /**
+   * Imports the implementation (component/lazy-implementation.ts); `create` may be called once it
+   * resolved. Absent: `create` works at once. Everything above must stay usable without it.
+   */
+  load?(): Promise<void>;
 }
 
 export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {

@@ -58,7 +58,8 @@ export class Graph {
    * `tap`, when given, is added beside the exporters of every pipeline: `driftwatch check`
    * reads the judged records there.
    */
-  static build(cfg: ServiceConfig, deps: GraphDeps, previous?: Graph, tap?: Consumer): Graph {
+  static async build(cfg: ServiceConfig, deps: GraphDeps, previous?: Graph, tap?: Consumer): Promise<Graph> {
+    await Graph.loadImplementations(cfg, deps.registry);
     const g = new Graph();
     const reuse = (key: string, fingerprint: string): Node | undefined => {
       const old = previous?.find(key);
@@ -181,6 +182,21 @@ export class Graph {
       }
     }
     return g;
+  }
+
+  /** Imports the implementation of every component type the service uses, and only those. */
+  private static async loadImplementations(cfg: ServiceConfig, registry: Registry): Promise<void> {
+    const pipelines = [...cfg.service.pipelines.values()];
+    const used: [Kind, Map<string, { type: string }>, string[]][] = [
+      ['extension', cfg.extensions, cfg.service.extensions],
+      ['exporter', cfg.exporters, pipelines.flatMap((p) => p.exporters)],
+      ['processor', cfg.processors, pipelines.flatMap((p) => p.processors)],
+      ['receiver', cfg.receivers, pipelines.flatMap((p) => p.receivers)],
+    ];
+    const loads = used.flatMap(([kind, blocks, ids]) =>
+      [...new Set(ids.map((id) => blocks.get(id)!.type))].map((type) => registry.get(kind, type)?.load?.()),
+    );
+    await Promise.all(loads);
   }
 
   find(key: string): Node | undefined {

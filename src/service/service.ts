@@ -29,7 +29,7 @@ export class Service {
   }
 
   async start(cfg: ServiceConfig): Promise<void> {
-    const g = Graph.build(cfg, this.deps);
+    const g = await Graph.build(cfg, this.deps);
     this.publishExtensions(g);
     try {
       await g.startAll(this.host);
@@ -54,7 +54,7 @@ export class Service {
     const old = this.graph;
     if (!old) return this.start(cfg);
     this.host.serviceState = 'reloading';
-    const next = Graph.build(cfg, this.deps, old);
+    const next = await Graph.build(cfg, this.deps, old);
     const kept = new Set<Component>(next.nodes.filter((n) => n.started).map((n) => n.instance));
     const retired = (n: Node) => !kept.has(n.instance);
     const deadline = () => Date.now() + this.deps.process.shutdownTimeoutMs;

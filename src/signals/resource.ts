@@ -3,8 +3,8 @@
 // version / instance id, host, then OTEL_RESOURCE_ATTRIBUTES / OTEL_SERVICE_NAME (the SDK's env
 // detector), then config (wins).
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
+import { AGENT_VERSION } from '../util/agent-version.js';
 import { defaultResource, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -18,17 +18,7 @@ import { ATTR_HOST_NAME, ATTR_SERVICE_INSTANCE_ID } from '@opentelemetry/semanti
 
 const instanceId = randomUUID();
 
-function packageVersion(): string {
-  try {
-    const req = createRequire(import.meta.url);
-    return (req('../../package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** driftwatch's own version: service.version and the instrumentation scope version of every signal. */
-export const AGENT_VERSION = packageVersion();
+export { AGENT_VERSION };
 /** The instrumentation scope name of every signal driftwatch makes. */
 export const SCOPE_NAME = 'driftwatch';
 

@@ -117,6 +117,8 @@ export function runComplianceSuite(factories: readonly AnyFactory[], cases: Comp
         dir = mkdtempSync(join(tmpdir(), 'dw-compliance-'));
       });
       afterEach(() => rmSync(dir, { recursive: true, force: true }));
+      // as Graph.build does: the implementation is imported before create()
+      before(async () => f.load?.());
       after(async () => k.after?.());
 
       const config = async (): Promise<unknown> => ({

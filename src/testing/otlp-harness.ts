@@ -4,7 +4,7 @@ import { newContext } from '../component/consumer.js';
 import type { CallRecord } from '../model/call-record.js';
 import type { OtlpHttpConfig } from '../exporters/otlp-http/config.js';
 import { otlpHttpExporterFactory } from '../exporters/otlp-http/index.js';
-import type { OtlpHttpExporter } from '../exporters/otlp-http/otlp-http-exporter.js';
+import { OtlpHttpExporter } from '../exporters/otlp-http/otlp-http-exporter.js';
 import { observeExporter } from '../pipeline/observed.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -33,7 +33,7 @@ export function makeExporter(
 ) {
   const metrics = new SelfMetrics();
   const settings = testSettings('exporter', 'otlp_http/test', { metrics, ...opts });
-  const exporter = otlpHttpExporterFactory.create(settings, cfg) as OtlpHttpExporter;
+  const exporter = new OtlpHttpExporter(settings, cfg);
   const observed = observeExporter(exporter, settings.telemetry);
   return {
     exporter,

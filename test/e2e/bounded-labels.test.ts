@@ -34,6 +34,8 @@ function randomModelServer(): Promise<Server> {
   return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve(s)));
 }
 
+before(async () => prometheusExporterFactory.load?.());
+
 describe('bounded labels: a server answering a random model per response', function () {
   this.timeout(300_000);
 

@@ -19,6 +19,8 @@ import { nopHost, testSettings } from '../../src/testing/nop-host.js';
 import { probeConfig } from '../../src/testing/probe-once.js';
 import { requireTool } from '../../src/testing/system-tool.js';
 
+before(async () => prometheusExporterFactory.load?.());
+
 describe('series exist from the start (real probe receiver, real Prometheus)', function () {
   this.timeout(120_000);
   let bin: string;

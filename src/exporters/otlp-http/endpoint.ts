@@ -12,7 +12,7 @@ import {
   getSharedConfigurationFromEnvironment,
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ConfigError } from '../../component/errors.js';
-import { AGENT_VERSION } from '../../signals/resource.js';
+import { AGENT_VERSION } from '../../util/agent-version.js';
 import { parseDurationMs } from '../../util/duration.js';
 import type { OtlpHttpConfig } from './config.js';
 

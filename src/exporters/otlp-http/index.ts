@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ExporterFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { otlpHttpSchema } from './config.js';
 import { transportProblems } from './endpoint.js';
 import type { OtlpHttpConfig } from './config.js';
-import { OtlpHttpExporter } from './otlp-http-exporter.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('otlp_http', () => import('./otlp-http-exporter.js'));
 
 export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
   type: 'otlp_http',
@@ -17,7 +20,8 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
   // OTEL_* mistakes (grpc, a bad protocol) and bad URLs are configuration problems `validate` reports.
   validate: (config, ctx) =>
     transportProblems(config, ctx.env).map((p) => ({ path: [p.key], message: p.problem })),
-  create: (settings, config) => new OtlpHttpExporter(settings, config),
+  load: implementation.load,
+  create: (settings, config) => new (implementation.get().OtlpHttpExporter)(settings, config),
 };
 
 /**

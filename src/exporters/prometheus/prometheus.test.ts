@@ -26,6 +26,9 @@ async function startExporter(sensitive: string[] = [], extra: Partial<Prometheus
   return { e, metrics, url: `http://127.0.0.1:${e.address()!.port}/metrics` };
 }
 
+// create() needs the implementation imported first (Graph.build does it for pipelines)
+before(async () => prometheusExporterFactory.load?.());
+
 describe('prometheus exporter', () => {
   it('serves the documented names with cumulative buckets and escaped labels', async () => {
     const { e, url } = await startExporter();

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ExporterFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { statusSchema } from './config.js';
 import type { StatusConfig } from './config.js';
-import { StatusExporter } from './status-exporter.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('status', () => import('./status-exporter.js'));
 
 export const statusExporterFactory: ExporterFactory<StatusConfig> = {
   type: 'status',
@@ -12,5 +15,6 @@ export const statusExporterFactory: ExporterFactory<StatusConfig> = {
   description: 'Contract-health page at /status and /status.json on the health endpoint.',
   configSchema: statusSchema,
   createDefaultConfig: () => defaultsFromSchema<StatusConfig>(statusSchema),
-  create: (settings, config) => new StatusExporter(settings, config),
+  load: implementation.load,
+  create: (settings, config) => new (implementation.get().StatusExporter)(settings, config),
 };

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ExtensionFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { fileStorageSchema } from './config.js';
 import type { FileStorageConfig } from './config.js';
-import { FileStorageExtension } from './file-storage.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('file_storage', () => import('./file-storage.js'));
 
 export const fileStorageFactory: ExtensionFactory<FileStorageConfig> = {
   type: 'file_storage',
@@ -12,5 +15,6 @@ export const fileStorageFactory: ExtensionFactory<FileStorageConfig> = {
   description: 'A directory for persistent state, named by `sending_queue.storage: file_storage[/name]`.',
   configSchema: fileStorageSchema,
   createDefaultConfig: () => defaultsFromSchema<FileStorageConfig>(fileStorageSchema),
-  create: (settings, config) => new FileStorageExtension(settings, config),
+  load: implementation.load,
+  create: (settings, config) => new (implementation.get().FileStorageExtension)(settings, config),
 };

@@ -19,6 +19,9 @@ interface Healthz {
   components: Record<string, { state: string; degraded?: boolean; error?: string }>;
 }
 
+// create() needs the implementation imported first (Graph.build does it for pipelines)
+before(async () => otlpHttpExporterFactory.load?.());
+
 describe('health_check: a failing exporter is degraded', function () {
   this.timeout(30_000);
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ProcessorFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
-import { BatchProcessor } from './batch-processor.js';
 import { batchSchema } from './config.js';
 import type { BatchConfig } from './config.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('batch', () => import('./batch-processor.js'));
 
 export const batchProcessorFactory: ProcessorFactory<BatchConfig> = {
   type: 'batch',
@@ -16,5 +19,6 @@ export const batchProcessorFactory: ProcessorFactory<BatchConfig> = {
     c.send_batch_max_size !== 0 && c.send_batch_max_size < c.send_batch_size
       ? [{ path: ['send_batch_max_size'], message: 'must be 0 or at least send_batch_size' }]
       : [],
-  create: (settings, config, next) => new BatchProcessor(settings, config, next),
+  load: implementation.load,
+  create: (settings, config, next) => new (implementation.get().BatchProcessor)(settings, config, next),
 };

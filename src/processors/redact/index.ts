@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ProcessorFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { redactSchema } from './config.js';
 import type { RedactConfig } from './config.js';
-import { RedactProcessor } from './redact-processor.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('redact', () => import('./redact-processor.js'));
 
 export const redactProcessorFactory: ProcessorFactory<RedactConfig> = {
   type: 'redact',
@@ -27,5 +30,6 @@ export const redactProcessorFactory: ProcessorFactory<RedactConfig> = {
     }
     return problems;
   },
-  create: (settings, config, next) => new RedactProcessor(settings, config, next),
+  load: implementation.load,
+  create: (settings, config, next) => new (implementation.get().RedactProcessor)(settings, config, next),
 };

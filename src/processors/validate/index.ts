@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ProcessorFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { contractPathProblems } from '../../contract/config-field.js';
 import { validateSchema } from './config.js';
 import type { ValidateConfig } from './config.js';
-import { ValidateProcessor } from './validate-processor.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('validate', () => import('./validate-processor.js'));
 
 export const validateProcessorFactory: ProcessorFactory<ValidateConfig> = {
   type: 'validate',
@@ -15,5 +18,6 @@ export const validateProcessorFactory: ProcessorFactory<ValidateConfig> = {
   configSchema: validateSchema,
   createDefaultConfig: () => defaultsFromSchema<ValidateConfig>(validateSchema),
   validate: (c) => contractPathProblems(c.contract),
-  create: (settings, config, next) => new ValidateProcessor(settings, config, next),
+  load: implementation.load,
+  create: (settings, config, next) => new (implementation.get().ValidateProcessor)(settings, config, next),
 };

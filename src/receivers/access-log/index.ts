@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ReceiverFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
-import { AccessLogReceiver } from './access-log-receiver.js';
 import { accessLogSchema } from './config.js';
 import type { AccessLogConfig } from './config.js';
 import { createLineParser } from './parsers/create.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('access_log', () => import('./access-log-receiver.js'));
 
 export const accessLogReceiverFactory: ReceiverFactory<AccessLogConfig> = {
   type: 'access_log',
@@ -24,7 +27,8 @@ export const accessLogReceiverFactory: ReceiverFactory<AccessLogConfig> = {
     }
     return problems;
   },
-  create: (settings, config, next) => new AccessLogReceiver(settings, config, next),
+  load: implementation.load,
+  create: (settings, config, next) => new (implementation.get().AccessLogReceiver)(settings, config, next),
 };
 
 /** For the lead's compliance suite: a receiver following a file in the test's temp dir. */

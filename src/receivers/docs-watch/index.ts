@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ReceiverFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { parseDurationMs } from '../../util/duration.js';
 import { docsWatchSchema } from './config.js';
 import type { DocsWatchConfig } from './config.js';
-import { DocsWatchReceiver } from './docs-watch.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('docs_watch', () => import('./docs-watch.js'));
 
 export const docsWatchFactory: ReceiverFactory<DocsWatchConfig> = {
   type: 'docs_watch',
@@ -27,5 +30,6 @@ export const docsWatchFactory: ReceiverFactory<DocsWatchConfig> = {
       });
     return problems;
   },
-  create: (settings, config, next) => new DocsWatchReceiver(settings, config, next),
+  load: implementation.load,
+  create: (settings, config, next) => new (implementation.get().DocsWatchReceiver)(settings, config, next),
 };

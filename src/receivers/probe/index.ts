@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { accessSync, constants } from 'node:fs';
 import type { ConfigProblem, ReceiverFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { probeReceiverSchema } from './config.js';
 import type { ProbeReceiverConfig } from './config.js';
-import { ProbeReceiver } from './probe-receiver.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('probe', () => import('./probe-receiver.js'));
 
 export function validateProbeConfig(
   cfg: ProbeReceiverConfig,
@@ -71,7 +74,8 @@ export const probeReceiverFactory: ReceiverFactory<ProbeReceiverConfig> = {
   configSchema: probeReceiverSchema,
   createDefaultConfig: () => defaultsFromSchema<ProbeReceiverConfig>(probeReceiverSchema),
   validate: (cfg, ctx) => validateProbeConfig(cfg, ctx),
-  create: (settings, config, next) => new ProbeReceiver(settings, config, next),
+  load: implementation.load,
+  create: (settings, config, next) => new (implementation.get().ProbeReceiver)(settings, config, next),
 };
 
 /**

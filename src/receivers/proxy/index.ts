@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { accessSync, constants } from 'node:fs';
 import type { ConfigProblem, ReceiverFactory } from '../../component/factory.js';
+import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
 import { proxyReceiverSchema } from './config.js';
 import type { ProxyReceiverConfig } from './config.js';
-import { ProxyReceiver } from './proxy-receiver.js';
+
+// The implementation (and what it imports) loads when a pipeline builds this component.
+const implementation = lazyImplementation('proxy', () => import('./proxy-receiver.js'));
 
 export function validateProxyConfig(cfg: ProxyReceiverConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -64,7 +67,8 @@ export const proxyReceiverFactory: ReceiverFactory<ProxyReceiverConfig> = {
   configSchema: proxyReceiverSchema,
   createDefaultConfig: () => defaultsFromSchema<ProxyReceiverConfig>(proxyReceiverSchema),
   validate: (cfg) => validateProxyConfig(cfg),
-  create: (settings, config, next) => new ProxyReceiver(settings, config, next),
+  load: implementation.load,
+  create: (settings, config, next) => new (implementation.get().ProxyReceiver)(settings, config, next),
 };
 
 /** Compliance-suite overrides: a free-ish loopback port and an upstream on a closed port. */
