@@ -7,7 +7,7 @@ import type { JsonSchema } from '../component/factory.js';
 import { bareNumberHint, isBareNumber } from '../util/duration.js';
 import { didYouMean } from '../util/suggest.js';
 import { normaliseConfig } from './normalise.js';
-import { UNIT_KEYWORD } from './typed-schema.js';
+import { UNIT_KEYWORD } from './schema-walk.js';
 
 const ajv = new Ajv({
   allErrors: true,
@@ -45,10 +45,7 @@ export function defaultsFromSchema<C>(schema: JsonSchema): C {
  * A block as the loader takes it: validated in place (defaults written into `raw`) and, when
  * valid, normalised into the config a component receives.
  */
-export function loadBlock<C>(
-  schema: JsonSchema,
-  raw: unknown,
-): { problems: SchemaProblem[]; config?: C } {
+export function loadBlock<C>(schema: JsonSchema, raw: unknown): { problems: SchemaProblem[]; config?: C } {
   const problems = validateAgainst(schema, raw);
   return problems.length > 0 ? { problems } : { problems, config: normaliseConfig<C>(schema, raw) };
 }

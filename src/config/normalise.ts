@@ -4,9 +4,8 @@
 // Components read numbers; no component repeats a default or parses a duration again.
 import type { JsonSchema } from '../component/factory.js';
 import { parseDurationMs } from '../util/duration.js';
-import { childSchemas, isObject } from './schema-walk.js';
+import { childSchemas, isObject, UNIT_KEYWORD } from './schema-walk.js';
 import type { SchemaNode } from './schema-walk.js';
-import { UNIT_KEYWORD } from './typed-schema.js';
 
 function unitOf(schemas: SchemaNode[]): string | undefined {
   for (const s of schemas) if (typeof s[UNIT_KEYWORD] === 'string') return s[UNIT_KEYWORD];

@@ -3,6 +3,9 @@
 // the secret marker (x-secret) and the unit normaliser (x-unit), so both read a schema alike.
 export type SchemaNode = Record<string, unknown>;
 
+/** Schema keyword naming the unit a string option is loaded as (`duration`: milliseconds). */
+export const UNIT_KEYWORD = 'x-unit';
+
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

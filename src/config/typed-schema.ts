@@ -7,20 +7,23 @@ import { Type } from '@sinclair/typebox';
 import type { ObjectOptions, SchemaOptions, Static, TObject, TProperties, TUnsafe } from '@sinclair/typebox';
 import type { JsonSchema } from '../component/factory.js';
 import { DURATION_PATTERN } from '../util/duration.js';
+import { UNIT_KEYWORD } from './schema-walk.js';
 
 export { Type };
 export type { Static };
 
-/** Schema keyword naming the unit a string option is loaded as (`duration`: milliseconds). */
-export const UNIT_KEYWORD = 'x-unit';
+export { UNIT_KEYWORD };
 
-/** A duration: the YAML says `30s` or `1m30s`, the loaded config holds milliseconds. */
-export function Duration(def: string, description: string): TUnsafe<number> & JsonSchema {
+/**
+ * A duration: the YAML says `30s` or `1m30s`, the loaded config holds milliseconds. Without a
+ * default, wrap it in `Type.Optional` (e.g. a per-probe timeout that inherits the target's).
+ */
+export function Duration(def: string | undefined, description: string): TUnsafe<number> & JsonSchema {
   return Type.Unsafe<number>({
     type: 'string',
     pattern: DURATION_PATTERN,
     [UNIT_KEYWORD]: 'duration',
-    default: def,
+    ...(def === undefined ? {} : { default: def }),
     description,
   }) as TUnsafe<number> & JsonSchema;
 }
@@ -42,6 +45,16 @@ export function Enum<const V extends readonly (string | number | boolean)[]>(
   options: SchemaOptions = {},
 ): TUnsafe<V[number]> {
   return Type.Unsafe<V[number]>({ enum: [...values], ...options });
+}
+
+/** A map of names to strings (headers, attributes), spelled `additionalProperties` as the secret marker reads it. */
+export function StringMap(options: SchemaOptions = {}): TUnsafe<Record<string, string>> & JsonSchema {
+  return Type.Unsafe<Record<string, string>>({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    default: {},
+    ...options,
+  }) as TUnsafe<Record<string, string>> & JsonSchema;
 }
 
 /**

@@ -2,15 +2,16 @@
 // otlp_http exporter options (Collector otlphttp exporter + exporterhelper shapes). Empty strings
 // mean "from the standard OTEL_EXPORTER_OTLP_* environment variable, else the spec default".
 import type { JsonSchema } from '../../component/factory.js';
-import { durationSchema } from '../../util/duration.js';
+import { Duration, OptionalDuration } from '../../config/typed-schema.js';
 
 export interface RetryConfig {
   enabled: boolean;
-  initial_interval: string | number;
-  max_interval: string | number;
+  /** Milliseconds, as every duration below (the YAML says e.g. `5s`; the loader converts). */
+  initial_interval: number;
+  max_interval: number;
   multiplier: number;
   randomization_factor: number;
-  max_elapsed_time: string | number;
+  max_elapsed_time: number;
 }
 
 export interface OtlpHttpConfig {
@@ -25,7 +26,8 @@ export interface OtlpHttpConfig {
   /** HTTP(S) proxy for every request; empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
   proxy_url: string;
   headers: Record<string, string>;
-  timeout: string | number;
+  /** undefined: from OTEL_EXPORTER_OTLP_{SIGNAL_}TIMEOUT, else 10 s. */
+  timeout: number | undefined;
   tls: { ca_file: string; cert_file: string; key_file: string };
   retry_on_failure: RetryConfig;
   sending_queue: {
@@ -38,8 +40,8 @@ export interface OtlpHttpConfig {
   };
   metrics: {
     enabled: boolean;
-    export_interval: string | number;
-    export_timeout: string | number;
+    export_interval: number | undefined;
+    export_timeout: number | undefined;
     temporality: '' | 'cumulative' | 'delta' | 'lowmemory';
     contract: boolean;
     genai: boolean;
@@ -50,11 +52,6 @@ export interface OtlpHttpConfig {
 }
 
 const str = (description: string): JsonSchema => ({ type: 'string', default: '', description });
-/** A duration that may be left empty ("from the environment variable, else the default"). */
-function optionalDuration(description: string): JsonSchema {
-  const d = durationSchema('', description);
-  return { ...d, pattern: `^\\s*$|${String(d.pattern)}` };
-}
 
 export const retrySchema: JsonSchema = {
   type: 'object',
@@ -62,11 +59,11 @@ export const retrySchema: JsonSchema = {
   default: {},
   properties: {
     enabled: { type: 'boolean', default: true },
-    initial_interval: durationSchema('5s', 'First backoff delay.'),
-    max_interval: durationSchema('30s', 'Largest backoff delay.'),
+    initial_interval: Duration('5s', 'First backoff delay.'),
+    max_interval: Duration('30s', 'Largest backoff delay.'),
     multiplier: { type: 'number', minimum: 1, default: 1.5 },
     randomization_factor: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
-    max_elapsed_time: durationSchema('300s', 'Time budget for one request including retries (0 = forever).'),
+    max_elapsed_time: Duration('300s', 'Time budget for one request including retries (0 = forever).'),
   },
 };
 
@@ -98,7 +95,7 @@ export const otlpHttpSchema: JsonSchema = {
     proxy_url: str('HTTP(S) proxy URL for every request; empty: HTTPS_PROXY / HTTP_PROXY / NO_PROXY.'),
     // Header values carry credentials (Authorization, api-key): all are secrets, like the Collector's configopaque.
     headers: { type: 'object', additionalProperties: { type: 'string' }, default: {}, 'x-secret': true },
-    timeout: optionalDuration('Per-request timeout (OTEL_EXPORTER_OTLP_{SIGNAL_}TIMEOUT in ms, else 10s).'),
+    timeout: OptionalDuration('Per-request timeout (OTEL_EXPORTER_OTLP_{SIGNAL_}TIMEOUT in ms, else 10s).'),
     tls: {
       type: 'object',
       additionalProperties: false,
@@ -139,10 +136,10 @@ export const otlpHttpSchema: JsonSchema = {
       default: {},
       properties: {
         enabled: { type: 'boolean', default: true },
-        export_interval: optionalDuration(
+        export_interval: OptionalDuration(
           'How often aggregated metrics are sent (OTEL_METRIC_EXPORT_INTERVAL in ms, else 10s).',
         ),
-        export_timeout: optionalDuration(
+        export_timeout: OptionalDuration(
           'Time budget of one metrics export including retries (OTEL_METRIC_EXPORT_TIMEOUT in ms, else retry_on_failure.max_elapsed_time).',
         ),
         temporality: {

@@ -51,7 +51,7 @@ describe('health_check: a failing exporter is degraded', function () {
     const d = fastConfig(rx.url);
     const exporter = otlpHttpExporterFactory.create(settings, {
       ...d,
-      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: '1500ms' },
+      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: 1500 },
     }) as OtlpHttpExporter;
     await health.start(host);
     await exporter.start(host);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JsonSchema } from '../../component/factory.js';
-import { durationSchema } from '../../util/duration.js';
+import { Duration } from '../../config/typed-schema.js';
 import { JSON_FIELDS } from './parsers/json.js';
 import type { FieldSpec } from './parsers/json.js';
 
@@ -39,16 +39,17 @@ export interface AccessLogConfig {
   routes: string[];
   max_routes: number;
   max_models: number;
-  poll_interval: string | number;
-  scan_interval: string | number;
+  /** Milliseconds (the YAML says e.g. `200ms`; the loader converts). */
+  poll_interval: number;
+  scan_interval: number;
   fingerprint_size: number;
   max_line_bytes: number;
   max_bytes_per_poll: number;
   max_files: number;
   batch_size: number;
   max_inflight_batches: number;
-  force_flush_period: string | number;
-  rotate_wait: string | number;
+  force_flush_period: number;
+  rotate_wait: number;
   checkpoints: boolean;
 }
 
@@ -135,8 +136,8 @@ export const accessLogSchema: JsonSchema = {
     routes: { type: 'array', items: { type: 'string', pattern: '^/' }, default: [] },
     max_routes: { type: 'integer', minimum: 1, default: 100 },
     max_models: { type: 'integer', minimum: 1, default: 100 },
-    poll_interval: durationSchema('200ms', 'how often files are read'),
-    scan_interval: durationSchema('1s', 'how often include/exclude globs are re-evaluated'),
+    poll_interval: Duration('200ms', 'how often files are read'),
+    scan_interval: Duration('1s', 'how often include/exclude globs are re-evaluated'),
     fingerprint_size: { type: 'integer', minimum: 16, maximum: 65536, default: 1000 },
     max_line_bytes: { type: 'integer', minimum: 256, default: 65536 },
     max_bytes_per_poll: { type: 'integer', minimum: 4096, default: 4194304 },
@@ -149,14 +150,8 @@ export const accessLogSchema: JsonSchema = {
       description:
         'batches sent and not yet acknowledged before reading pauses; batch_size × this bounds the lines repeated after kill -9',
     },
-    force_flush_period: durationSchema(
-      '5s',
-      'emit a last line without newline after this quiet period; 0 = never',
-    ),
-    rotate_wait: durationSchema(
-      '10s',
-      'keep reading a rotated or deleted file this long after its last growth',
-    ),
+    force_flush_period: Duration('5s', 'emit a last line without newline after this quiet period; 0 = never'),
+    rotate_wait: Duration('10s', 'keep reading a rotated or deleted file this long after its last growth'),
     checkpoints: { type: 'boolean', default: true },
   },
 };

@@ -280,7 +280,11 @@ describe('docs_watch receiver', () => {
   });
 
   it('rejects an interval shorter than a minute and a backoff longer than its maximum', () => {
-    const cfg = { ...docsWatchFactory.createDefaultConfig(), interval: 10_000, retry_backoff: 2 * 86_400_000 };
+    const cfg = {
+      ...docsWatchFactory.createDefaultConfig(),
+      interval: 10_000,
+      retry_backoff: 2 * 86_400_000,
+    };
     const problems = docsWatchFactory.validate!(cfg, { configDir: '.' }).map((p) => p.path[0]);
     expect(problems).to.have.members(['interval', 'retry_backoff']);
   });
@@ -298,7 +302,7 @@ describe('docs_watch README', () => {
       registry: builtinRegistry(),
     });
     const c = cfg.receivers.get('docs_watch')?.config as DocsWatchConfig;
-    expect(c.interval).to.equal('6h');
+    expect(c.interval).to.equal(6 * 3_600_000);
     expect(c.user_agent).to.match(/^driftwatch/);
   });
 });
