@@ -121,7 +121,8 @@ export function eventRecord(
 
 /**
  * A bare gateway access-log call that retried on a second upstream member (the gateway
- * metrics), with no status, timings or usage, so it adds to no other metric but llm.request.
+ * metrics), with no status, timings or usage, so besides llm.request it adds only to
+ * llm.fallback.activation (a second attempt).
  */
 export function gatewayRecord(): CallRecord {
   const r = newCallRecord(

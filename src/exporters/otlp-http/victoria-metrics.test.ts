@@ -124,7 +124,8 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
       ).to.equal(1);
       expect(await v(`llm_probe_budget_exhausted_total${ns}`)).to.equal(1);
       expect(await v(`llm_probe_expectation_total{service_namespace="vm-names",held="true"}`)).to.equal(1);
-      expect(await v(`llm_fallback_activation_total${ns}`)).to.equal(1);
+      // the client retry (batch[1]) and the gateway's second upstream attempt (gatewayRecord)
+      expect(await v(`llm_fallback_activation_total${ns}`)).to.equal(2);
       expect(await v(`llm_docs_changed_total${ns}`)).to.equal(1);
       expect(await v(`llm_usage_tokens_total${ns}`), 'llm.usage.total_tokens').to.equal(15 * 4);
       expect(await v(`llm_request_schema_invalid_total${ns}`)).to.equal(1);
