@@ -99,7 +99,7 @@ rmSync(dir, { recursive: true, force: true });
 const cpuS = (cpu.user + cpu.system) / 1e6;
 console.log(
   `follow one file, shipped defaults (batch_size ${receiverConfig.batch_size}, max_inflight_batches ` +
-    `${receiverConfig.max_inflight_batches}, poll ${receiverConfig.poll_interval}; validate, classify, redact, batch; ` +
+    `${receiverConfig.max_inflight_batches}, poll ${receiverConfig.poll_interval} ms; validate, classify, redact, batch; ` +
     `sink acknowledges after ${ackMs} ms): ` +
     `${got.toLocaleString('en-US')} of ${LINES.toLocaleString('en-US')} lines in ${sec.toFixed(1)} s = ` +
     `${Math.round(got / sec).toLocaleString('en-US')} lines/s  ${cpuS.toFixed(2)} CPU s (writer included)`,

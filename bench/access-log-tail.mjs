@@ -32,7 +32,7 @@ const receiver = new AccessLogReceiver(
     format: 'nginx',
     log_format: TEXT_FORMAT,
     start_at: 'beginning',
-    poll_interval: '20ms',
+    poll_interval: 20, // ms: a loaded config, as the factory gets it
   },
   { mutatesData: false, consume: async (batch) => void (got += batch.length) },
 );

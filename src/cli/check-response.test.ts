@@ -3,6 +3,10 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ProcessorFactory } from '../component/factory.js';
+import { Registry } from '../pipeline/registry.js';
+import { classifyProcessorFactory } from '../processors/classify/index.js';
+import { validateProcessorFactory } from '../processors/validate/index.js';
 import { main } from './main.js';
 
 const FIX = 'test/fixtures/llm';
@@ -93,5 +97,50 @@ describe('driftwatch check-response', () => {
     ]);
     expect(bad.code).to.equal(3);
     expect(bad.err).to.include('contract file not found');
+  });
+});
+
+describe('driftwatch check-response builds through the registry', () => {
+  it('creates validate and classify with their factories, fresh per file, from loaded configs', async () => {
+    const created: Array<{ type: string; config: unknown }> = [];
+    const spy = <F extends ProcessorFactory>(f: F): F => ({
+      ...f,
+      create: (settings, config, next) => {
+        created.push({ type: f.type, config });
+        return f.create(settings, config, next);
+      },
+    });
+    const registry = new Registry([spy(validateProcessorFactory), spy(classifyProcessorFactory)]);
+    let out = '';
+    const code = await main(
+      [
+        'check-response',
+        '--contract',
+        COMET,
+        '--json',
+        `${FIX}/responses/cometapi-doc-gpt41nano-2026.json`,
+        `${FIX}/responses/groq-kimik2-2026-service-tier-on_demand.json`,
+      ],
+      { io: { out: (t) => (out += t), err: () => {}, env: {} }, registry },
+    );
+    expect(code).to.equal(1);
+    expect(out.trim().split('\n')).to.have.length(2);
+    expect(created.map((c) => c.type)).to.deep.equal(['classify', 'validate', 'classify', 'validate']);
+    const vc = created[1].config as { contract: string; shapes: { persist: boolean } };
+    expect([vc.contract, vc.shapes.persist]).to.deep.equal([COMET, false]);
+    expect(Object.isFrozen(vc.shapes), 'a loaded config is frozen').to.equal(true);
+  });
+
+  it('says so when the build has no validate processor', async () => {
+    let err = '';
+    const code = await main(
+      ['check-response', '--contract', COMET, `${FIX}/responses/cometapi-doc-gpt41nano-2026.json`],
+      {
+        io: { out: () => {}, err: (t) => (err += t), env: {} },
+        registry: new Registry([classifyProcessorFactory]),
+      },
+    );
+    expect(code).to.equal(3);
+    expect(err).to.include('needs the validate and classify processors');
   });
 });

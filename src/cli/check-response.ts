@@ -6,18 +6,20 @@
 // (0 ok, 1 drift, 2 violation, 3 unreadable).
 import { readFileSync } from 'node:fs';
 import type { CreateSettings } from '../component/component.js';
-import { consumerFromFn } from '../component/consumer.js';
+import { consumerFromFn, newContext } from '../component/consumer.js';
 import { ConfigError } from '../component/errors.js';
+import type { JsonSchema, ProcessorFactory } from '../component/factory.js';
+import { loadBlock } from '../config/component-schema.js';
+import { deepFreeze } from '../config/normalise.js';
 import { loadProcessSettings } from '../config/process-settings.js';
+import type { Contract } from '../contract/contract.js';
 import { carriesErrorEnvelope } from '../contract/error-envelope.js';
+import { loadContract } from '../contract/load.js';
 import { overJsonLimits } from '../util/json-limits.js';
 import { parseSse } from '../contract/sse.js';
 import { newCallRecord } from '../model/call-record.js';
 import type { CallRecord } from '../model/call-record.js';
-import { ClassifyProcessor } from '../processors/classify/classify-processor.js';
-import { classifyProcessorFactory } from '../processors/classify/index.js';
-import { validateProcessorFactory } from '../processors/validate/index.js';
-import { ValidateProcessor } from '../processors/validate/validate-processor.js';
+import type { Registry } from '../pipeline/registry.js';
 import { createComponentTelemetry } from '../telemetry/component-telemetry.js';
 import { silentLogger } from '../telemetry/logger.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
@@ -114,18 +116,49 @@ interface Judged {
   record?: CallRecord;
 }
 
-interface Judges {
-  validate: ValidateProcessor;
-  classify: ClassifyProcessor;
+/** Judges one record in place: validate then classify, built fresh for it. */
+type Judge = (r: CallRecord) => Promise<void>;
+
+/** A block loaded as the config loader loads it: schema defaults, validation, normalised, frozen. */
+function loadedConfig(factory: ProcessorFactory, raw: Record<string, unknown>): unknown {
+  const { problems, config } = loadBlock(factory.configSchema as JsonSchema, raw);
+  const more = config === undefined ? [] : (factory.validate?.(config, { configDir: process.cwd() }) ?? []);
+  const all = [...problems, ...more];
+  if (all.length > 0 || config === undefined)
+    throw new ConfigError(all.map((p) => `${factory.type}.${p.path.join('.')}: ${p.message}`));
+  return deepFreeze(config);
+}
+
+/**
+ * validate → classify through the registry's factories, as the graph builds a pipeline. Each
+ * file gets a fresh pair so nothing learned from one (shapes, known drift) colours the next;
+ * building one is cheap because the contract is parsed once and cached.
+ */
+async function judgeFactory(registry: Registry, contract: string): Promise<() => Judge> {
+  const validate = registry.get('processor', 'validate');
+  const classify = registry.get('processor', 'classify');
+  if (!validate || !classify)
+    throw new ConfigError(['check-response needs the validate and classify processors in this build']);
+  // a factory that imports its implementation lazily must have it before create()
+  await Promise.all([validate, classify].map((f) => (f as { load?(): Promise<void> }).load?.()));
+  const vc = loadedConfig(validate, { contract, shapes: { persist: false } });
+  const cc = loadedConfig(classify, { contract });
+  const vs = settings('validate');
+  const cs = settings('classify');
+  const end = consumerFromFn(async () => {});
+  return () => {
+    const chain = validate.create(vs, vc, classify.create(cs, cc, end));
+    return (r) => chain.consume([r], newContext());
+  };
 }
 
 const GZIP = /^(gzip|br|deflate|zstd)/i;
 
-function judgeFile(
+async function judgeFile(
   file: string,
-  j: Judges,
+  judge: Judge,
   opts: Omit<CheckRecordOptions, 'status'> & { status?: number },
-): Judged {
+): Promise<Judged> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -154,11 +187,8 @@ function judgeFile(
   let warning: string | undefined;
   if (statusFrom === 'default' && looksLikeErrorEnvelope(body))
     warning = `${file}: the body looks like an error envelope but no --status was given; judged as HTTP 200 (pass --status N, or capture the answer with curl -i)`;
-  // each file is judged on its own: nothing learned from the previous one
-  j.validate.forget();
   const r = buildCheckRecord(body, { ...opts, status, headers });
-  j.validate.process([r]);
-  j.classify.process([r]);
+  await judge(r);
   return { file, warning, status, statusFrom, record: r };
 }
 
@@ -208,10 +238,9 @@ function classText(r: CallRecord): string {
   return `${f.errorClass}${f.subReason ? ` (${f.subReason})` : ''} owner="${f.owner}" retry=${f.retryable ? `yes${after}` : 'no'}`;
 }
 
-function detail(j: Judged, io: CliIO, validate: ValidateProcessor): void {
+function detail(j: Judged, io: CliIO, c: Contract): void {
   const r = j.record!;
   const f = r.findings;
-  const c = validate.defaultContract;
   io.out(`contract: ${c.id} (reviewed ${c.reviewed}, ${f.contractReviewAgeDays ?? 0} days ago)\n`);
   if (j.statusFrom !== 'default')
     io.out(`status:   ${j.status} (from the ${j.statusFrom === 'flag' ? '--status flag' : 'transcript'})\n`);
@@ -234,7 +263,7 @@ function oneLine(j: Judged): string {
   return parts.join('  ');
 }
 
-export function checkResponseCommand(argv: string[], io: CliIO): number {
+export async function checkResponseCommand(argv: string[], io: CliIO, registry: Registry): Promise<number> {
   const args = parseCommon(argv, {
     contract: { type: 'string' },
     status: { type: 'string' },
@@ -265,22 +294,11 @@ export function checkResponseCommand(argv: string[], io: CliIO): number {
     io.err('driftwatch: --status must be an HTTP status (100-599) and --max-tokens an integer\n');
     return 3;
   }
-  const noop = consumerFromFn(async () => {});
-  let judges: Judges;
+  let newJudge: () => Judge;
+  let defaultContract: Contract;
   try {
-    const vc = validateProcessorFactory.createDefaultConfig();
-    judges = {
-      validate: new ValidateProcessor(
-        settings('validate'),
-        { ...vc, contract, shapes: { ...vc.shapes, persist: false } },
-        noop,
-      ),
-      classify: new ClassifyProcessor(
-        settings('classify'),
-        { ...classifyProcessorFactory.createDefaultConfig(), contract },
-        noop,
-      ),
-    };
+    defaultContract = loadContract(contract);
+    newJudge = await judgeFactory(registry, contract);
   } catch (err) {
     const problems = err instanceof ConfigError ? err.problems : [String(err)];
     io.err(`driftwatch: invalid contract:\n${problems.map((p) => `  ${p}\n`).join('')}`);
@@ -293,12 +311,12 @@ export function checkResponseCommand(argv: string[], io: CliIO): number {
     maxTokens,
     contract,
   };
-  const contractId = judges.validate.defaultContract.id;
+  const contractId = defaultContract.id;
   const single = files.length === 1;
   const tally = { ok: 0, drift: 0, violation: 0, unreadable: 0 };
   let worst = 0;
   for (const file of files) {
-    const j = judgeFile(file, judges, opts);
+    const j = await judgeFile(file, newJudge(), opts);
     const code = exitOf(j);
     worst = Math.max(worst, code);
     if (code === 3) tally.unreadable++;
@@ -306,7 +324,7 @@ export function checkResponseCommand(argv: string[], io: CliIO): number {
     if (j.warning) io.err(`driftwatch: warning: ${j.warning}\n`);
     if (v.json === true) io.out(jsonLine(j, contractId) + '\n');
     else if (!j.record) io.err(`driftwatch: ${j.error}\n`);
-    else if (single) detail(j, io, judges.validate);
+    else if (single) detail(j, io, defaultContract);
     else io.out(oneLine(j) + '\n');
   }
   if (!single && v.json !== true)

@@ -42,8 +42,8 @@ const HANDLERS: Record<string, Handler> = {
     (await import('./commands.js')).validateCommand(args, io, await registry()),
   'print-config': async ({ args, io, registry }) =>
     (await import('./commands.js')).printConfigCommand(args, io, await registry()),
-  'check-response': async ({ rest, io }) =>
-    (await import('./check-response.js')).checkResponseCommand(rest, io),
+  'check-response': async ({ rest, io, registry }) =>
+    (await import('./check-response.js')).checkResponseCommand(rest, io, await registry()),
   replay: ({ rest, io, registry }) => replayCommand(rest, io, registry),
   simulate: async ({ rest, io }) => (await import('./simulate.js')).simulateCommand(rest, io),
   schema: async ({ args, io, registry }) =>

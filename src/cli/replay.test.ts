@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRegistry } from '../components.js';
 import type { ReplaySummary } from '../receivers/access-log/summary.js';
-import { defaultsFromSchema } from '../config/component-schema.js';
+import { schemaDefaults } from '../config/component-schema.js';
 import { accessLogSchema } from '../receivers/access-log/config.js';
 import { attrs, OtlpTestReceiver } from '../testing/otlp-receiver.js';
 import { main } from './main.js';
@@ -200,6 +200,6 @@ describe('driftwatch replay', () => {
   });
 
   it('starts from the same defaults ajv gives the access_log receiver', () => {
-    expect(topLevelDefaults(accessLogSchema)).to.deep.equal(defaultsFromSchema(accessLogSchema));
+    expect(topLevelDefaults(accessLogSchema)).to.deep.equal(schemaDefaults(accessLogSchema));
   });
 });

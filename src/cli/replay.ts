@@ -6,6 +6,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { ConfigError } from '../component/errors.js';
 import type { JsonSchema } from '../component/factory.js';
 import type { ServiceConfig } from '../config/load.js';
+import { normaliseConfig } from '../config/normalise.js';
 import type { Registry } from '../pipeline/registry.js';
 import type { AccessLogConfig } from '../receivers/access-log/config.js';
 import { accessLogSchema } from '../receivers/access-log/config.js';
@@ -62,6 +63,7 @@ export async function replayCommand(
   }
   checkReadable(args.positionals);
   let config: AccessLogConfig;
+  let written: Record<string, unknown>;
   let receiverId: string | undefined;
   let through: { cfg: ServiceConfig; receiverId: string } | undefined;
   if (v.export === true && args.config.length === 0)
@@ -85,18 +87,26 @@ export async function replayCommand(
           : 'replay: the configuration has no access_log receiver',
       ]);
     config = { ...(pick.config as AccessLogConfig) };
+    written = { ...pick.raw };
     receiverId = pick.id;
     if (v.export === true) through = { cfg, receiverId: pick.id };
-  } else config = topLevelDefaults<AccessLogConfig>(accessLogSchema);
-  if (v.format !== undefined) config.format = v.format as AccessLogConfig['format'];
-  if (v['log-format'] !== undefined) config.log_format = String(v['log-format']);
-  if (v.escape !== undefined) config.escape = v.escape as AccessLogConfig['escape'];
-  if (v.regex !== undefined) config.regex = String(v.regex);
+  } else {
+    written = topLevelDefaults<Record<string, unknown>>(accessLogSchema);
+    config = normaliseConfig<AccessLogConfig>(accessLogSchema, written);
+  }
+  const flags: Partial<AccessLogConfig> = {};
+  if (v.format !== undefined) flags.format = v.format as AccessLogConfig['format'];
+  if (v['log-format'] !== undefined) flags.log_format = String(v['log-format']);
+  if (v.escape !== undefined) flags.escape = v.escape as AccessLogConfig['escape'];
+  if (v.regex !== undefined) flags.regex = String(v.regex);
+  Object.assign(config, flags);
+  Object.assign(written, flags);
   // ajv (~0.2 CPU-s to load and compile) only when a config file was read or a flag is off
   // its enum: the common forensic run starts at once, and every message still comes from ajv.
+  // It checks the options as written (durations as `200ms`), not the loaded numbers.
   if (args.config.length > 0 || !enumsHold(accessLogSchema, config)) {
     const { validateAgainst } = await import('../config/component-schema.js');
-    const problems = validateAgainst(accessLogSchema, config);
+    const problems = validateAgainst(accessLogSchema, written);
     if (problems.length > 0)
       throw new ConfigError(problems.map((p) => `replay: ${p.path.join('.') || 'options'}: ${p.message}`));
   }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // ajv validation of component blocks: defaults applied, unknown keys rejected, every error
-// kept with its path, validators compiled once per factory.
+// kept with its path, validators compiled once per factory; then the block normalised once.
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../component/factory.js';
 import { bareNumberHint, isBareNumber } from '../util/duration.js';
 import { didYouMean } from '../util/suggest.js';
+import { normaliseConfig } from './normalise.js';
+import { UNIT_KEYWORD } from './schema-walk.js';
 
 const ajv = new Ajv({
   allErrors: true,
@@ -18,7 +20,7 @@ const ajv = new Ajv({
   code: { optimize: false },
 });
 ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
-ajv.addKeyword({ keyword: 'x-duration', schemaType: 'boolean' });
+ajv.addKeyword({ keyword: UNIT_KEYWORD, schemaType: 'string' });
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 export function compileSchema(schema: JsonSchema): ValidateFunction {
@@ -30,11 +32,25 @@ export function compileSchema(schema: JsonSchema): ValidateFunction {
   return fn;
 }
 
-/** The defaults a schema declares, as a fresh object: `createDefaultConfig` for most factories. */
-export function defaultsFromSchema<C>(schema: JsonSchema): C {
+/** The defaults a schema declares as a user would write them (durations as `30s`), a fresh object. */
+export function schemaDefaults(schema: JsonSchema): Record<string, unknown> {
   const value: Record<string, unknown> = {};
   compileSchema(schema)(value);
-  return value as C;
+  return value;
+}
+
+/** The defaults a schema declares, loaded (durations in ms): `createDefaultConfig` of a factory. */
+export function defaultsFromSchema<C>(schema: JsonSchema): C {
+  return normaliseConfig<C>(schema, schemaDefaults(schema));
+}
+
+/**
+ * A block as the loader takes it: validated in place (defaults written into `raw`) and, when
+ * valid, normalised into the config a component receives.
+ */
+export function loadBlock<C>(schema: JsonSchema, raw: unknown): { problems: SchemaProblem[]; config?: C } {
+  const problems = validateAgainst(schema, raw);
+  return problems.length > 0 ? { problems } : { problems, config: normaliseConfig<C>(schema, raw) };
 }
 
 export interface SchemaProblem {
@@ -65,7 +81,7 @@ function toProblem(e: ErrorObject): SchemaProblem {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   // an error about a key's name (propertyNames) belongs to that key, not to its parent
   if (e.propertyName !== undefined) path.push(e.propertyName);
-  if ((e.parentSchema as Record<string, unknown> | undefined)?.['x-duration'] === true) {
+  if ((e.parentSchema as Record<string, unknown> | undefined)?.[UNIT_KEYWORD] === 'duration') {
     if (isBareNumber(e.data)) return { path, message: bareNumberHint(e.data) };
     if (e.keyword === 'pattern' || e.keyword === 'type')
       return {

@@ -42,7 +42,7 @@ describe('config loader', () => {
       batch: 1,
       model: 'test-model',
     });
-    expect(cfg.processors.get('batch')?.config).to.include({ send_batch_size: 8192, timeout: '200ms' });
+    expect(cfg.processors.get('batch')?.config).to.include({ send_batch_size: 8192, timeout: 200 });
     expect([...cfg.service.pipelines.keys()]).to.deep.equal(['contract']);
   });
 

@@ -12,7 +12,8 @@ import { telemetryProblems, telemetrySchema } from '../telemetry/telemetry-confi
 import type { TelemetryConfig } from '../telemetry/telemetry-config.js';
 import { endpointProblems, listenerConflicts, listenerOf, RESERVED_KEYS, reservedKeys } from './checks.js';
 import type { Found, Listener } from './checks.js';
-import { defaultsFromSchema, validateAgainst } from './component-schema.js';
+import { defaultsFromSchema, loadBlock, schemaDefaults, validateAgainst } from './component-schema.js';
+import { deepFreeze } from './normalise.js';
 import { expandEnv } from './expand.js';
 import { deepMerge, isPlainObject, parseSetFlag } from './merge.js';
 import { locate, PATH_SEP, pathKey, readConfigFile, parseConfigText } from './source.js';
@@ -23,7 +24,10 @@ export interface ComponentConfig {
   type: string;
   name?: string;
   kind: Kind;
+  /** Validated, defaults applied, durations in milliseconds, frozen: what the component receives. */
   config: unknown;
+  /** The same block as written (durations as `30s`), defaults applied: for print-config. */
+  raw: Record<string, unknown>;
 }
 
 export interface PipelineConfig {
@@ -142,7 +146,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
       const c = loadComponent(opts.registry, kind, section, id, raw, at, { configDir, environment, env });
       if (c) {
         sections[kind].set(id, c);
-        block[id] = c.config;
+        block[id] = c.raw;
         secretValues(opts.registry.get(kind, c.type)!.configSchema, c.config, secrets);
         collectPrompts(c.config, prompts);
       }
@@ -156,6 +160,7 @@ export function loadServiceConfig(opts: LoadOptions): ServiceConfig {
   sharedListeners(sections, service, at);
   if (problems.length > 0) throw new ConfigError(problems);
   const warnings = unusedComponents(sections, service);
+  deepFreeze(service.telemetry);
   return {
     receivers: sections.receiver,
     processors: sections.processor,
@@ -207,14 +212,15 @@ function loadComponent(
     );
     return undefined;
   }
-  const config = deepMerge(factory.createDefaultConfig(), block);
-  const problems = validateAgainst(factory.configSchema, config);
+  // `written` keeps the user's spelling (print-config); `config` is what the component receives
+  const written = deepMerge(schemaDefaults(factory.configSchema), block) as Record<string, unknown>;
+  const { problems, config } = loadBlock(factory.configSchema, written);
   for (const p of problems) at([section, id, ...p.path], p.message);
-  for (const p of endpointProblems(type, config)) at([section, id, ...p.path], p.message);
-  if (problems.length === 0 && factory.validate) {
+  for (const p of endpointProblems(type, written)) at([section, id, ...p.path], p.message);
+  if (config !== undefined && factory.validate) {
     for (const p of factory.validate(config as never, ctx)) at([section, id, ...p.path], p.message);
   }
-  return { id, type, name, kind, config };
+  return { id, type, name, kind, config: deepFreeze(config ?? written), raw: written };
 }
 
 /** `storage: file_storage[/name]` (the Collector's spelling) must name a configured, listed extension. */

@@ -105,7 +105,8 @@ export function loadProcessSettings(
   return {
     logLevel: conf.get('logLevel') as LogLevel,
     dataDir: conf.get('dataDir'),
-    shutdownTimeoutMs: parseDurationMs(conf.get('shutdownTimeout')) ?? 10_000,
+    // validate() above refused anything parseDurationMs cannot read
+    shutdownTimeoutMs: parseDurationMs(conf.get('shutdownTimeout'))!,
     serviceName: attrs['service.name'] ?? conf.get('serviceName'),
     resourceAttributes: attrs,
     instanceId,

@@ -29,7 +29,7 @@ function typeOf(s: S): string {
   if (alts) return alts.map(typeOf).join(' | ');
   const t = ([] as string[]).concat((s.type as string | string[] | undefined) ?? []);
   if (t.includes('array') && s.items) return `list of ${typeOf(s.items as S)}`;
-  if (s['x-duration'] === true) return 'duration';
+  if (s['x-unit'] === 'duration') return 'duration';
   if (typeof s.pattern === 'string' && s.pattern.includes('(ms|s|m|h|d)')) return 'duration';
   if (t.length > 0) return t.join(' | ');
   return s.properties ? 'object' : 'any';

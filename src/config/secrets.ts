@@ -3,33 +3,15 @@
 // secret (a string, or every string below it, e.g. a headers map). The loader collects those
 // values for the export guard and log scrubbing; print-config masks them.
 import type { JsonSchema } from '../component/factory.js';
+import { childSchemas, isObject } from './schema-walk.js';
+import type { SchemaNode } from './schema-walk.js';
 
 export const SECRET_MARKER = 'x-secret';
 export const MASK = '[REDACTED]';
 /** Shorter values would match too much outgoing text to be guarded (e.g. "1"). */
 const MIN_GUARDED_LENGTH = 8;
 
-type Node = Record<string, unknown>;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** The schema nodes a value at `key` of an object with schema `s` may follow. */
-function childSchemas(s: Node, key: string | number): Node[] {
-  const out: Node[] = [];
-  const props = s.properties as Record<string, Node> | undefined;
-  if (typeof key === 'string' && props?.[key]) out.push(props[key]);
-  else if (typeof key === 'string' && isObject(s.additionalProperties)) out.push(s.additionalProperties);
-  if (typeof key === 'number' && isObject(s.items)) out.push(s.items);
-  for (const alt of [
-    ...((s.oneOf as Node[]) ?? []),
-    ...((s.anyOf as Node[]) ?? []),
-    ...((s.allOf as Node[]) ?? []),
-  ])
-    out.push(...childSchemas(alt, key));
-  return out;
-}
+type Node = SchemaNode;
 
 function visit(
   schemas: Node[],

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Component } from '../component/component.js';
 import { consumerFromFn, newContext } from '../component/consumer.js';
 import type { AnyFactory } from '../component/factory.js';
-import { validateAgainst } from '../config/component-schema.js';
+import { loadBlock, schemaDefaults } from '../config/component-schema.js';
+import { deepFreeze } from '../config/normalise.js';
 import { newCallRecord } from '../model/call-record.js';
 import type { CallRecord } from '../model/call-record.js';
 import {
@@ -121,14 +122,17 @@ export function runComplianceSuite(factories: readonly AnyFactory[], cases: Comp
       before(async () => f.load?.());
       after(async () => k.after?.());
 
+      // as written in YAML (durations like `50ms`): create() loads it as the config loader does
       const config = async (): Promise<unknown> => ({
-        ...(f.createDefaultConfig() as object),
+        ...schemaDefaults(f.configSchema),
         ...((await k.config?.(dir)) ?? {}),
       });
 
-      it('has a valid default config', () => {
+      it('has a valid default config, the one the loader gives an empty block', () => {
         const cfg = f.createDefaultConfig();
-        expect(validateAgainst(f.configSchema, cfg), 'schema problems').to.deep.equal([]);
+        const loaded = loadBlock(f.configSchema, {});
+        expect(loaded.problems, 'schema problems').to.deep.equal([]);
+        expect(cfg, 'createDefaultConfig = the loaded empty block').to.deep.equal(loaded.config);
         expect(f.createDefaultConfig(), 'createDefaultConfig is pure').to.deep.equal(cfg);
       });
 
@@ -205,9 +209,10 @@ function create(
     metrics,
     pipeline: f.kind === 'processor' ? 'p' : undefined,
   });
-  // Also fills in the schema's defaults, as the config loader does.
-  const problems = validateAgainst(f.configSchema, cfg);
-  if (problems.length > 0) throw new Error(`${id}: test config invalid: ${JSON.stringify(problems)}`);
+  // Fills in the schema's defaults and converts durations, as the config loader does.
+  const { problems, config } = loadBlock(f.configSchema, cfg);
+  if (config === undefined) throw new Error(`${id}: test config invalid: ${JSON.stringify(problems)}`);
+  cfg = deepFreeze(config);
   const received: CallRecord[] = [];
   const sink = consumerFromFn(async (b) => void received.push(...b));
   switch (f.kind) {

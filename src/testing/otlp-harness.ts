@@ -15,14 +15,14 @@ export function fastConfig(endpoint: string, over: Partial<OtlpHttpConfig> = {})
   return {
     ...d,
     endpoint,
-    timeout: '2s',
+    timeout: 2000,
     retry_on_failure: {
       ...d.retry_on_failure,
-      initial_interval: '20ms',
-      max_interval: '50ms',
-      max_elapsed_time: '3s',
+      initial_interval: 20,
+      max_interval: 50,
+      max_elapsed_time: 3000,
     },
-    metrics: { ...d.metrics, export_interval: '1h' },
+    metrics: { ...d.metrics, export_interval: 3_600_000 },
     ...over,
   };
 }

@@ -6,7 +6,7 @@ import type { ProbeReceiverConfig } from '../receivers/probe/config.js';
 import { probeReceiverFactory } from '../receivers/probe/index.js';
 import { ProbeReceiver } from '../receivers/probe/probe-receiver.js';
 import { observeReceiverOutput } from '../pipeline/observed.js';
-import { validateAgainst } from '../config/component-schema.js';
+import { loadBlock } from '../config/component-schema.js';
 import { TARGET_DECLARED_EVENT } from '../signals/names.js';
 import { SelfMetrics } from '../telemetry/self-metrics.js';
 import { nopHost, testSettings } from './nop-host.js';
@@ -20,12 +20,12 @@ export interface ProbeOnceOptions {
   timeoutMs?: number;
 }
 
-/** A full probe config: defaults + overrides, validated like the loader does. */
+/** A full probe config: overrides as written in YAML (`interval: 1h`), loaded like the loader does. */
 export function probeConfig(overrides: Record<string, unknown>): ProbeReceiverConfig {
-  const cfg = { ...probeReceiverFactory.createDefaultConfig(), start_jitter: false, ...overrides };
-  const problems = validateAgainst(probeReceiverFactory.configSchema, cfg);
-  if (problems.length) throw new Error(`bad test config: ${JSON.stringify(problems)}`);
-  return cfg as ProbeReceiverConfig;
+  const raw = { start_jitter: false, ...overrides };
+  const { problems, config } = loadBlock<ProbeReceiverConfig>(probeReceiverFactory.configSchema, raw);
+  if (!config) throw new Error(`bad test config: ${JSON.stringify(problems)}`);
+  return config;
 }
 
 export async function probeOnce(

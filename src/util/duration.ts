@@ -42,14 +42,3 @@ export function bareNumberHint(v: unknown): string {
   const n = String(v).trim();
   return `a bare number is not a duration: write ${n}s or ${n}ms (units: ms, s, m, h, d; 1m30s works)`;
 }
-
-/** JSON Schema fragment for a duration field: a string with a unit (`x-duration` words the error). */
-export function durationSchema(def: string, description: string): Record<string, unknown> {
-  return {
-    type: 'string',
-    pattern: DURATION_PATTERN,
-    'x-duration': true,
-    default: def,
-    description,
-  };
-}

@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { AddressInfo } from 'node:net';
 import { newContext } from '../../src/component/consumer.js';
 import { HealthCheckExtension } from '../../src/extensions/health-check/health-check.js';
+import { healthCheckFactory } from '../../src/extensions/health-check/index.js';
 import type { StatusSnapshot } from '../../src/exporters/status/snapshot.js';
 import { StatusExporter } from '../../src/exporters/status/status-exporter.js';
 import type { CallRecord } from '../../src/model/call-record.js';
@@ -57,6 +58,7 @@ describe('status page in headless Chromium', function () {
       max_groups: 10,
     });
     const health = new HealthCheckExtension(testSettings('extension', 'health_check'), {
+      ...healthCheckFactory.createDefaultConfig(),
       endpoint: '127.0.0.1:0',
       path: '/healthz',
       metrics_path: '/metrics',
@@ -176,6 +178,7 @@ describe('status page in headless Chromium', function () {
       max_groups: 10,
     });
     const health = new HealthCheckExtension(testSettings('extension', 'health_check'), {
+      ...healthCheckFactory.createDefaultConfig(),
       endpoint: '127.0.0.1:0',
       path: '/healthz',
       metrics_path: '/metrics',

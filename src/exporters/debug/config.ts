@@ -1,18 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { JsonSchema } from '../../component/factory.js';
+import { Enum, Settings } from '../../config/typed-schema.js';
+import type { Static } from '../../config/typed-schema.js';
 
-export interface DebugConfig {
+export const debugSchema = Settings({
   /** basic: one line per batch; detailed: one line per record. */
-  verbosity: 'basic' | 'detailed';
+  verbosity: Enum(['basic', 'detailed'], { default: 'basic' }),
   /** Where to write: stdout (default) or stderr. */
-  output: 'stdout' | 'stderr';
-}
+  output: Enum(['stdout', 'stderr'], { default: 'stdout' }),
+});
 
-export const debugSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    verbosity: { enum: ['basic', 'detailed'], default: 'basic' },
-    output: { enum: ['stdout', 'stderr'], default: 'stdout' },
-  },
-};
+export type DebugConfig = Static<typeof debugSchema>;

@@ -30,7 +30,7 @@ function fileQueueConfig(url: string) {
   const base = fastConfig(url);
   return fastConfig(url, {
     sending_queue: { ...base.sending_queue, storage: 'file' },
-    retry_on_failure: { ...base.retry_on_failure, max_elapsed_time: '60s' },
+    retry_on_failure: { ...base.retry_on_failure, max_elapsed_time: 60_000 },
   });
 }
 

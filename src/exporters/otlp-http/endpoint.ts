@@ -13,7 +13,6 @@ import {
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import { ConfigError } from '../../component/errors.js';
 import { AGENT_VERSION } from '../../util/agent-version.js';
-import { parseDurationMs } from '../../util/duration.js';
 import type { OtlpHttpConfig } from './config.js';
 
 import { ENV_SIGNAL, envValue, resolveProtocol, signalEnv } from '../../util/otel-sdk-env.js';
@@ -75,7 +74,7 @@ async function resolveSignal(c: OtlpHttpConfig, signal: Signal, env: Env): Promi
   if ('problem' in p) throw new ConfigError([`otlp_http: ${p.problem}`]);
   const configuredUrl =
     c[`${signal}_endpoint`] || (c.endpoint ? `${c.endpoint.replace(/\/+$/, '')}/v1/${signal}` : undefined);
-  const timeoutMs = c.timeout !== '' ? parseDurationMs(c.timeout) : undefined;
+  const timeoutMs = c.timeout;
   const tlsFromConfig = c.tls.ca_file || c.tls.cert_file || c.tls.key_file;
   // The package's resolution: config (user) > signal variable > generic variable > default.
   const resolved = convertLegacyHttpOptions(

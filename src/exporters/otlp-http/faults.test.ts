@@ -86,7 +86,7 @@ describe('otlp_http fault injection', () => {
 
   it('a hanging endpoint: the per-request timeout fires and the retry delivers', async () => {
     // 1 s, not less: on a loaded CI machine a healthy answer can take a few hundred ms.
-    const { consume, metrics } = await started(fastConfig(rx.url, { timeout: '1s' }));
+    const { consume, metrics } = await started(fastConfig(rx.url, { timeout: 1000 }));
     rx.faults.push({ kind: 'hang' });
     await consume([probeRecord()]);
     expect(rx.attempts).to.be.at.least(2);
@@ -99,7 +99,7 @@ describe('otlp_http fault injection', () => {
     const d = fastConfig(url);
     const { consume, metrics } = await started({
       ...d,
-      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: '300ms' },
+      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: 300 },
     });
     let err: unknown;
     await consume([probeRecord()]).catch((e: unknown) => (err = e));
@@ -121,7 +121,7 @@ describe('otlp_http fault injection', () => {
   });
 
   it('a full sending queue refuses the newest batch to its sender and counts it, without a drop', async () => {
-    const d = fastConfig(rx.url, { timeout: '1s' });
+    const d = fastConfig(rx.url, { timeout: 1000 });
     const { consume, metrics } = await started({
       ...d,
       sending_queue: { ...d.sending_queue, queue_size: 1, num_consumers: 1 },

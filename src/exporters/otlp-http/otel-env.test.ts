@@ -32,7 +32,7 @@ const UPPER: Record<Signal, string> = { traces: 'TRACES', metrics: 'METRICS', lo
 /** The exporter with nothing set in the config, so the variables decide. */
 const envConfig = (over: Partial<OtlpHttpConfig> = {}): OtlpHttpConfig => ({
   ...fastConfig(''),
-  timeout: '',
+  timeout: undefined,
   ...over,
 });
 
@@ -200,7 +200,7 @@ describe('OTEL_* variables of otlp_http (loopback sink)', function () {
     // config export_interval left empty: the variable (200 ms) decides; the default 10 s would not arrive here
     await withEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, OTEL_METRIC_EXPORT_INTERVAL: '200' }, async () => {
       const cfg = envConfig();
-      const x = makeExporter({ ...cfg, metrics: { ...cfg.metrics, export_interval: '' } });
+      const x = makeExporter({ ...cfg, metrics: { ...cfg.metrics, export_interval: undefined } });
       await x.exporter.start(nopHost(x.metrics));
       try {
         await x.consume([probeRecord()]);
@@ -220,7 +220,7 @@ describe('OTEL_* variables of otlp_http (loopback sink)', function () {
       withEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: rx.url, ...env }, async () => {
         const x = makeExporter({
           ...cfg,
-          retry_on_failure: { ...cfg.retry_on_failure, max_elapsed_time: '1500ms' },
+          retry_on_failure: { ...cfg.retry_on_failure, max_elapsed_time: 1500 },
         });
         await x.exporter.start(nopHost(x.metrics));
         const before = rx.attempts;
@@ -330,7 +330,7 @@ describe('OTEL_* certificate variables of otlp_http (HTTPS loopback sink, test P
   }
   const fastFail = (): OtlpHttpConfig => {
     const c = envConfig();
-    return { ...c, retry_on_failure: { ...c.retry_on_failure, max_elapsed_time: '200ms' } };
+    return { ...c, retry_on_failure: { ...c.retry_on_failure, max_elapsed_time: 200 } };
   };
 
   variable('OTEL_EXPORTER_OTLP_CERTIFICATE', async () => {

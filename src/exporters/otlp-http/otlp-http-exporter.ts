@@ -18,7 +18,6 @@ import { SignalBuilder } from '../../signals/signal-builder.js';
 import type { Family } from '../../signals/names.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
-import { parseDurationMs } from '../../util/duration.js';
 import { ExportGuard } from '../../util/export-guard.js';
 import type { OtlpHttpConfig } from './config.js';
 import { resolveTransport, SIGNALS } from './endpoint.js';
@@ -193,10 +192,7 @@ export class OtlpHttpExporter implements ExporterComponent {
         );
     }
     if (this.enabled.metrics) {
-      const every =
-        (this.config.metrics.export_interval !== ''
-          ? parseDurationMs(this.config.metrics.export_interval)
-          : metricExportIntervalMs()) || 10_000;
+      const every = (this.config.metrics.export_interval ?? metricExportIntervalMs()) || 10_000;
       this.timer = setInterval(() => this.tickMetrics(), every);
       this.timer.unref();
     }
@@ -443,8 +439,7 @@ export class OtlpHttpExporter implements ExporterComponent {
 
   /** OTEL_METRIC_EXPORT_TIMEOUT / metrics.export_timeout bound one metrics export, retries included. */
   private metricsPolicy(): RetryPolicy {
-    const t = this.config.metrics.export_timeout;
-    const budget = t !== '' ? parseDurationMs(t) : metricExportTimeoutMs();
+    const budget = this.config.metrics.export_timeout ?? metricExportTimeoutMs();
     return budget ? { ...this.policy, budgetMs: budget } : this.policy;
   }
 

@@ -5,7 +5,6 @@
 // would land past max_elapsed_time. Whether to try again is the failure code's catalog mark.
 import { retryOf } from '../../component/errors.js';
 import { sleepUnlessAborted } from '../../util/abort.js';
-import { parseDurationMs } from '../../util/duration.js';
 import type { RetryConfig } from './config.js';
 import type { Outcome } from './http-sender.js';
 
@@ -21,11 +20,11 @@ export interface RetryPolicy {
 export function retryPolicy(c: RetryConfig): RetryPolicy {
   return {
     enabled: c.enabled,
-    initialMs: parseDurationMs(c.initial_interval) ?? 5000,
-    maxMs: parseDurationMs(c.max_interval) ?? 30_000,
+    initialMs: c.initial_interval,
+    maxMs: c.max_interval,
     multiplier: c.multiplier,
     jitter: c.randomization_factor,
-    budgetMs: parseDurationMs(c.max_elapsed_time) ?? 300_000,
+    budgetMs: c.max_elapsed_time,
   };
 }
 

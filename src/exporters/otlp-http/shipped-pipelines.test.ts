@@ -41,7 +41,7 @@ async function sendOnce(cfg: OtlpHttpConfig, env: Record<string, string>) {
   await withEnv(env, async () => {
     const x = makeExporter({
       ...cfg,
-      retry_on_failure: { ...cfg.retry_on_failure, initial_interval: '20ms', max_elapsed_time: '300ms' },
+      retry_on_failure: { ...cfg.retry_on_failure, initial_interval: 20, max_elapsed_time: 300 },
     });
     await x.exporter.start(nopHost(x.metrics));
     try {

@@ -89,7 +89,7 @@ describe('otlp_http over TLS (custom CA, client certificate)', function () {
       const d = fastConfig(url, { tls });
       const x = makeExporter({
         ...d,
-        retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: '200ms' },
+        retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: 200 },
       });
       await x.exporter.start(nopHost(x.metrics));
       try {

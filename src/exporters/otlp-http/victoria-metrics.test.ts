@@ -175,8 +175,8 @@ describe('otlp_http → VictoriaMetrics (real OTLP backend)', function () {
     const d = vmConfig({ resource_attributes: { 'service.namespace': 'vm-outage' } });
     const x = makeExporter({
       ...d,
-      metrics: { ...d.metrics, export_interval: '250ms' },
-      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: '400ms' },
+      metrics: { ...d.metrics, export_interval: 250 },
+      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: 400 },
     });
     const host = nopHost(x.metrics);
     await x.exporter.start(host);

@@ -1,21 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { JsonSchema } from '../../component/factory.js';
+import { Settings, Type } from '../../config/typed-schema.js';
+import type { Static } from '../../config/typed-schema.js';
 
-export interface StatusConfig {
+export const statusSchema = Settings({
   /** Seconds between the page's own refreshes. */
-  refresh_seconds: number;
+  refresh_seconds: Type.Integer({ minimum: 1, maximum: 3600, default: 5 }),
   /** Recent drift / violation events kept per group. */
-  recent_events: number;
+  recent_events: Type.Integer({ minimum: 0, maximum: 1000, default: 20 }),
   /** Targets (receiver × provider × endpoint) kept; the least recently seen is evicted beyond this. */
-  max_groups: number;
-}
+  max_groups: Type.Integer({ minimum: 1, maximum: 10000, default: 200 }),
+});
 
-export const statusSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    refresh_seconds: { type: 'integer', minimum: 1, maximum: 3600, default: 5 },
-    recent_events: { type: 'integer', minimum: 0, maximum: 1000, default: 20 },
-    max_groups: { type: 'integer', minimum: 1, maximum: 10000, default: 200 },
-  },
-};
+export type StatusConfig = Static<typeof statusSchema>;

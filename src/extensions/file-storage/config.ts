@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { JsonSchema } from '../../component/factory.js';
+import { Settings, Type } from '../../config/typed-schema.js';
+import type { Static } from '../../config/typed-schema.js';
 
-export interface FileStorageConfig {
-  directory: string;
-}
+export const fileStorageSchema = Settings({
+  directory: Type.String({
+    default: '',
+    description:
+      'Directory for the state (e.g. /var/lib/driftwatch/file_storage); empty: under the data directory.',
+  }),
+});
 
-export const fileStorageSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    directory: {
-      type: 'string',
-      default: '',
-      description:
-        'Directory for the state (e.g. /var/lib/driftwatch/file_storage); empty: under the data directory.',
-    },
-  },
-};
+export type FileStorageConfig = Static<typeof fileStorageSchema>;

@@ -12,6 +12,7 @@ import type { OtlpHttpExporter } from '../../exporters/otlp-http/otlp-http-expor
 import { newContext } from '../../component/consumer.js';
 import { probeRecord } from '../../testing/signal-records.js';
 import { degradedComponents, HealthCheckExtension } from './health-check.js';
+import { healthCheckFactory } from './index.js';
 
 interface Healthz {
   status: string;
@@ -43,16 +44,17 @@ describe('health_check: a failing exporter is degraded', function () {
     await rx.start();
     const host = nopHost();
     const health = new HealthCheckExtension(testSettings('extension', 'health_check'), {
+      ...healthCheckFactory.createDefaultConfig(),
       endpoint: '127.0.0.1:0',
       path: '/healthz',
       metrics_path: '/metrics',
-      degraded_after: '300ms',
+      degraded_after: 300,
     });
     const settings = testSettings('exporter', 'otlp_http/test');
     const d = fastConfig(rx.url);
     const exporter = otlpHttpExporterFactory.create(settings, {
       ...d,
-      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: '1500ms' },
+      retry_on_failure: { ...d.retry_on_failure, max_elapsed_time: 1500 },
     }) as OtlpHttpExporter;
     await health.start(host);
     await exporter.start(host);

@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { createComponentTelemetry } from '../../telemetry/component-telemetry.js';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { HealthCheckExtension } from './health-check.js';
+import { healthCheckFactory } from './index.js';
 
 describe('health_check extension', () => {
   it('answers 503 while starting or on a permanent failure, 200 when all is ok, and serves /metrics and routes', async () => {
     const host = nopHost();
     host.serviceState = 'starting';
     const ext = new HealthCheckExtension(testSettings('extension', 'health_check'), {
+      ...healthCheckFactory.createDefaultConfig(),
       endpoint: '127.0.0.1:0',
       path: '/healthz',
       metrics_path: '/metrics',

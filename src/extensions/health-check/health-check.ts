@@ -17,7 +17,6 @@ import type {
 } from '../../component/component.js';
 import { buildResource } from '../../signals/resource.js';
 import { serveExposition } from '../../telemetry/exposition.js';
-import { parseDurationMs } from '../../util/duration.js';
 import { splitHostPort } from './config.js';
 import type { HealthCheckConfig } from './config.js';
 
@@ -50,8 +49,8 @@ export class HealthCheckExtension implements Component {
   async start(host: Host): Promise<void> {
     this.host = host;
     const { host: bindHost, port } = splitHostPort(this.config.endpoint);
-    const headersMs = parseDurationMs(this.config.read_header_timeout ?? '10s') ?? 10_000;
-    const requestMs = Math.max(headersMs, parseDurationMs(this.config.read_timeout ?? '30s') ?? 30_000);
+    const headersMs = this.config.read_header_timeout;
+    const requestMs = Math.max(headersMs, this.config.read_timeout);
     const server = createServer(
       {
         headersTimeout: headersMs,
@@ -62,7 +61,7 @@ export class HealthCheckExtension implements Component {
       },
       (req, res) => this.handle(req, res),
     );
-    server.keepAliveTimeout = parseDurationMs(this.config.idle_timeout ?? '5s') ?? 5_000;
+    server.keepAliveTimeout = this.config.idle_timeout;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
         reject(
@@ -102,10 +101,7 @@ export class HealthCheckExtension implements Component {
     if (path === this.config.path || root) {
       const healthy = host?.healthy() ?? false;
       const statuses = [...(host?.statuses() ?? new Map<string, ComponentStatus>())];
-      const degraded = degradedComponents(
-        statuses,
-        parseDurationMs(this.config.degraded_after ?? '5m') ?? 300_000,
-      );
+      const degraded = degradedComponents(statuses, this.config.degraded_after);
       const components = Object.fromEntries(
         statuses.map(([id, s]) => [
           id,

@@ -7,11 +7,14 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { HealthCheckExtension } from './health-check.js';
+import type { HealthCheckConfig } from './config.js';
+import { healthCheckFactory } from './index.js';
 
-async function started(cfg: Partial<Record<string, string>> = {}) {
+async function started(cfg: Partial<HealthCheckConfig> = {}) {
   const host = nopHost();
   host.serviceState = 'running';
   const ext = new HealthCheckExtension(testSettings('extension', 'health_check'), {
+    ...healthCheckFactory.createDefaultConfig(),
     endpoint: '127.0.0.1:0',
     path: '/healthz',
     metrics_path: '/metrics',
@@ -43,7 +46,7 @@ describe('health_check server: routes and timeouts', function () {
   });
 
   it('cuts off a client that sends one byte per 250 ms after read_header_timeout', async () => {
-    const { ext, port } = await started({ read_header_timeout: '2s', read_timeout: '3s' });
+    const { ext, port } = await started({ read_header_timeout: 2000, read_timeout: 3000 });
     const request = 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ' + 'a'.repeat(200);
     const started_ = Date.now();
     try {

@@ -17,7 +17,7 @@ describe('batch processor', () => {
     });
     const p = new BatchProcessor(
       testSettings('processor', 'batch'),
-      { send_batch_size: 3, send_batch_max_size: 0, timeout: '1h' },
+      { send_batch_size: 3, send_batch_max_size: 0, timeout: 3_600_000 },
       next,
     );
     let acked = 0;
@@ -41,7 +41,7 @@ describe('batch processor', () => {
     });
     const p = new BatchProcessor(
       testSettings('processor', 'batch'),
-      { send_batch_size: 100, send_batch_max_size: 100, timeout: '20ms' },
+      { send_batch_size: 100, send_batch_max_size: 100, timeout: 20 },
       next,
     );
     await p.consume([sampleRecord()], newContext());
@@ -65,7 +65,7 @@ describe('batch processor', () => {
     const next = consumerFromFn(async (b) => void out.push(b));
     const p = new BatchProcessor(
       testSettings('processor', 'batch'),
-      { send_batch_size: 8192, send_batch_max_size: 0, timeout: '1h' },
+      { send_batch_size: 8192, send_batch_max_size: 0, timeout: 3_600_000 },
       next,
     );
     const first = p.consume([sampleRecord()], newContext()); // held for more

@@ -9,7 +9,6 @@ import type { Consumer, ConsumeContext } from '../../component/consumer.js';
 import type { ProcessorComponent } from '../../component/factory.js';
 import { DriftwatchError } from '../../component/errors.js';
 import type { CallRecord } from '../../model/call-record.js';
-import { parseDurationMs } from '../../util/duration.js';
 import type { BatchConfig } from './config.js';
 
 interface Waiter {
@@ -31,7 +30,7 @@ export class BatchProcessor implements ProcessorComponent {
     private readonly config: BatchConfig,
     private readonly next: Consumer,
   ) {
-    this.timeoutMs = parseDurationMs(config.timeout) ?? 200;
+    this.timeoutMs = config.timeout;
   }
 
   async start(_host: Host): Promise<void> {}

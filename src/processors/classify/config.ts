@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { JsonSchema } from '../../component/factory.js';
+import { Settings, Type } from '../../config/typed-schema.js';
+import type { Static } from '../../config/typed-schema.js';
 import { contractPathSchema } from '../../contract/config-field.js';
 
-export interface ClassifyConfig {
+export const classifySchema = Settings({
   /** Contract whose error rules and class overrides apply when a record names none. */
-  contract: string;
+  contract: Type.Unsafe<string>(contractPathSchema),
   /** Keep the provider request id (incident evidence) on the record. */
-  keep_request_id: boolean;
-}
+  keep_request_id: Type.Boolean({ default: true }),
+});
 
-export const classifySchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    contract: contractPathSchema,
-    keep_request_id: { type: 'boolean', default: true },
-  },
-};
+export type ClassifyConfig = Static<typeof classifySchema>;

@@ -1,18 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { JsonSchema } from '../../component/factory.js';
-
-export interface RedactConfig {
-  /** Keep prompt and completion text (bodies, chunks, content). Off: only for an allowing data policy. */
-  keep_content: boolean;
-  /** Response headers kept (lower-case; a trailing `*` is a prefix). Everything else is removed. */
-  allowed_headers: string[];
-  /** Value patterns applied to every remaining string. */
-  patterns: { bearer: boolean; api_keys: boolean; emails: boolean; extra: string[] };
-  /** Environment variable holding the HMAC key for tenant / user ids. */
-  hmac_key_env: string;
-  /** Record fields hashed with the keyed HMAC (dotted paths). */
-  hmac_fields: string[];
-}
+import { Settings, Type } from '../../config/typed-schema.js';
+import type { Static } from '../../config/typed-schema.js';
 
 export const DEFAULT_ALLOWED_HEADERS = [
   'content-type',
@@ -30,33 +18,31 @@ export const DEFAULT_ALLOWED_HEADERS = [
   'x-groq-region',
 ];
 
-export const redactSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    keep_content: { type: 'boolean', default: false },
-    allowed_headers: { type: 'array', items: { type: 'string' }, default: DEFAULT_ALLOWED_HEADERS },
-    patterns: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        bearer: { type: 'boolean', default: true },
-        api_keys: { type: 'boolean', default: true },
-        emails: { type: 'boolean', default: true },
-        extra: { type: 'array', items: { type: 'string' }, default: [] },
-      },
+export const redactSchema = Settings({
+  /** Keep prompt and completion text (bodies, chunks, content). Off: only for an allowing data policy. */
+  keep_content: Type.Boolean({ default: false }),
+  /** Response headers kept (lower-case; a trailing `*` is a prefix). Everything else is removed. */
+  allowed_headers: Type.Array(Type.String(), { default: DEFAULT_ALLOWED_HEADERS }),
+  /** Value patterns applied to every remaining string. */
+  patterns: Settings(
+    {
+      bearer: Type.Boolean({ default: true }),
+      api_keys: Type.Boolean({ default: true }),
+      emails: Type.Boolean({ default: true }),
+      extra: Type.Array(Type.String(), { default: [] }),
     },
-    hmac_key_env: {
-      type: 'string',
-      pattern: '^[A-Z_][A-Z0-9_]*$',
-      default: 'DRIFTWATCH_HMAC_KEY',
-      description: 'an environment variable name',
-    },
-    hmac_fields: {
-      type: 'array',
-      items: { type: 'string' },
-      default: ['request.tenant', 'extra.tenant', 'extra.user', 'extra.user_id', 'extra.remote_user'],
-    },
-  },
-};
+    { default: {} },
+  ),
+  /** Environment variable holding the HMAC key for tenant / user ids. */
+  hmac_key_env: Type.String({
+    pattern: '^[A-Z_][A-Z0-9_]*$',
+    default: 'DRIFTWATCH_HMAC_KEY',
+    description: 'an environment variable name',
+  }),
+  /** Record fields hashed with the keyed HMAC (dotted paths). */
+  hmac_fields: Type.Array(Type.String(), {
+    default: ['request.tenant', 'extra.tenant', 'extra.user', 'extra.user_id', 'extra.remote_user'],
+  }),
+});
+
+export type RedactConfig = Static<typeof redactSchema>;

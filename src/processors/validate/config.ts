@@ -1,32 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { JsonSchema } from '../../component/factory.js';
+import { Settings, Type } from '../../config/typed-schema.js';
+import type { Static } from '../../config/typed-schema.js';
 import { contractPathSchema } from '../../contract/config-field.js';
 
-export interface ValidateConfig {
+export const validateSchema = Settings({
   /** Contract for records whose receiver names none (`target.contract`). */
-  contract: string;
+  contract: Type.Unsafe<string>(contractPathSchema),
   /** Shape fingerprints and drift events for new shapes. */
-  shapes: { enabled: boolean; persist: boolean; max_keys: number; max_shapes_per_key: number };
-  /** Upper bound of findings per record (keeps memory and log lines bounded). */
-  max_findings: number;
-}
-
-export const validateSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    contract: contractPathSchema,
-    shapes: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        enabled: { type: 'boolean', default: true },
-        persist: { type: 'boolean', default: true },
-        max_keys: { type: 'integer', minimum: 1, maximum: 4096, default: 256 },
-        max_shapes_per_key: { type: 'integer', minimum: 1, maximum: 256, default: 16 },
-      },
+  shapes: Settings(
+    {
+      enabled: Type.Boolean({ default: true }),
+      persist: Type.Boolean({ default: true }),
+      max_keys: Type.Integer({ minimum: 1, maximum: 4096, default: 256 }),
+      max_shapes_per_key: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
     },
-    max_findings: { type: 'integer', minimum: 1, maximum: 64, default: 16 },
-  },
-};
+    { default: {} },
+  ),
+  /** Upper bound of findings per record (keeps memory and log lines bounded). */
+  max_findings: Type.Integer({ minimum: 1, maximum: 64, default: 16 }),
+});
+
+export type ValidateConfig = Static<typeof validateSchema>;

@@ -79,7 +79,7 @@ describe('access_log receiver: tailing real files', () => {
       ...ID_FORMAT,
       include: [file],
       start_at: 'beginning',
-      rotate_wait: '0s',
+      rotate_wait: 0,
     });
     try {
       await h.poll();
@@ -171,7 +171,7 @@ describe('access_log receiver: tailing real files', () => {
       start_at: 'beginning',
       batch_size: 100,
       max_inflight_batches: 3,
-      poll_interval: '20ms',
+      poll_interval: 20,
     });
     try {
       h.sink.delayMs = 50;
@@ -237,7 +237,7 @@ describe('access_log receiver: tailing real files', () => {
       include: [file],
       start_at: 'beginning',
       max_line_bytes: 1000,
-      rotate_wait: '0s',
+      rotate_wait: 0,
     });
     try {
       await h.poll();

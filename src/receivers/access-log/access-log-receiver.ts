@@ -10,7 +10,6 @@ import type { Consumer } from '../../component/consumer.js';
 import type { DriftwatchError } from '../../component/errors.js';
 import type { Counter, Gauge } from '../../telemetry/self-metrics.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
-import { parseDurationMs } from '../../util/duration.js';
 import { CheckpointStore } from './checkpoints.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import type { AccessLogConfig } from './config.js';
@@ -58,11 +57,10 @@ export class AccessLogReceiver implements Component {
   ) {
     const matcher = new FileMatcher(config.include, config.exclude);
     this.log = new RateLimitedLog(settings.logger);
-    this.scanMs = parseDurationMs(config.scan_interval) ?? 1000;
-    this.flushMs = parseDurationMs(config.force_flush_period) ?? 5000;
-    this.rotateWaitMs = parseDurationMs(config.rotate_wait) ?? 10_000;
-    this.ticker =
-      ticker ?? new TimerTicker(parseDurationMs(config.poll_interval) ?? 200, matcher.directories());
+    this.scanMs = config.scan_interval;
+    this.flushMs = config.force_flush_period;
+    this.rotateWaitMs = config.rotate_wait;
+    this.ticker = ticker ?? new TimerTicker(config.poll_interval, matcher.directories());
     const m = settings.telemetry.metrics;
     this.labels = { receiver: settings.id };
     this.lines = m.counter('driftwatch_access_log_lines_total', 'Access-log lines read, by result.');

@@ -1,58 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { JsonSchema } from '../../component/factory.js';
-import { durationSchema } from '../../util/duration.js';
+import { Duration, Enum, Settings, Type } from '../../config/typed-schema.js';
+import type { Static } from '../../config/typed-schema.js';
 import { JSON_FIELDS } from './parsers/json.js';
 import type { FieldSpec } from './parsers/json.js';
 
-export type AccessLogFormat =
-  | 'nginx'
-  | 'nginx_combined'
-  | 'apache'
-  | 'haproxy'
-  | 'traefik_clf'
-  | 'aws_alb'
-  | 'envoy'
-  | 'envoy_json'
-  | 'json'
-  | 'kong'
-  | 'caddy'
-  | 'traefik'
-  | 'litellm'
-  | 'regex';
+export const ACCESS_LOG_FORMATS = [
+  'nginx',
+  'nginx_combined',
+  'apache',
+  'haproxy',
+  'traefik_clf',
+  'aws_alb',
+  'envoy',
+  'envoy_json',
+  'json',
+  'kong',
+  'caddy',
+  'traefik',
+  'litellm',
+  'regex',
+] as const;
+export type AccessLogFormat = (typeof ACCESS_LOG_FORMATS)[number];
 
-export interface AccessLogConfig {
-  include: string[];
-  exclude: string[];
-  start_at: 'end' | 'beginning';
-  format: AccessLogFormat;
-  /** nginx `log_format` (preset name, format string, or the whole directive) or Envoy format. */
-  log_format: string;
-  escape?: 'default' | 'json' | 'none';
-  /** json: field mapping, merged over the preset of `format`. */
-  fields: Record<string, FieldSpec>;
-  /** regex: pattern with named groups. */
-  regex: string;
-  provider: string;
-  /** `gateway` label of the records; empty = the receiver's name. */
-  gateway: string;
-  max_upstreams: number;
-  routes: string[];
-  max_routes: number;
-  max_models: number;
-  poll_interval: string | number;
-  scan_interval: string | number;
-  fingerprint_size: number;
-  max_line_bytes: number;
-  max_bytes_per_poll: number;
-  max_files: number;
-  batch_size: number;
-  max_inflight_batches: number;
-  force_flush_period: string | number;
-  rotate_wait: string | number;
-  checkpoints: boolean;
-}
-
-const fieldSpec = {
+const fieldSpec: JsonSchema = {
   oneOf: [
     { type: 'string', minLength: 1 },
     {
@@ -67,96 +38,65 @@ const fieldSpec = {
   ],
 };
 
-export const accessLogSchema: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    include: {
-      type: 'array',
-      items: { type: 'string', minLength: 1 },
-      default: [],
-      description: 'file globs (`*`, `?`, `[..]` in the file name part) re-evaluated every scan_interval',
-    },
-    exclude: {
-      type: 'array',
-      items: { type: 'string', minLength: 1 },
-      default: ['*.zip', '*.bz2', '*.xz'],
-      description:
-        'globs of files never read; a .gz in the include globs is read only to continue a known stream (logrotate compress)',
-    },
-    start_at: { type: 'string', enum: ['end', 'beginning'], default: 'end' },
-    format: {
-      type: 'string',
-      enum: [
-        'nginx',
-        'nginx_combined',
-        'apache',
-        'haproxy',
-        'traefik_clf',
-        'aws_alb',
-        'envoy',
-        'envoy_json',
-        'json',
-        'kong',
-        'caddy',
-        'traefik',
-        'litellm',
-        'regex',
-      ],
-      default: 'nginx_combined',
-    },
-    log_format: {
-      type: 'string',
-      default: '',
-      description:
-        "your format as the gateway's config writes it: nginx log_format, Apache LogFormat, HAProxy log-format, Envoy format (or a preset name); empty = the default",
-    },
-    escape: { type: 'string', enum: ['default', 'json', 'none'] },
-    fields: {
-      type: 'object',
-      default: {},
-      additionalProperties: false,
-      properties: Object.fromEntries(JSON_FIELDS.map((f) => [f, fieldSpec])),
-    },
-    regex: { type: 'string', default: '' },
-    provider: { type: 'string', minLength: 1, default: 'gateway' },
-    gateway: {
-      type: 'string',
-      default: '',
-      description:
-        "`gateway` label of this receiver's calls; empty = the receiver's name (`access_log/nginx` → nginx)",
-    },
-    max_upstreams: {
-      type: 'integer',
-      minimum: 1,
-      default: 50,
-      description: 'distinct upstream members counted by name before new ones become `other`',
-    },
-    routes: { type: 'array', items: { type: 'string', pattern: '^/' }, default: [] },
-    max_routes: { type: 'integer', minimum: 1, default: 100 },
-    max_models: { type: 'integer', minimum: 1, default: 100 },
-    poll_interval: durationSchema('200ms', 'how often files are read'),
-    scan_interval: durationSchema('1s', 'how often include/exclude globs are re-evaluated'),
-    fingerprint_size: { type: 'integer', minimum: 16, maximum: 65536, default: 1000 },
-    max_line_bytes: { type: 'integer', minimum: 256, default: 65536 },
-    max_bytes_per_poll: { type: 'integer', minimum: 4096, default: 4194304 },
-    max_files: { type: 'integer', minimum: 1, default: 64 },
-    batch_size: { type: 'integer', minimum: 1, default: 1024 },
-    max_inflight_batches: {
-      type: 'integer',
-      minimum: 1,
-      default: 4,
-      description:
-        'batches sent and not yet acknowledged before reading pauses; batch_size × this bounds the lines repeated after kill -9',
-    },
-    force_flush_period: durationSchema(
-      '5s',
-      'emit a last line without newline after this quiet period; 0 = never',
-    ),
-    rotate_wait: durationSchema(
-      '10s',
-      'keep reading a rotated or deleted file this long after its last growth',
-    ),
-    checkpoints: { type: 'boolean', default: true },
-  },
-};
+export const accessLogSchema = Settings({
+  include: Type.Array(Type.String({ minLength: 1 }), {
+    default: [],
+    description: 'file globs (`*`, `?`, `[..]` in the file name part) re-evaluated every scan_interval',
+  }),
+  exclude: Type.Array(Type.String({ minLength: 1 }), {
+    default: ['*.zip', '*.bz2', '*.xz'],
+    description:
+      'globs of files never read; a .gz in the include globs is read only to continue a known stream (logrotate compress)',
+  }),
+  start_at: Enum(['end', 'beginning'], { type: 'string', default: 'end' }),
+  format: Enum(ACCESS_LOG_FORMATS, { type: 'string', default: 'nginx_combined' }),
+  /** nginx `log_format` (preset name, format string, or the whole directive) or Envoy format. */
+  log_format: Type.String({
+    default: '',
+    description:
+      "your format as the gateway's config writes it: nginx log_format, Apache LogFormat, HAProxy log-format, Envoy format (or a preset name); empty = the default",
+  }),
+  escape: Type.Optional(Enum(['default', 'json', 'none'], { type: 'string' })),
+  /** json: field mapping, merged over the preset of `format`. */
+  fields: Type.Unsafe<Record<string, FieldSpec>>({
+    type: 'object',
+    default: {},
+    additionalProperties: false,
+    properties: Object.fromEntries(JSON_FIELDS.map((f) => [f, fieldSpec])),
+  }),
+  /** regex: pattern with named groups. */
+  regex: Type.String({ default: '' }),
+  provider: Type.String({ minLength: 1, default: 'gateway' }),
+  /** `gateway` label of the records; empty = the receiver's name. */
+  gateway: Type.String({
+    default: '',
+    description:
+      "`gateway` label of this receiver's calls; empty = the receiver's name (`access_log/nginx` → nginx)",
+  }),
+  max_upstreams: Type.Integer({
+    minimum: 1,
+    default: 50,
+    description: 'distinct upstream members counted by name before new ones become `other`',
+  }),
+  routes: Type.Array(Type.String({ pattern: '^/' }), { default: [] }),
+  max_routes: Type.Integer({ minimum: 1, default: 100 }),
+  max_models: Type.Integer({ minimum: 1, default: 100 }),
+  poll_interval: Duration('200ms', 'how often files are read'),
+  scan_interval: Duration('1s', 'how often include/exclude globs are re-evaluated'),
+  fingerprint_size: Type.Integer({ minimum: 16, maximum: 65536, default: 1000 }),
+  max_line_bytes: Type.Integer({ minimum: 256, default: 65536 }),
+  max_bytes_per_poll: Type.Integer({ minimum: 4096, default: 4194304 }),
+  max_files: Type.Integer({ minimum: 1, default: 64 }),
+  batch_size: Type.Integer({ minimum: 1, default: 1024 }),
+  max_inflight_batches: Type.Integer({
+    minimum: 1,
+    default: 4,
+    description:
+      'batches sent and not yet acknowledged before reading pauses; batch_size × this bounds the lines repeated after kill -9',
+  }),
+  force_flush_period: Duration('5s', 'emit a last line without newline after this quiet period; 0 = never'),
+  rotate_wait: Duration('10s', 'keep reading a rotated or deleted file this long after its last growth'),
+  checkpoints: Type.Boolean({ default: true }),
+});
+
+export type AccessLogConfig = Static<typeof accessLogSchema>;

@@ -88,7 +88,7 @@ describe('access_log checkpoints: read-only and full data directory (tmpfs)', fu
     const cap = captureLogger();
     const h = await startReceiver(
       dataDir,
-      { ...ID_FORMAT, include: [log], start_at: 'beginning', poll_interval: '20ms' },
+      { ...ID_FORMAT, include: [log], start_at: 'beginning', poll_interval: 20 },
       [],
       { logger: cap.logger },
     );
@@ -114,7 +114,7 @@ describe('access_log checkpoints: read-only and full data directory (tmpfs)', fu
       ...ID_FORMAT,
       include: [log],
       start_at: 'beginning' as const,
-      poll_interval: '20ms',
+      poll_interval: 20,
       batch_size: 20,
     };
     // A read-only data directory from the start (a tmpfs refuses `remount,ro` while the

@@ -30,7 +30,7 @@ describe('access_log receiver: no silent loss', function () {
         format: 'nginx',
         log_format:
           '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $request_id',
-        poll_interval: '20ms',
+        poll_interval: 20,
       },
       records as never[],
       { logger: logs.logger },

@@ -172,9 +172,9 @@ http {
 
     const common = {
       start_at: 'beginning' as const,
-      poll_interval: '50ms',
-      scan_interval: '100ms',
-      rotate_wait: '5s',
+      poll_interval: 50,
+      scan_interval: 100,
+      rotate_wait: 5000,
       batch_size: 64,
     };
     const text = await startReceiver(join(dir, 'data-text'), {

@@ -68,8 +68,8 @@ describe('access_log tailer against a reference model (fast-check)', function ()
           // Rotated names are included too: a file rotated away before any poll saw it is still read.
           include: [`${live}*`],
           start_at: 'beginning' as const,
-          rotate_wait: '0s',
-          force_flush_period: '0s',
+          rotate_wait: 0,
+          force_flush_period: 0,
           batch_size: 16,
         };
         const out: CallRecord[] = [];

@@ -70,7 +70,7 @@ export async function startReceiver(
   const config = {
     ...accessLogReceiverFactory.createDefaultConfig(),
     // manual: every tick re-evaluates the globs (the test decides when ticks happen)
-    ...(opts.manual ? { scan_interval: '0s' } : {}),
+    ...(opts.manual ? { scan_interval: 0 } : {}),
     ...overrides,
   } as AccessLogConfig;
   const metrics = new SelfMetrics();

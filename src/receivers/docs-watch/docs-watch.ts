@@ -12,7 +12,6 @@ import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord } from '../../model/call-record.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
-import { parseDurationMs } from '../../util/duration.js';
 import type { DocsWatchConfig } from './config.js';
 import { urlsFromContracts } from './contract-urls.js';
 import type { WatchedUrl } from './contract-urls.js';
@@ -50,9 +49,9 @@ export class DocsWatchReceiver implements Component {
     private readonly now: () => number = Date.now,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.intervalMs = parseDurationMs(config.interval) ?? 6 * 3_600_000;
-    this.backoffMs = parseDurationMs(config.retry_backoff) ?? 900_000;
-    this.maxBackoffMs = parseDurationMs(config.max_backoff) ?? 86_400_000;
+    this.intervalMs = config.interval;
+    this.backoffMs = config.retry_backoff;
+    this.maxBackoffMs = config.max_backoff;
     this.store = new DocsStateStore(join(settings.dataDir, 'pages.json'));
     this.log = new RateLimitedLog(settings.logger, 60_000, 3);
     this.checks = settings.telemetry.metrics.counter(
@@ -65,7 +64,7 @@ export class DocsWatchReceiver implements Component {
     const fromContracts = urlsFromContracts(this.config.contracts);
     for (const p of fromContracts.problems) this.settings.logger.warn({ receiver: this.settings.id }, p);
     const seen = new Set<string>();
-    const first = this.now() + (parseDurationMs(this.config.initial_delay) ?? 0);
+    const first = this.now() + this.config.initial_delay;
     for (const w of [...this.config.urls.map((url) => ({ url })), ...fromContracts.urls]) {
       if (seen.has(w.url)) continue;
       seen.add(w.url);
@@ -73,7 +72,7 @@ export class DocsWatchReceiver implements Component {
     }
     const problem = this.store.load();
     if (problem) this.settings.logger.warn({ receiver: this.settings.id }, problem);
-    this.dispatcher = createDispatcher(parseDurationMs(this.config.timeout) ?? 30_000, this.env);
+    this.dispatcher = createDispatcher(this.config.timeout, this.env);
     this.settings.logger.info(
       { receiver: this.settings.id, pages: this.pages.length },
       'Documentation watch started.',
@@ -131,7 +130,7 @@ export class DocsWatchReceiver implements Component {
       page.url,
       {
         userAgent: this.config.user_agent,
-        timeoutMs: parseDurationMs(this.config.timeout) ?? 30_000,
+        timeoutMs: this.config.timeout,
         maxBodyBytes: this.config.max_body_bytes,
         etag: prev?.etag,
         lastModified: prev?.lastModified,

@@ -2,7 +2,6 @@
 import type { ReceiverFactory } from '../../component/factory.js';
 import { lazyImplementation } from '../../component/lazy-implementation.js';
 import { defaultsFromSchema } from '../../config/component-schema.js';
-import { parseDurationMs } from '../../util/duration.js';
 import { docsWatchSchema } from './config.js';
 import type { DocsWatchConfig } from './config.js';
 
@@ -19,11 +18,9 @@ export const docsWatchFactory: ReceiverFactory<DocsWatchConfig> = {
   createDefaultConfig: () => defaultsFromSchema<DocsWatchConfig>(docsWatchSchema),
   validate(config) {
     const problems = [];
-    const backoff = parseDurationMs(config.retry_backoff) ?? 0;
-    const max = parseDurationMs(config.max_backoff) ?? 0;
-    if (backoff > max)
+    if (config.retry_backoff > config.max_backoff)
       problems.push({ path: ['retry_backoff'], message: 'must not be longer than max_backoff' });
-    if ((parseDurationMs(config.interval) ?? 0) < 60_000)
+    if (config.interval < 60_000)
       problems.push({
         path: ['interval'],
         message: 'must be at least 1m: documentation sites are not to be hammered',

@@ -19,7 +19,6 @@ import { providerOf } from '../../http-call/provider.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord, TargetInfo } from '../../model/call-record.js';
 import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
-import { parseDurationMs } from '../../util/duration.js';
 import { ProbeBudget } from './budget.js';
 import type { ProbeReceiverConfig, ProbeSpec } from './config.js';
 import { Connections } from './connection.js';
@@ -149,7 +148,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
         origin: url,
         ca,
         serverName: this.cfg.tls.server_name,
-        connectTimeoutMs: parseDurationMs(this.cfg.connect_timeout) ?? 10_000,
+        connectTimeoutMs: this.cfg.connect_timeout,
         keepAlive: this.cfg.keep_alive,
         proxy: this.cfg.proxy,
         env: this.env,
@@ -162,7 +161,7 @@ export class ProbeReceiver implements Component, RunOnceCapable {
   }
 
   private schedule(p: ProbeSpec): void {
-    const every = Math.max(1, parseDurationMs(p.interval) ?? 60_000);
+    const every = Math.max(1, p.interval);
     const offset = this.cfg.start_jitter ? Math.floor(Math.random() * Math.min(every, 60_000)) : 0;
     const first = setTimeout(() => {
       this.timers.delete(first);

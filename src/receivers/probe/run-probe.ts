@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord, TargetInfo } from '../../model/call-record.js';
-import { parseDurationMs } from '../../util/duration.js';
 import type { ProbeReceiverConfig, ProbeSpec, PromptSize } from './config.js';
 import type { Connections } from './connection.js';
 import { jsonLimitsOf } from '../../util/json-limits.js';
@@ -25,8 +24,7 @@ export interface ProbeTargetContext {
 const NOT_RETRYABLE_CODES = new Set(['body_limit', 'aborted']);
 
 export function probeTimeoutMs(cfg: ProbeReceiverConfig, p: ProbeSpec): number {
-  const raw = p.timeout ?? (p.kind === 'timeout_boundary' ? '1s' : cfg.timeout);
-  return parseDurationMs(raw) ?? 30_000;
+  return p.timeout ?? (p.kind === 'timeout_boundary' ? 1000 : cfg.timeout);
 }
 
 function failed(a: AttemptResult): boolean {
@@ -77,7 +75,7 @@ export async function runProbe(ctx: ProbeTargetContext, p: ProbeSpec, size: Prom
   record.spanId = spanId;
 
   const maxAttempts = p.retry.enabled ? p.retry.max_attempts : 1;
-  const backoffMs = parseDurationMs(p.retry.backoff) ?? 1000;
+  const backoffMs = p.retry.backoff;
   const started = performance.now();
   let attempt: AttemptResult | undefined;
   let attempts = 0;
@@ -97,7 +95,7 @@ export async function runProbe(ctx: ProbeTargetContext, p: ProbeSpec, size: Prom
           body: bodyText,
           stream: built.info.stream === true,
           deadlineMs: timeoutMs,
-          idleMs: parseDurationMs(cfg.idle_timeout) ?? 15_000,
+          idleMs: cfg.idle_timeout,
           maxBodyBytes: cfg.max_body_bytes,
           maxChunks: cfg.max_stream_chunks,
           json: jsonLimitsOf(cfg),

@@ -18,7 +18,6 @@ import type { JsonLimits } from '../../util/json-limits.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { TargetInfo, TransportError } from '../../model/call-record.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
-import { parseDurationMs } from '../../util/duration.js';
 import { providerOf } from '../../http-call/provider.js';
 import { DEFAULT_JUDGE_PATHS } from './config.js';
 import type { ProxyReceiverConfig } from './config.js';
@@ -106,8 +105,8 @@ export class ProxyReceiver implements Component {
     };
     if (cfg.environment) this.target.environment = cfg.environment;
     if (cfg.contract) this.target.contract = cfg.contract;
-    this.headersTimeoutMs = parseDurationMs(cfg.timeout) ?? 600_000;
-    this.idleMs = parseDurationMs(cfg.idle_timeout) ?? 300_000;
+    this.headersTimeoutMs = cfg.timeout;
+    this.idleMs = cfg.idle_timeout;
     const m = settings.telemetry.metrics;
     this.labels = { receiver: settings.id };
     this.counters = {
@@ -145,12 +144,7 @@ export class ProxyReceiver implements Component {
 
   /** The upstream client, the outbox and the listener (shared by `start` and `runOnce`). */
   private async open(bindHost: string, port: number, endpoint: string): Promise<void> {
-    this.upstream = upstreamDispatcher(
-      this.cfg,
-      this.origin,
-      parseDurationMs(this.cfg.connect_timeout) ?? 10_000,
-      this.env,
-    );
+    this.upstream = upstreamDispatcher(this.cfg, this.origin, this.cfg.connect_timeout, this.env);
     if (this.cfg.tls.insecure_skip_verify)
       this.settings.logger.warn({ receiver: this.settings.id }, 'TLS verification of the upstream is OFF.');
     this.outbox = new Outbox(this.next, {

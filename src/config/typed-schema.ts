@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Component config schemas are written with TypeBox: what it builds is plain JSON Schema, so ajv
+// keeps validating it with file:line:col messages and the reference docs are generated from it,
+// while `Static<typeof schema>` is the config a component receives: defaults applied, durations
+// in milliseconds (the loader normalises them, see normalise.ts). One source, no hand-copied type.
+import { Type } from '@sinclair/typebox';
+import type { ObjectOptions, SchemaOptions, Static, TObject, TProperties, TUnsafe } from '@sinclair/typebox';
+import type { JsonSchema } from '../component/factory.js';
+import { DURATION_PATTERN } from '../util/duration.js';
+import { UNIT_KEYWORD } from './schema-walk.js';
+
+export { Type };
+export type { Static };
+
+export { UNIT_KEYWORD };
+
+/**
+ * A duration: the YAML says `30s` or `1m30s`, the loaded config holds milliseconds. Without a
+ * default, wrap it in `Type.Optional` (e.g. a per-probe timeout that inherits the target's).
+ */
+export function Duration(def: string | undefined, description: string): TUnsafe<number> & JsonSchema {
+  return Type.Unsafe<number>({
+    type: 'string',
+    pattern: DURATION_PATTERN,
+    [UNIT_KEYWORD]: 'duration',
+    ...(def === undefined ? {} : { default: def }),
+    description,
+  }) as TUnsafe<number> & JsonSchema;
+}
+
+/** A duration that may be left empty ("from the environment, else a default"): loaded as undefined. */
+export function OptionalDuration(description: string): TUnsafe<number | undefined> & JsonSchema {
+  return Type.Unsafe<number | undefined>({
+    type: 'string',
+    pattern: `^\\s*$|${DURATION_PATTERN}`,
+    [UNIT_KEYWORD]: 'duration',
+    default: '',
+    description,
+  }) as TUnsafe<number | undefined> & JsonSchema;
+}
+
+/** One of a few literal values, kept as JSON Schema `enum` (its error lists the allowed values). */
+export function Enum<const V extends readonly (string | number | boolean)[]>(
+  values: V,
+  options: SchemaOptions = {},
+): TUnsafe<V[number]> {
+  return Type.Unsafe<V[number]>({ enum: [...values], ...options });
+}
+
+/** A map of names to strings (headers, attributes), spelled `additionalProperties` as the secret marker reads it. */
+export function StringMap(options: SchemaOptions = {}): TUnsafe<Record<string, string>> & JsonSchema {
+  return Type.Unsafe<Record<string, string>>({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    default: {},
+    ...options,
+  }) as TUnsafe<Record<string, string>> & JsonSchema;
+}
+
+/**
+ * A settings block: unknown keys are errors. A key with a default is not `required` in the
+ * schema (a user may leave it out), yet present in the loaded type (the loader fills it in).
+ */
+export function Settings<T extends TProperties>(
+  properties: T,
+  options: ObjectOptions = {},
+): TObject<T> & JsonSchema {
+  const s = Type.Object(properties, { additionalProperties: false, ...options }) as TObject<T> & JsonSchema;
+  const required = ((s.required ?? []) as string[]).filter((k) => properties[k].default === undefined);
+  if (required.length > 0) s.required = required;
+  else delete (s as JsonSchema).required;
+  return s;
+}
