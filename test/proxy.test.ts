@@ -10,6 +10,7 @@ import { consumerFromFn } from '../src/component/consumer.js';
 import type { CallRecord } from '../src/model/call-record.js';
 import { proxyReceiverFactory, validateProxyConfig } from '../src/receivers/proxy/index.js';
 import { ProxyReceiver } from '../src/receivers/proxy/proxy-receiver.js';
+import type { ProxyReceiverConfig } from '../src/receivers/proxy/config.js';
 import { clientLibraryOf } from '../src/receivers/proxy/fingerprint.js';
 import { ProviderSimulator } from '../src/simulator/server.js';
 import { parseScenario } from '../src/simulator/scenario.js';
@@ -65,7 +66,7 @@ const chat = (extra: Record<string, unknown> = {}) =>
   });
 
 async function startProxy(
-  cfg: Record<string, unknown>,
+  cfg: Partial<ProxyReceiverConfig>,
   consume: (b: CallRecord[]) => Promise<void> = async () => {},
   metrics = new SelfMetrics(),
 ): Promise<{ proxy: ProxyReceiver; base: string; metrics: SelfMetrics }> {
@@ -503,7 +504,7 @@ describe('proxy receiver: failures after and before the headers, client aborts, 
   it('no headers within `timeout`: 504 upstream_timeout in the error envelope', async () => {
     const records: CallRecord[] = [];
     const { proxy, base } = await startProxy(
-      { upstream: upBase, timeout: '200ms' },
+      { upstream: upBase, timeout: 200 },
       async (b) => void records.push(...b),
     );
     try {
