@@ -3,6 +3,7 @@
 // endpoint) and several probes against it, each with its own kind and interval.
 import { Duration, Enum, Settings, StringMap, Type } from '../../config/typed-schema.js';
 import type { Static } from '../../config/typed-schema.js';
+import { jsonLimitOptions } from '../../config/json-limit-options.js';
 
 export const PROBE_KINDS = ['chat', 'chat_stream', 'invalid_request', 'timeout_boundary', 'usage'] as const;
 export type ProbeKind = (typeof PROBE_KINDS)[number];
@@ -69,18 +70,7 @@ export const probeReceiverSchema = Settings({
   connect_timeout: Duration('10s', 'DNS + TCP + TLS deadline, e.g. 10s'),
   max_body_bytes: Type.Integer({ minimum: 1024, default: 1048576 }),
   max_stream_chunks: Type.Integer({ minimum: 1, default: 1000 }),
-  max_json_depth: Type.Integer({
-    minimum: 1,
-    default: 64,
-    description:
-      'deepest JSON nesting of a body or stream event that is parsed and judged; deeper ones are not (parse too_deep)',
-  }),
-  max_json_values: Type.Integer({
-    minimum: 1,
-    default: 10000,
-    description:
-      'most JSON values in a body or stream event that is parsed and judged; larger ones are not (parse too_many_values)',
-  }),
+  ...jsonLimitOptions,
   synthetic_header: Settings(
     {
       name: Type.String({ default: 'X-Request-Source' }),

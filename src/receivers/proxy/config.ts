@@ -3,6 +3,7 @@
 // reaches that upstream (TLS, HTTP(S) proxy), its limits, which paths are judged, and sampling.
 import { Duration, Enum, Settings, Type } from '../../config/typed-schema.js';
 import type { Static } from '../../config/typed-schema.js';
+import { jsonLimitOptions } from '../../config/json-limit-options.js';
 
 export const DEFAULT_JUDGE_PATHS = ['/v1/chat/completions', '/chat/completions'];
 
@@ -50,18 +51,7 @@ export const proxyReceiverSchema = Settings({
     description: 'judge limit: larger bodies pass through unjudged (counted)',
   }),
   max_stream_chunks: Type.Integer({ minimum: 1, default: 1000 }),
-  max_json_depth: Type.Integer({
-    minimum: 1,
-    default: 64,
-    description:
-      'deepest JSON nesting of a body or stream event that is parsed and judged; deeper ones are not (parse too_deep)',
-  }),
-  max_json_values: Type.Integer({
-    minimum: 1,
-    default: 10000,
-    description:
-      'most JSON values in a body or stream event that is parsed and judged; larger ones are not (parse too_many_values)',
-  }),
+  ...jsonLimitOptions,
   judge_paths: Type.Array(Type.String({ pattern: '^/' }), {
     default: [...DEFAULT_JUDGE_PATHS],
     description: 'paths judged as chat completions; a trailing * matches a prefix',
