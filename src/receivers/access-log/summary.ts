@@ -7,8 +7,6 @@ import type { CallRecord } from '../../model/call-record.js';
 import { LatencyHistogram } from '../../util/latency-histogram.js';
 import type { LineClass } from './classify-line.js';
 
-export { LatencyHistogram };
-
 export interface LatencySummary {
   count: number;
   p50_ms?: number;
