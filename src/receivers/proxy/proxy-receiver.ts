@@ -13,7 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
 import { splitHostPort } from '../../util/host-port.js';
-import { jsonLimitsOf, overJsonLimits } from '../../util/json-limits.js';
+import { jsonLimitsOf, overJsonLimitsInBytes } from '../../util/json-limits.js';
 import type { JsonLimits } from '../../util/json-limits.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { TargetInfo, TransportError } from '../../model/call-record.js';
@@ -327,12 +327,15 @@ export class ProxyReceiver implements Component {
 
     let streamRequested = false;
     let parsed: unknown;
-    if (sampled && body.length > 0 && body.length <= this.cfg.max_body_bytes) {
+    // a request too deep or too large to fingerprint cheaply is forwarded, not decoded or parsed
+    const parseable =
+      sampled &&
+      body.length > 0 &&
+      body.length <= this.cfg.max_body_bytes &&
+      !overJsonLimitsInBytes(body, this.jsonLimits);
+    if (parseable) {
       try {
-        const text = body.toString('utf8');
-        // a request too deep or too large to fingerprint cheaply is forwarded, not parsed
-        if (overJsonLimits(text, this.jsonLimits)) throw new Error('over the JSON limits');
-        parsed = JSON.parse(text);
+        parsed = JSON.parse(body.toString('utf8'));
         streamRequested = (parsed as { stream?: unknown } | null)?.stream === true;
       } catch {
         parsed = undefined; // not JSON: forwarded as it is, the upstream answers it
