@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+/* global setTimeout, Buffer */
 // Writes realistic nginx access logs for the benchmark: the LLM-gateway text format
-// (combined + timings + upstream lists) and the same fields as an escape=json format.
-import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// (combined + timings + upstream lists) and the same fields as an escape=json format; and
+// replays such a file into a live one as a writer would (the follow/tail benchmarks).
+import { appendFileSync, openSync, readSync, writeSync, closeSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export const TEXT_FORMAT =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time $upstream_connect_time $upstream_header_time $upstream_response_time $upstream_status $request_id "$upstream_http_x_request_id" "$upstream_http_openai_model"';
@@ -77,4 +79,32 @@ export function generate(path, lines, kind, seed = 42) {
   }
   if (buf.length > 0) writeSync(fd, buf.join('\n') + '\n');
   closeSync(fd);
+}
+
+/** The text-format source the live-tail benchmarks replay: `.cache/bench/tail-source-LINES.log`
+ * under `root`, written on first use. */
+export function tailSource(root, lines) {
+  const src = join(root, '.cache', 'bench', `tail-source-${lines}.log`);
+  try {
+    statSync(src);
+  } catch {
+    generate(src, lines, 'text');
+  }
+  return src;
+}
+
+/** Appends `src` to `live` in 1 MiB slices, 2 ms apart, until `src` is exhausted (returns at once). */
+export function appendInSlices(src, live) {
+  const fd = openSync(src, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let pos = 0;
+  const writeSlice = () => {
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n > 0) {
+      appendFileSync(live, buf.subarray(0, n));
+      pos += n;
+      setTimeout(writeSlice, 2);
+    } else closeSync(fd);
+  };
+  writeSlice();
 }

@@ -1,21 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-/* global process, console, setTimeout, Buffer */
+/* global process, console, setTimeout */
 // One followed file with SHIPPED DEFAULTS (no option overridden but include/format/start_at):
 // access_log → validate → classify → redact → batch → a sink that acknowledges at once (an
 // exporter with nothing to wait for). A writer appends a generated nginx log in 1 MiB slices as
 // fast as it can; prints sustained lines/s from the first write to the last acknowledged record.
 // This is the figure that `max_inflight_batches` and the batch processor's acknowledgement timing
 // decide (issue 16); exporters and the network are left out on purpose.
-import {
-  appendFileSync,
-  mkdtempSync,
-  openSync,
-  readSync,
-  closeSync,
-  rmSync,
-  writeFileSync,
-  statSync,
-} from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,16 +16,11 @@ import { classifyProcessorFactory } from '../dist/processors/classify/index.js';
 import { redactProcessorFactory } from '../dist/processors/redact/index.js';
 import { validateProcessorFactory } from '../dist/processors/validate/index.js';
 import { benchSettings as testSettings, nopHost } from './_settings.mjs';
-import { generate, TEXT_FORMAT } from './_gen-access-log.mjs';
+import { appendInSlices, tailSource, TEXT_FORMAT } from './_gen-access-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LINES = Number(process.env.BENCH_FOLLOW_LINES ?? 200_000);
-const src = join(root, '.cache', 'bench', `tail-source-${LINES}.log`);
-try {
-  statSync(src);
-} catch {
-  generate(src, LINES, 'text');
-}
+const src = tailSource(root, LINES);
 const dir = mkdtempSync(join(tmpdir(), 'dw-bench-follow-'));
 const live = join(dir, 'access.log');
 writeFileSync(live, '');
@@ -78,18 +64,7 @@ components.unshift(receiver);
 for (const c of [...components].reverse()) await c.start(nopHost());
 const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
-const fd = openSync(src, 'r');
-const buf = Buffer.allocUnsafe(1 << 20);
-let pos = 0;
-const writeSlice = () => {
-  const n = readSync(fd, buf, 0, buf.length, pos);
-  if (n > 0) {
-    appendFileSync(live, buf.subarray(0, n));
-    pos += n;
-    setTimeout(writeSlice, 2);
-  } else closeSync(fd);
-};
-writeSlice();
+appendInSlices(src, live);
 const deadline = Date.now() + 300_000;
 while (got < LINES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 const sec = Number(process.hrtime.bigint() - t0) / 1e9;

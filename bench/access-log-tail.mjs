@@ -1,25 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-/* global process, console, setTimeout, Buffer */
+/* global process, console, setTimeout */
 // Live tailing throughput: the access_log receiver (from ../dist) follows a file that a writer
 // appends to in 1 MiB slices; prints lines/s from the first write to the last acknowledged
 // record, the receiver process's CPU seconds and peak RSS.
-import { appendFileSync, mkdtempSync, openSync, readSync, closeSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AccessLogReceiver } from '../dist/receivers/access-log/access-log-receiver.js';
 import { accessLogReceiverFactory } from '../dist/receivers/access-log/index.js';
 import { benchSettings as testSettings, nopHost } from './_settings.mjs';
-import { generate, TEXT_FORMAT } from './_gen-access-log.mjs';
+import { appendInSlices, tailSource, TEXT_FORMAT } from './_gen-access-log.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LINES = Number(process.env.BENCH_TAIL_LINES ?? 500_000);
-const src = join(root, '.cache', 'bench', `tail-source-${LINES}.log`);
-try {
-  statSync(src);
-} catch {
-  generate(src, LINES, 'text');
-}
+const src = tailSource(root, LINES);
 const dir = mkdtempSync(join(tmpdir(), 'dw-bench-tail-'));
 const live = join(dir, 'access.log');
 writeFileSync(live, '');
@@ -39,18 +34,7 @@ const receiver = new AccessLogReceiver(
 await receiver.start(nopHost());
 const cpu0 = process.cpuUsage();
 const t0 = process.hrtime.bigint();
-const fd = openSync(src, 'r');
-const buf = Buffer.allocUnsafe(1 << 20);
-let pos = 0;
-const writeSlice = () => {
-  const n = readSync(fd, buf, 0, buf.length, pos);
-  if (n > 0) {
-    appendFileSync(live, buf.subarray(0, n));
-    pos += n;
-    setTimeout(writeSlice, 2);
-  } else closeSync(fd);
-};
-writeSlice();
+appendInSlices(src, live);
 while (got < LINES) await new Promise((r) => setTimeout(r, 5));
 const sec = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);

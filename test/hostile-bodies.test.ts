@@ -119,9 +119,7 @@ describe('hostile bodies: bounded work per body', function () {
     expect(r.response.finishReasons).to.deep.equal(['stop']);
     const notes = r.findings.items.map((i) => `${i.path}:${i.note}`);
     expect(notes.join(' ')).to.not.match(/stream_no_finish|finish_reason:read_path/);
-    expect(r.findings.items, JSON.stringify(r.findings.items)).to.satisfy(
-      () => r.findings.verdict !== 'violation',
-    );
+    expect(r.findings.verdict, JSON.stringify(r.findings.items)).to.not.equal('violation');
   });
 
   it('through the proxy: a 400,000-deep answer reaches the client byte for byte, unjudged and counted', async () => {

@@ -13,26 +13,12 @@ if [ -x "$bin" ] && "$bin" --version >/dev/null 2>&1; then
   echo "promtool present: $("$bin" --version 2>&1 | head -1)"
   exit 0
 fi
-apt_dir="$PWD/.cache/apt-unstable"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/debs"
-mirror=$(bash .ci/lib/debian-mirror.sh)
-cat >"$apt_dir/sources.list" <<SOURCES
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror unstable main
-SOURCES
-apt_opts=(
-  -o "Dir::Etc::sourcelist=$apt_dir/sources.list"
-  -o "Dir::Etc::sourceparts=-"
-  -o "Dir::State::Lists=$apt_dir/lists"
-  -o "Dir::Cache::archives=$apt_dir/archives"
-  -o "Dir::Cache::pkgcache="
-  -o "Dir::Cache::srcpkgcache="
-  -o "APT::Get::List-Cleanup=0"
-)
-apt-get "${apt_opts[@]}" update -qq
+# shellcheck source=../lib/apt-unstable.sh
+source .ci/lib/apt-unstable.sh
 # Newer Debian may split promtool into its own package; take it when it exists.
 pkg=prometheus
 if apt-cache "${apt_opts[@]}" show promtool >/dev/null 2>&1; then pkg=promtool; fi
-(cd "$apt_dir/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" download "$pkg")
+apt_unstable_download "$apt_dir/debs" "$pkg"
 rm -rf "$root"
 mkdir -p "$root"
 dpkg-deb -x "$apt_dir/debs/"*.deb "$root"

@@ -15,28 +15,11 @@ if [ -x "$vm" ] && [ -x "$prom" ]; then
   echo "otlp backends already present: victoria-metrics $(cat "$dest/VERSION-victoria-metrics" 2>/dev/null); $("$prom" --version 2>&1 | head -1)"
   exit 0
 fi
-apt_dir="$PWD/.cache/apt-unstable"
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/sources" "$dest" "$apt_dir/debs"
-mirror=$(bash .ci/lib/debian-mirror.sh)
-cat >"$apt_dir/sources/unstable.sources" <<SRC
-Types: deb
-URIs: $mirror
-Suites: unstable
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
-apt_opts=(
-  -o "Dir::Etc::sourcelist=$apt_dir/sources/unstable.sources"
-  -o "Dir::Etc::sourceparts=-"
-  -o "Dir::State::Lists=$apt_dir/lists"
-  -o "Dir::Cache::Archives=$apt_dir/archives"
-  -o "Dir::Cache::pkgcache=" -o "Dir::Cache::srcpkgcache="
-  -o "APT::Get::List-Cleanup=0"
-  -o "APT::Sandbox::User=root"
-)
-apt-get "${apt_opts[@]}" update -qq
+mkdir -p "$dest"
+# shellcheck source=../lib/apt-unstable.sh
+source .ci/lib/apt-unstable.sh
 apt-cache "${apt_opts[@]}" policy victoria-metrics prometheus | sed -n '1,12p'
-(cd "$apt_dir/debs" && rm -f ./*.deb && apt-get "${apt_opts[@]}" download victoria-metrics prometheus)
+apt_unstable_download "$apt_dir/debs" victoria-metrics prometheus
 for deb in "$apt_dir"/debs/*.deb; do
   dpkg-deb -x "$deb" "$dest"
 done

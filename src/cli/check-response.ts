@@ -140,7 +140,7 @@ async function judgeFactory(registry: Registry, contract: string): Promise<() =>
   if (!validate || !classify)
     throw new ConfigError(['check-response needs the validate and classify processors in this build']);
   // a factory that imports its implementation lazily must have it before create()
-  await Promise.all([validate, classify].map((f) => (f as { load?(): Promise<void> }).load?.()));
+  await Promise.all([validate.load?.(), classify.load?.()]);
   const vc = loadedConfig(validate, { contract, shapes: { persist: false } });
   const cc = loadedConfig(classify, { contract });
   const vs = settings('validate');

@@ -76,6 +76,7 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
     if (isUsageError(err)) throw err;
     return reportError(io, err);
   }
+  const otlpSignals = demoOtlpSignals(io.env);
   let stopped = false;
   const stopSim = async () => {
     if (stopped) return;
@@ -91,7 +92,7 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
         'demo-config (embedded, src/cli/demo-config.ts)',
         demoConfigYaml(baseUrl, {
           prometheusEndpoint,
-          otlp: demoOtlpSignals(io.env),
+          otlp: otlpSignals,
         }),
       ],
     ],
@@ -113,8 +114,8 @@ export async function demoCommand(args: CommonArgs, io: CliIO, registry: Registr
               ]
             : []),
           `  prometheus  http://${prometheusEndpoint}/metrics  (contract and GenAI metrics)`,
-          demoOtlpSignals(io.env).length > 0
-            ? `  otlp        ${demoOtlpSignals(io.env).join(', ')} to the OTEL_EXPORTER_OTLP_* endpoints`
+          otlpSignals.length > 0
+            ? `  otlp        ${otlpSignals.join(', ')} to the OTEL_EXPORTER_OTLP_* endpoints`
             : '',
           `  data dir    ${settings.dataDir}`,
           '  real API    driftwatch run --config pipelines/cometapi.yaml  (needs COMETAPI_API_KEY)',

@@ -196,7 +196,6 @@ export async function runAgent(opts: RunOptions): Promise<number> {
           reloads.add(1, { result: 'success' });
           if (JSON.stringify(next.service.telemetry) !== JSON.stringify(cfg.service.telemetry)) {
             const old = push;
-            cfg = next;
             void (old?.shutdown() ?? Promise.resolve())
               .then(() => startTelemetryPush(next, metrics, logger))
               .then((p) => (push = p))

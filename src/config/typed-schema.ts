@@ -55,8 +55,6 @@ export const Type = builders as unknown as Pick<
 >;
 export type { Static };
 
-export { UNIT_KEYWORD };
-
 /**
  * A duration: the YAML says `30s` or `1m30s`, the loaded config holds milliseconds. Without a
  * default, wrap it in `Type.Optional` (e.g. a per-probe timeout that inherits the target's).

@@ -2,7 +2,7 @@
 // The unit / end-to-end split (test/suites.cjs) loses no suite, lists only files that exist,
 // and `npm test` still runs both halves.
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +13,30 @@ const suites = createRequire(import.meta.url)('../suites.cjs') as {
   SLOW: string[];
   LINE_E2E: string[];
 };
+const specOf = (config: string) => (createRequire(import.meta.url)(config) as { spec: string[] }).spec;
+
+/** Every *.test.ts under src/ and test/ as Node lists them, not as suites.cjs's own walk does. */
+function testFilesOnDisk(): string[] {
+  return ['src', 'test']
+    .flatMap((d) =>
+      readdirSync(join(root, d), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.test.ts'))
+        .map((f) => `${d}/${f}`),
+    )
+    .sort();
+}
 
 describe('test suites: unit and end-to-end', () => {
   const { all, unit, e2e } = suites.split();
 
   it('every suite is in exactly one half', () => {
     expect(all.length).to.be.greaterThan(50);
-    expect([...unit, ...e2e].sort()).to.deep.equal(all);
-    expect(unit.filter((f) => e2e.includes(f))).to.deep.equal([]);
+    expect(all, 'suites.cjs finds every test file').to.deep.equal(testFilesOnDisk());
+    // what mocha is given, not split()'s own output (which is complementary by construction)
+    const unitSpec = specOf('../mocharc.unit.cjs');
+    const e2eSpec = specOf('../mocharc.e2e.cjs');
+    expect([...unitSpec, ...e2eSpec].sort()).to.deep.equal(all);
+    expect(unitSpec.filter((f) => e2eSpec.includes(f))).to.deep.equal([]);
   });
 
   it('suites that start real servers, tools or child processes are end-to-end', () => {

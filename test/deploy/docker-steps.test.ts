@@ -27,6 +27,7 @@ import { execForm, parseDockerfile } from './dockerfile.js';
 import type { Stage } from './dockerfile.js';
 import { imageNodeMajor, nodeBinDir } from './node-line.js';
 import { requireTool } from '../../src/testing/system-tool.js';
+import { freePort } from '../helpers/child-agent.js';
 
 const REPO = resolve('.');
 const dockerfile = parseDockerfile(readFileSync('Dockerfile', 'utf8'));
@@ -45,14 +46,6 @@ function sh(cmd: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: n
     p.stderr.on('data', (d: Buffer) => (out += d.toString()));
     p.on('close', (code) => res({ code: code ?? 1, out }));
   });
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('Dockerfile', function () {

@@ -43,6 +43,29 @@ function deliberate(receiver: string, held: boolean): CallRecord {
   });
 }
 
+/** A status exporter whose page the health_check extension serves on a free loopback port. */
+async function startStatusPage(): Promise<{
+  status: StatusExporter;
+  health: HealthCheckExtension;
+  base: string;
+}> {
+  const host = nopHost();
+  const status = new StatusExporter(testSettings('exporter', 'status'), {
+    refresh_seconds: 5,
+    recent_events: 10,
+    max_groups: 10,
+  });
+  const health = new HealthCheckExtension(testSettings('extension', 'health_check'), {
+    ...healthCheckFactory.createDefaultConfig(),
+    endpoint: '127.0.0.1:0',
+    path: '/healthz',
+    metrics_path: '/metrics',
+  });
+  await health.start(host);
+  await status.start(host);
+  return { status, health, base: `http://127.0.0.1:${(health.address() as AddressInfo).port}` };
+}
+
 describe('status page in headless Chromium', function () {
   this.timeout(60_000);
   let chromiumPath: string;
@@ -51,20 +74,7 @@ describe('status page in headless Chromium', function () {
   });
 
   it('shows a healthy, a drifting and a broken target at a glance, figure for figure as /status.json', async () => {
-    const host = nopHost();
-    const status = new StatusExporter(testSettings('exporter', 'status'), {
-      refresh_seconds: 5,
-      recent_events: 10,
-      max_groups: 10,
-    });
-    const health = new HealthCheckExtension(testSettings('extension', 'health_check'), {
-      ...healthCheckFactory.createDefaultConfig(),
-      endpoint: '127.0.0.1:0',
-      path: '/healthz',
-      metrics_path: '/metrics',
-    });
-    await health.start(host);
-    await status.start(host);
+    const { status, health, base } = await startStatusPage();
     const batch = [
       ...Array.from({ length: 10 }, (_, i) => call('probe/healthy', i)),
       deliberate('probe/healthy', true),
@@ -101,7 +111,6 @@ describe('status page in headless Chromium', function () {
       deliberate('probe/broken', false),
     ];
     await status.consume(batch, newContext());
-    const base = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
     const browser = await launchChromium(chromiumPath);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -171,20 +180,7 @@ describe('status page in headless Chromium', function () {
   });
 
   it('shows proxy targets beside probe and log targets, each card labelled by its source', async () => {
-    const host = nopHost();
-    const status = new StatusExporter(testSettings('exporter', 'status'), {
-      refresh_seconds: 5,
-      recent_events: 10,
-      max_groups: 10,
-    });
-    const health = new HealthCheckExtension(testSettings('extension', 'health_check'), {
-      ...healthCheckFactory.createDefaultConfig(),
-      endpoint: '127.0.0.1:0',
-      path: '/healthz',
-      metrics_path: '/metrics',
-    });
-    await health.start(host);
-    await status.start(host);
+    const { status, health, base } = await startStatusPage();
     const real = (
       receiver: string,
       source: 'proxy' | 'access_log',
@@ -211,7 +207,6 @@ describe('status page in headless Chromium', function () {
       ],
       newContext(),
     );
-    const base = `http://127.0.0.1:${(health.address() as AddressInfo).port}`;
     const browser = await launchChromium(chromiumPath);
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -22,16 +22,13 @@ export class BatchProcessor implements ProcessorComponent {
   private waiters: Waiter[] = [];
   private timer?: NodeJS.Timeout;
   private closed = false;
-  private readonly timeoutMs: number;
   private readonly inflight = new Set<Promise<void>>();
 
   constructor(
     private readonly settings: CreateSettings,
     private readonly config: BatchConfig,
     private readonly next: Consumer,
-  ) {
-    this.timeoutMs = config.timeout;
-  }
+  ) {}
 
   async start(_host: Host): Promise<void> {}
 
@@ -42,7 +39,7 @@ export class BatchProcessor implements ProcessorComponent {
     for (const r of batch) this.pending.push(r);
     if (this.pending.length >= this.config.send_batch_size || ctx.flush) this.flush();
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.timeoutMs);
+      this.timer = setTimeout(() => this.flush(), this.config.timeout); // ms: the loader converted it
       this.timer.unref();
     }
     return done;
