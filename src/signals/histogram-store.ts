@@ -12,6 +12,7 @@ import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metric
 import type { CollectionResult, HistogramMetricData, MetricProducer } from '@opentelemetry/sdk-metrics';
 import { emptyResource } from '@opentelemetry/resources';
 import type { AttrSet } from './attr-set.js';
+import { observeValue } from './metric-view.js';
 import type { HistogramDelta } from './metric-view.js';
 import type { MetricDef } from './names.js';
 import { AGENT_VERSION } from './resource.js';
@@ -56,20 +57,7 @@ export class HistogramStore implements MetricProducer {
   record(name: string, value: number, set: AttrSet): void {
     const f = this.families.get(name);
     if (!f || !(value >= 0) || !Number.isFinite(value)) return;
-    const b = f.boundaries;
-    let lo = 0;
-    let hi = b.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (value <= b[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    const s = this.series(f, set);
-    s.counts[lo]++;
-    s.sum += value;
-    s.count++;
-    if (value < s.min) s.min = value;
-    if (value > s.max) s.max = value;
+    observeValue(this.series(f, set), f.boundaries, value);
   }
 
   /** A batch's bucketed values for one series (metric-view.ts), added at once. */

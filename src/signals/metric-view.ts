@@ -21,6 +21,26 @@ export interface HistogramDelta {
   max: number;
 }
 
+/**
+ * Adds one value to a histogram: the bucket is the first boundary ≥ value (a value equal to a
+ * boundary falls in that bucket), the last count is +Inf. One place for the batch view and the
+ * histogram store.
+ */
+export function observeValue(h: HistogramDelta, bounds: readonly number[], value: number): void {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (value <= bounds[mid]) hi = mid;
+    else lo = mid + 1;
+  }
+  h.counts[lo]++;
+  h.sum += value;
+  h.count++;
+  if (value < h.min) h.min = value;
+  if (value > h.max) h.max = value;
+}
+
 const INDEX = new Map<MetricDef, number>(ALL_METRICS.map((d, i) => [d, i]));
 
 /** One batch's metric values by metric and attribute set. */
@@ -55,18 +75,7 @@ export class BatchMetrics implements MetricSink {
       };
       m.set(set, h);
     }
-    let lo = 0;
-    let hi = b.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (value <= b[mid]) hi = mid;
-      else lo = mid + 1;
-    }
-    h.counts[lo]++;
-    h.sum += value;
-    h.count++;
-    if (value < h.min) h.min = value;
-    if (value > h.max) h.max = value;
+    observeValue(h, b, value);
   }
 
   /** Every (metric, set, value) of counters and gauges. */

@@ -2,22 +2,14 @@
 // Records judged by the real validate and classify processors count once, in exactly one of
 // schema-valid / schema-invalid, and the metric agrees with schemaJudgement() (issue 13 item 1).
 import { expect } from 'chai';
-import { consumerFromFn } from '../component/consumer.js';
+import { validateAndClassify } from '../testing/validate-classify.js';
 import { newCallRecord } from '../model/call-record.js';
 import type { CallRecord } from '../model/call-record.js';
-import { classifyProcessorFactory } from '../processors/classify/index.js';
-import { ClassifyProcessor } from '../processors/classify/classify-processor.js';
-import { validateProcessorFactory } from '../processors/validate/index.js';
-import { ValidateProcessor } from '../processors/validate/validate-processor.js';
-import { testSettings } from '../testing/nop-host.js';
 import type { MetricSink } from './record-metrics.js';
 import type { MetricDef } from './names.js';
 import { CONTRACT } from './names.js';
 import { recordMetrics } from './record-metrics.js';
 import { schemaJudgement } from './schema-judgement.js';
-
-const noop = consumerFromFn(async () => {});
-const vc = validateProcessorFactory.createDefaultConfig();
 
 function judged(fill: (r: CallRecord) => void, kind = 'chat'): CallRecord {
   const r = newCallRecord(
@@ -34,17 +26,7 @@ function judged(fill: (r: CallRecord) => void, kind = 'chat'): CallRecord {
     },
   );
   fill(r);
-  new ValidateProcessor(
-    testSettings('processor', 'validate'),
-    { ...vc, shapes: { ...vc.shapes, persist: false } },
-    noop,
-  ).process([r]);
-  new ClassifyProcessor(
-    testSettings('processor', 'classify'),
-    classifyProcessorFactory.createDefaultConfig(),
-    noop,
-  ).process([r]);
-  return r;
+  return validateAndClassify(r);
 }
 
 const completion = (usage: unknown) => ({

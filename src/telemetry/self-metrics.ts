@@ -117,10 +117,9 @@ export class SelfMetrics {
   renderPrometheus(format: ExpositionFormat = 'text', resource?: Record<string, unknown>): string {
     const w = new ExpositionWriter(format);
     if (resource) w.targetInfo(resource);
-    for (const fam of [...this.families.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      const series = fam.collect ? fam.collect() : [...fam.series.values()];
+    for (const fam of this.snapshot().sort((a, b) => a.name.localeCompare(b.name))) {
       w.family(fam.name, fam.type, fam.help);
-      for (const s of series) {
+      for (const s of fam.series) {
         w.sample(fam.name, renderLabels(Object.entries(s.labels)), Number.isFinite(s.value) ? s.value : 0);
       }
     }

@@ -15,11 +15,10 @@ import { ConfigError } from '../../component/errors.js';
 import { AGENT_VERSION } from '../../util/agent-version.js';
 import type { OtlpHttpConfig } from './config.js';
 
-import { ENV_SIGNAL, envValue, resolveProtocol, signalEnv } from '../../util/otel-sdk-env.js';
+import { ENV_SIGNAL, envValue, resolveProtocol } from '../../util/otel-sdk-env.js';
 import type { Env, Protocol, Signal } from '../../util/otel-sdk-env.js';
 
 export type { Protocol, Signal } from '../../util/otel-sdk-env.js';
-export { resolveProtocol, signalEnv };
 export const SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
 
 export interface SignalTransport {
@@ -50,7 +49,7 @@ export function transportProblems(
   const out: Array<{ key: string; problem: string }> = [];
   const seen = new Set<string>();
   for (const s of SIGNALS) {
-    if (!signalEnabled(c, s)) continue;
+    if (!c[s].enabled) continue;
     const p = resolveProtocol(c, s, env);
     if ('problem' in p && !seen.has(p.problem)) {
       seen.add(p.problem);
@@ -59,10 +58,6 @@ export function transportProblems(
   }
   // URLs (endpoint, *_endpoint, proxy_url) are checked by the loader (config/checks.ts)
   return out;
-}
-
-export function signalEnabled(c: OtlpHttpConfig, s: Signal): boolean {
-  return c[s].enabled;
 }
 
 function file(p: string): Buffer | undefined {

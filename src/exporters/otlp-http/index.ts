@@ -23,23 +23,3 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
   load: implementation.load,
   create: (settings, config) => new (implementation.get().OtlpHttpExporter)(settings, config),
 };
-
-/**
- * For the shared compliance suite (the ComplianceOverrides shape of src/testing/compliance.ts): a loopback endpoint nobody listens on and the file queue, so
- * consume() is acknowledged once persisted and shutdown never waits on a backend.
- */
-export const otlpHttpComplianceOverrides: Record<string, (dataDir: string) => Record<string, unknown>> = {
-  otlp_http: () => {
-    const d = otlpHttpExporterFactory.createDefaultConfig();
-    return {
-      endpoint: 'http://127.0.0.1:9',
-      sending_queue: { ...d.sending_queue, storage: 'file' },
-      retry_on_failure: {
-        ...d.retry_on_failure,
-        initial_interval: '50ms',
-        max_interval: '100ms',
-        max_elapsed_time: '1s',
-      },
-    };
-  },
-};

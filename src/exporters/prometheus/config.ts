@@ -24,5 +24,3 @@ export const prometheusSchema = Settings({
 });
 
 export type PrometheusConfig = Static<typeof prometheusSchema>;
-
-export { splitHostPort } from '../../util/host-port.js';

@@ -19,8 +19,3 @@ export const prometheusExporterFactory: ExporterFactory<PrometheusConfig> = {
   load: implementation.load,
   create: (settings, config) => new (implementation.get().PrometheusExporter)(settings, config),
 };
-
-/** For the shared compliance suite (ComplianceOverrides shape): listen on a free loopback port. */
-export const prometheusComplianceOverrides: Record<string, (dataDir: string) => Record<string, unknown>> = {
-  prometheus: () => ({ endpoint: '127.0.0.1:0' }),
-};

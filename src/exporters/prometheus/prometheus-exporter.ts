@@ -16,7 +16,7 @@ import { serveExposition } from '../../telemetry/exposition.js';
 import type { ExpositionFormat } from '../../telemetry/exposition.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
 import { ExportGuard } from '../../util/export-guard.js';
-import { splitHostPort } from './config.js';
+import { splitHostPort } from '../../util/host-port.js';
 import type { PrometheusConfig } from './config.js';
 import { renderPrometheus } from './render.js';
 

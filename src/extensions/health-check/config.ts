@@ -25,5 +25,3 @@ export const healthCheckSchema = Settings({
 });
 
 export type HealthCheckConfig = Static<typeof healthCheckSchema>;
-
-export { splitHostPort } from '../../util/host-port.js';

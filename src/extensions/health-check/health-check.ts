@@ -17,7 +17,7 @@ import type {
 } from '../../component/component.js';
 import { buildResource } from '../../signals/resource.js';
 import { serveExposition } from '../../telemetry/exposition.js';
-import { splitHostPort } from './config.js';
+import { splitHostPort } from '../../util/host-port.js';
 import type { HealthCheckConfig } from './config.js';
 
 /** Components in recoverable_error for at least `afterMs` (failing without a success since). */

@@ -2,16 +2,9 @@
 // The error envelope decides first: class, sub-reason, owner and retry come from its type/code
 // (any status, a 200 error body, an error event in a 2xx stream); the status only when it says nothing.
 import { expect } from 'chai';
-import { consumerFromFn } from '../../component/consumer.js';
+import { validateAndClassify } from '../../testing/validate-classify.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord } from '../../model/call-record.js';
-import { testSettings } from '../../testing/nop-host.js';
-import { ValidateProcessor } from '../validate/validate-processor.js';
-import { validateProcessorFactory } from '../validate/index.js';
-import { ClassifyProcessor } from './classify-processor.js';
-import { classifyProcessorFactory } from './index.js';
-
-const noop = consumerFromFn(async () => {});
 
 function judged(fill: (r: CallRecord) => void, contract?: string): CallRecord {
   const r = newCallRecord(
@@ -21,18 +14,7 @@ function judged(fill: (r: CallRecord) => void, contract?: string): CallRecord {
     { method: 'POST', route: '/v1/chat/completions', synthetic: true },
   );
   fill(r);
-  const vc = validateProcessorFactory.createDefaultConfig();
-  new ValidateProcessor(
-    testSettings('processor', 'validate'),
-    { ...vc, shapes: { ...vc.shapes, persist: false } },
-    noop,
-  ).process([r]);
-  new ClassifyProcessor(
-    testSettings('processor', 'classify'),
-    classifyProcessorFactory.createDefaultConfig(),
-    noop,
-  ).process([r]);
-  return r;
+  return validateAndClassify(r);
 }
 
 const verdict = (r: CallRecord) => [r.findings.errorClass, r.findings.subReason, r.findings.retryable];

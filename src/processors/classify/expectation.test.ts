@@ -4,21 +4,13 @@
 // follow the same `findings.expectation`, and such probes are never contract violations nor in
 // the request-schema or missing-field counters.
 import { expect } from 'chai';
-import { consumerFromFn } from '../../component/consumer.js';
+import { validateAndClassify } from '../../testing/validate-classify.js';
 import { judgeRecord } from '../../cli/check-verdict.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { CallRecord } from '../../model/call-record.js';
 import type { MetricSink } from '../../signals/record-metrics.js';
 import type { MetricDef } from '../../signals/names.js';
 import { recordMetrics } from '../../signals/record-metrics.js';
-import { testSettings } from '../../testing/nop-host.js';
-import { validateProcessorFactory } from '../validate/index.js';
-import { ValidateProcessor } from '../validate/validate-processor.js';
-import { ClassifyProcessor } from './classify-processor.js';
-import { classifyProcessorFactory } from './index.js';
-
-const noop = consumerFromFn(async () => {});
-const vc = validateProcessorFactory.createDefaultConfig();
 
 function probe(kind: string, fill: (r: CallRecord) => void): CallRecord {
   const r = newCallRecord(
@@ -42,17 +34,7 @@ function probe(kind: string, fill: (r: CallRecord) => void): CallRecord {
     },
   );
   fill(r);
-  new ValidateProcessor(
-    testSettings('processor', 'validate'),
-    { ...vc, shapes: { ...vc.shapes, persist: false } },
-    noop,
-  ).process([r]);
-  new ClassifyProcessor(
-    testSettings('processor', 'classify'),
-    classifyProcessorFactory.createDefaultConfig(),
-    noop,
-  ).process([r]);
-  return r;
+  return validateAndClassify(r);
 }
 
 /** The metric values recordMetrics would export for one record, by metric name. */
