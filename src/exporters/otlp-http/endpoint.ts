@@ -65,8 +65,12 @@ function file(p: string): Buffer | undefined {
 }
 
 async function resolveSignal(c: OtlpHttpConfig, signal: Signal, env: Env): Promise<SignalTransport> {
-  const p = resolveProtocol(c, signal, env);
-  if ('problem' in p) throw new ConfigError([`otlp_http: ${p.problem}`]);
+  const resolvedProtocol = resolveProtocol(c, signal, env);
+  // A signal that is off sends nothing, so its protocol variable cannot stop the start
+  // (validate, transportProblems above, skips it too); it keeps the default in the transport.
+  if ('problem' in resolvedProtocol && c[signal].enabled)
+    throw new ConfigError([`otlp_http: ${resolvedProtocol.problem}`]);
+  const p = 'problem' in resolvedProtocol ? { protocol: 'http/protobuf' as const } : resolvedProtocol;
   const configuredUrl =
     c[`${signal}_endpoint`] || (c.endpoint ? `${c.endpoint.replace(/\/+$/, '')}/v1/${signal}` : undefined);
   const timeoutMs = c.timeout;

@@ -183,6 +183,12 @@ describe('OTEL_* variables of otlp_http (loopback sink)', function () {
       transportProblems(envConfig({ encoding: 'proto' })),
     );
     expect(overridden, 'the config wins over the variable').to.deep.equal([]);
+    // a signal that is off: its grpc variable is neither a validate problem nor a start failure
+    const metricsOff = envConfig({ metrics: { ...envConfig().metrics, enabled: false } });
+    const off = { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: 'grpc' };
+    expect(await withEnv(off, () => transportProblems(metricsOff))).to.deep.equal([]);
+    const t = await withEnv(off, () => resolveTransport(metricsOff));
+    expect(t.signals.traces.protocol).to.equal('http/protobuf');
   });
 
   for (const s of SIGNALS)
