@@ -72,20 +72,24 @@ export function declaredTree(doc: unknown, pointer: string): DeclaredNode {
 /** Paths of the body (`choices[].message.x`) that the tree does not name; bounded by `max`. */
 export function undeclaredPaths(body: unknown, tree: DeclaredNode, max = 16): string[] {
   const out: string[] = [];
+  // runs on every judged body: no entry arrays, and a child's path is built only when needed
   const walk = (v: unknown, n: DeclaredNode, path: string, depth: number) => {
     if (out.length >= max || n.open || depth > MAX_DEPTH) return;
     if (Array.isArray(v)) {
-      if (n.items) for (const x of v.slice(0, 8)) walk(x, n.items, `${path}[]`, depth + 1);
+      if (n.items) for (let i = 0; i < v.length && i < 8; i++) walk(v[i], n.items, `${path}[]`, depth + 1);
       return;
     }
     if (!isObj(v)) return;
-    for (const [k, sub] of Object.entries(v)) {
-      const p = path === '' ? k : `${path}.${k}`;
+    for (const k in v) {
+      if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
       const c = n.props.get(k);
+      const sub = (v as Record<string, unknown>)[k];
       if (!c) {
+        const p = path === '' ? k : `${path}.${k}`;
         if (!out.includes(p)) out.push(p.length > 128 ? `${p.slice(0, 128)}…` : p);
         if (out.length >= max) return;
-      } else walk(sub, c, p, depth + 1);
+      } else if (!c.open && sub !== null && typeof sub === 'object')
+        walk(sub, c, path === '' ? k : `${path}.${k}`, depth + 1);
     }
   };
   walk(body, tree, '', 0);

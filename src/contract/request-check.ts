@@ -4,7 +4,7 @@
 // the probe receiver can run it *before* sending; the validate processor runs it again on
 // `request.requestBody` and reports `findings.requestSchemaValid`.
 import type { Contract } from './contract.js';
-import { shapeOf } from './shape.js';
+import { shapeLineSet } from './shape.js';
 
 export interface RequestProblem {
   /** `request.<path>` or `request.method`. */
@@ -15,10 +15,11 @@ export interface RequestProblem {
 export function requestProblems(c: Contract, body: unknown, method?: string): RequestProblem[] {
   const out: RequestProblem[] = [];
   if (c.request.minimumShape.length > 0) {
-    const have = new Set(shapeOf(body));
-    const havePaths = new Set([...have].map((l) => l.slice(0, l.lastIndexOf(':'))));
+    const have = shapeLineSet(body);
+    let havePaths: Set<string> | undefined; // only when a line is missing
     for (const line of c.request.minimumShape) {
       if (have.has(line)) continue;
+      havePaths ??= new Set([...have].map((l) => l.slice(0, l.lastIndexOf(':'))));
       const path = line.slice(0, line.lastIndexOf(':'));
       out.push({ path: `request.${path}`, kind: havePaths.has(path) ? 'type' : 'missing' });
     }

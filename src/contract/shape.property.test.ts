@@ -3,7 +3,7 @@
 // deterministic, ignores key order, values and array lengths (its design), and is bounded.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { shapeHash, shapeOf } from './shape.js';
+import { shapeHash, shapeLineSet, shapeOf } from './shape.js';
 
 const ODD_KEYS = [
   '__proto__',
@@ -139,5 +139,15 @@ describe('shape fingerprint properties (fast-check)', () => {
     const wide = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i]));
     checkBounds(shapeOf(wide));
     expect(shapeOf(undefined, () => 1, 10n, Symbol('s'))).to.deep.equal(['$:unknown']);
+  });
+  it('shapeLineSet holds the lines of shapeOf (the request check reads it instead)', () => {
+    fc.assert(
+      fc.property(json, (v) => {
+        const set = shapeLineSet(v);
+        const sorted = shapeOf(v);
+        if (set.size <= 256) expect([...set].sort()).to.deep.equal(sorted);
+        else for (const l of sorted) expect(set.has(l)).to.equal(true);
+      }),
+    );
   });
 });

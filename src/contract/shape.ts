@@ -98,7 +98,7 @@ class SmallestLines {
   }
 }
 
-function walk(v: unknown, n: PathNode, depth: number, out: SmallestLines): void {
+function walk(v: unknown, n: PathNode, depth: number, out: { add(line: string): unknown }): void {
   if (Array.isArray(v)) {
     out.add(line(n, 'array'));
     if (depth >= MAX_DEPTH || v.length === 0) return;
@@ -123,6 +123,17 @@ export function shapeOf(...values: unknown[]): string[] {
   const out = new SmallestLines();
   for (const v of values) walk(v, ROOT, 0, out);
   return out.sorted();
+}
+
+/**
+ * The distinct `path:type` lines of one JSON value, unsorted and uncapped: for membership tests
+ * (the request check), where sorting and the cap of `shapeOf` are work for nothing. The value is
+ * one the receivers parsed within their JSON limits, so the set is bounded by them.
+ */
+export function shapeLineSet(value: unknown): Set<string> {
+  const out = new Set<string>();
+  walk(value, ROOT, 0, out);
+  return out;
 }
 
 export function shapeHash(shape: readonly string[]): string {

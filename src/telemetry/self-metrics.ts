@@ -12,14 +12,65 @@ interface Family {
   name: string;
   help: string;
   type: 'counter' | 'gauge';
-  series: Map<string, { labels: Labels; value: number }>;
+  series: Map<string, Series>;
   /** Gauges may be read at scrape time. */
   collect?: () => Array<{ labels: Labels; value: number }>;
 }
 
+interface Series {
+  labels: Labels;
+  value: number;
+}
+
+/**
+ * The series key: labels in name order. Label sets are small, and this runs for every counted
+ * call, so an insertion sort and one string (`Array.prototype.sort` allocates a work array).
+ */
 function keyOf(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  return keys.map((k) => `${k}=${labels[k]}`).join(',');
+  const keys = Object.keys(labels);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i];
+    let j = i - 1;
+    for (; j >= 0 && keys[j] > k; j--) keys[j + 1] = keys[j];
+    keys[j + 1] = k;
+  }
+  let key = '';
+  for (let i = 0; i < keys.length; i++) key += `${i > 0 ? ',' : ''}${keys[i]}=${labels[keys[i]]}`;
+  return key;
+}
+
+/** One series of a counter, looked up once: for a hot path that counts with fixed labels. */
+export class BoundCounter {
+  private series?: Series;
+  constructor(
+    private readonly family: Family,
+    private readonly key: string,
+    private readonly labels: Labels,
+  ) {}
+  add(value: number): void {
+    if (!(value > 0)) return;
+    // created on the first add, like `Counter.add`: binding alone shows no series
+    this.series ??= this.family.series.get(this.key);
+    if (this.series) this.series.value += value;
+    else {
+      this.series = { labels: this.labels, value };
+      this.family.series.set(this.key, this.series);
+    }
+  }
+}
+
+/** One series of a gauge, looked up once. */
+export class BoundGauge {
+  constructor(
+    private readonly family: Family,
+    private readonly key: string,
+    private readonly labels: Labels,
+  ) {}
+  set(value: number): void {
+    const s = this.family.series.get(this.key);
+    if (s) s.value = value;
+    else this.family.series.set(this.key, { labels: this.labels, value });
+  }
 }
 
 export class Counter {
@@ -30,6 +81,10 @@ export class Counter {
     const s = this.family.series.get(k);
     if (s) s.value += value;
     else this.family.series.set(k, { labels, value });
+  }
+  /** The series of `labels`, for counting often with the same labels. */
+  bind(labels: Labels): BoundCounter {
+    return new BoundCounter(this.family, keyOf(labels), { ...labels });
   }
   /** Make a zero series visible before the first event (so alerts see 0, not absence). */
   touch(labels: Labels = {}): void {
@@ -45,6 +100,10 @@ export class Gauge {
   constructor(private readonly family: Family) {}
   set(value: number, labels: Labels = {}): void {
     this.family.series.set(keyOf(labels), { labels, value });
+  }
+  /** The series of `labels`, for setting often with the same labels. */
+  bind(labels: Labels): BoundGauge {
+    return new BoundGauge(this.family, keyOf(labels), { ...labels });
   }
   get(labels: Labels = {}): number {
     return this.family.series.get(keyOf(labels))?.value ?? 0;

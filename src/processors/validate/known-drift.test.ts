@@ -79,6 +79,34 @@ describe('validate: known deviations are stated once', () => {
     expect(r4.findings.verdict).to.equal('drift');
   });
 
+  it('the gauge follows the target: 0 from its first record, 1 while a deviation lasts, 0 once resolved', () => {
+    const metrics = new SelfMetrics();
+    const v = processor(COMET, metrics);
+    const open = () =>
+      metrics.value('driftwatch_validate_known_drift', {
+        contract: 'cometapi-chat-completions',
+        target: 'cometapi|api.example|/v1/chat/completions|chat',
+        state: 'open',
+      });
+    const withRefusal = structuredClone(NO_REFUSAL) as {
+      choices: Array<{ message: Record<string, unknown> }>;
+    };
+    withRefusal.choices[0].message.refusal = null;
+    v.process([record(withRefusal, COMET)]);
+    expect(metrics.renderPrometheus()).to.include('state="open"} 0');
+    v.process([record(NO_REFUSAL, COMET), record(NO_REFUSAL, COMET)]);
+    expect(open()).to.equal(1);
+    const back = record(withRefusal, COMET);
+    v.process([back]);
+    expect(open(), 'resolved').to.equal(0);
+    expect(back.findings.items.some((i) => i.path === 'choices[].message.refusal')).to.equal(false);
+    // the same deviation coming back is news again (an event), then known drift
+    const again = [record(NO_REFUSAL, COMET), record(NO_REFUSAL, COMET)];
+    v.process(again);
+    expect(again.map((r) => r.findings.verdict)).to.deep.equal(['drift', 'ok']);
+    expect(open()).to.equal(1);
+  });
+
   it('an accepted deviation stops counting; check prints the contract line, reason and review date', () => {
     const file = contractAccepting('2099-01-01');
     const metrics = new SelfMetrics();

@@ -8,13 +8,14 @@ import type { Logger } from '../../telemetry/logger.js';
 import type { CallRecord, Finding, Findings } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
 import { acceptedFor, acceptedNote } from '../../contract/contract.js';
-import type { Gauge } from '../../telemetry/self-metrics.js';
+import type { BoundGauge, Gauge } from '../../telemetry/self-metrics.js';
 
 const MAX_TARGETS = 256;
 const MAX_PER_TARGET = 64;
 
 interface TargetState {
-  labels: { contract: string; target: string };
+  open: BoundGauge;
+  accepted: BoundGauge;
   /** finding key → accepted (true) or open (false) */
   current: Map<string, boolean>;
 }
@@ -51,7 +52,11 @@ export class KnownDrift {
     let st = this.targets.get(key);
     if (!st) {
       if (this.targets.size >= MAX_TARGETS) return; // bounded: past it, every deviation stays an event
-      st = { labels: { contract: c.id, target }, current: new Map() };
+      st = {
+        open: this.gauge.bind({ contract: c.id, target, state: 'open' }),
+        accepted: this.gauge.bind({ contract: c.id, target, state: 'accepted' }),
+        current: new Map([['', false]]), // differs from any set of findings: the gauges are set once
+      };
       this.targets.set(key, st);
     }
     const now = new Map<string, boolean>();
@@ -77,18 +82,32 @@ export class KnownDrift {
         );
     }
     explainShapeChange(f);
+    // the common case, a target as it was on the previous record: nothing to log or to set
+    if (sameFindings(now, st.current)) return;
     for (const k of st.current.keys())
-      if (!now.has(k))
+      if (k !== '' && !now.has(k))
         this.logger.info({ contract: c.id, target, finding: k }, 'Contract deviation resolved.');
-    st.current = new Map([...now].slice(0, MAX_PER_TARGET));
+    st.current = now.size > MAX_PER_TARGET ? new Map([...now].slice(0, MAX_PER_TARGET)) : now;
     let open = 0;
     let accepted = 0;
     for (const v of st.current.values())
       if (v) accepted++;
       else open++;
-    this.gauge.set(open, { ...st.labels, state: 'open' });
-    this.gauge.set(accepted, { ...st.labels, state: 'accepted' });
+    st.open.set(open);
+    st.accepted.set(accepted);
   }
+}
+
+/** The same findings, accepted or open alike, as on the target's previous record. */
+function sameFindings(now: Map<string, boolean>, before: Map<string, boolean>): boolean {
+  if (now.size !== before.size && !(now.size > MAX_PER_TARGET && before.size === MAX_PER_TARGET))
+    return false;
+  let checked = 0;
+  for (const [k, v] of now) {
+    if (checked++ >= MAX_PER_TARGET) break;
+    if (before.get(k) !== v) return false;
+  }
+  return true;
 }
 
 /**

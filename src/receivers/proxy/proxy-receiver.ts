@@ -17,7 +17,7 @@ import { jsonLimitsOf, overJsonLimitsInBytes } from '../../util/json-limits.js';
 import type { JsonLimits } from '../../util/json-limits.js';
 import { newCallRecord } from '../../model/call-record.js';
 import type { TargetInfo, TransportError } from '../../model/call-record.js';
-import type { Counter } from '../../telemetry/self-metrics.js';
+import type { BoundCounter, Counter } from '../../telemetry/self-metrics.js';
 import { providerOf } from '../../http-call/provider.js';
 import { DEFAULT_JUDGE_PATHS } from './config.js';
 import type { ProxyReceiverConfig } from './config.js';
@@ -79,6 +79,9 @@ export class ProxyReceiver implements Component {
   private readonly idleMs: number;
   private readonly counters: Counters;
   private readonly labels: Record<string, string>;
+  // every call is counted: its series are looked up once (status classes and reasons are few)
+  private readonly callSeries = new Map<string, BoundCounter>();
+  private readonly unjudgedSeries = new Map<string, BoundCounter>();
   private boundAddress?: { host: string; port: number };
 
   constructor(
@@ -262,9 +265,8 @@ export class ProxyReceiver implements Component {
     const body = await this.readBody(req, res);
     if (body === undefined) return;
     const sampled = route !== undefined && (this.cfg.sample >= 1 || Math.random() < this.cfg.sample);
-    if (route !== undefined && !sampled)
-      this.counters.unjudged.add(1, { ...this.labels, reason: 'sampled_out' });
-    if (route === undefined) this.counters.unjudged.add(1, { ...this.labels, reason: 'other_path' });
+    if (route !== undefined && !sampled) this.countUnjudged('sampled_out');
+    if (route === undefined) this.countUnjudged('other_path');
 
     // Forward first: the request is handed to undici before any judging work (parsing the
     // request body for the fingerprint happens while the upstream thinks).
@@ -355,7 +357,7 @@ export class ProxyReceiver implements Component {
       if (!observer || route === undefined) return;
       try {
         const obs = observer.end(since(), transportError, clientGone);
-        if (obs.unjudged) this.counters.unjudged.add(1, { ...this.labels, reason: obs.unjudged });
+        if (obs.unjudged) this.countUnjudged(obs.unjudged);
         const request = fingerprint({ ...this.fp, route, method }, req.headers, parsed, body.length);
         const r = newCallRecord(
           'proxy',
@@ -457,12 +459,24 @@ export class ProxyReceiver implements Component {
   }
 
   private count(status: string, route: string | undefined, judged: boolean): void {
-    this.counters.calls.add(1, {
-      ...this.labels,
-      status_class: status,
-      judged: String(judged && route !== undefined),
-    });
-    if (status === 'refused') this.counters.unjudged.add(1, { ...this.labels, reason: 'refused' });
+    const j = String(judged && route !== undefined);
+    const key = `${status}|${j}`;
+    let series = this.callSeries.get(key);
+    if (!series) {
+      series = this.counters.calls.bind({ ...this.labels, status_class: status, judged: j });
+      this.callSeries.set(key, series);
+    }
+    series.add(1);
+    if (status === 'refused') this.countUnjudged('refused');
+  }
+
+  private countUnjudged(reason: string): void {
+    let series = this.unjudgedSeries.get(reason);
+    if (!series) {
+      series = this.counters.unjudged.bind({ ...this.labels, reason });
+      this.unjudgedSeries.set(reason, series);
+    }
+    series.add(1);
   }
 
   async shutdown(opts: ShutdownOptions): Promise<void> {
