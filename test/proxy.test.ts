@@ -448,9 +448,12 @@ describe('proxy receiver: failures after and before the headers, client aborts, 
   this.timeout(30_000);
   let up: Server;
   let upBase: string;
+  const BIG_CHUNKS = 1024;
+  let bigWritten = 0;
   before(async () => {
     // /cut: headers and one chunk, then a reset; /slow-headers: never answers;
-    // /forever: a stream that never ends; /big: 8 MiB in 64 KiB chunks
+    // /forever: a stream that never ends; /big: 64 MiB in 64 KiB chunks, more than every socket
+    // buffer on the way can hold (so an upstream that is never held back writes it all at once)
     up = createServer((req, res) => {
       req.resume();
       if (req.url === '/v1/chat/completions?cut=1') {
@@ -467,12 +470,14 @@ describe('proxy receiver: failures after and before the headers, client aborts, 
         const chunk = Buffer.alloc(64 * 1024, 'a');
         res.writeHead(200, {
           'content-type': 'application/octet-stream',
-          'content-length': 128 * chunk.length,
+          'content-length': BIG_CHUNKS * chunk.length,
         });
         let n = 0;
+        bigWritten = 0;
         const more = (): void => {
-          while (n < 128) {
+          while (n < BIG_CHUNKS) {
             n++;
+            bigWritten += chunk.length;
             if (!res.write(chunk)) return void res.once('drain', more);
           }
           res.end();
@@ -536,7 +541,7 @@ describe('proxy receiver: failures after and before the headers, client aborts, 
           });
         });
         req.on('error', () => {});
-        req.on('timeout', reject);
+        req.setTimeout(5_000, () => reject(new Error('no chunk through the proxy within 5 s')));
         req.end(chat({ stream: true }));
       });
       const r = await until(() => records[0]);
@@ -547,24 +552,34 @@ describe('proxy receiver: failures after and before the headers, client aborts, 
     }
   });
 
-  it('a slow client gets every byte (back-pressure instead of buffering)', async () => {
+  it('a slow client holds the upstream back (back-pressure instead of buffering) and gets every byte', async () => {
     const { proxy, base } = await startProxy({ upstream: upBase, judge_paths: ['/nothing'] });
+    const total = BIG_CHUNKS * 64 * 1024;
     try {
+      const seen: number[] = [];
       const got = await new Promise<number>((resolve, reject) => {
         const req = httpRequest(`${base}/big`, { method: 'GET' }, (res) => {
           let n = 0;
-          res.on('data', (c: Buffer) => {
-            n += c.length;
-            res.pause(); // a slow reader
-            setTimeout(() => res.resume(), 1);
+          res.once('data', () => {
+            // a client that stops reading for 600 ms: what the upstream wrote meanwhile is read twice
+            res.pause();
+            setTimeout(() => seen.push(bigWritten), 300);
+            setTimeout(() => {
+              seen.push(bigWritten);
+              res.resume();
+            }, 600);
           });
+          res.on('data', (c: Buffer) => void (n += c.length));
           res.on('end', () => resolve(n));
           res.on('error', reject);
         });
         req.on('error', reject);
         req.end();
       });
-      expect(got).to.equal(128 * 64 * 1024);
+      expect(got, 'every byte arrives').to.equal(total);
+      // held back: the upstream stopped writing while the client did not read, well short of the end
+      expect(seen[1], 'upstream bytes written while the client paused').to.be.below(total / 2);
+      expect(seen[1], 'no upstream progress during the pause').to.equal(seen[0]);
     } finally {
       await proxy.shutdown({ deadline: Date.now() + 2000 });
     }

@@ -70,9 +70,3 @@ export const proxyReceiverFactory: ReceiverFactory<ProxyReceiverConfig> = {
   load: implementation.load,
   create: (settings, config, next) => new (implementation.get().ProxyReceiver)(settings, config, next),
 };
-
-/** Compliance-suite overrides: a free-ish loopback port and an upstream on a closed port. */
-export const proxyComplianceOverrides = (_dataDir: string): Record<string, unknown> => ({
-  endpoint: '127.0.0.1:0',
-  upstream: 'http://127.0.0.1:9',
-});
