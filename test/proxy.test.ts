@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { consumerFromFn } from '../src/component/consumer.js';
 import type { CallRecord } from '../src/model/call-record.js';
 import { proxyReceiverFactory, validateProxyConfig } from '../src/receivers/proxy/index.js';
@@ -460,6 +461,11 @@ describe('proxy receiver: failures after and before the headers, client aborts, 
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('data: {"choices":[]}\n\n');
         setTimeout(() => res.socket?.destroy(), 30);
+      } else if (req.url === '/v1/chat/completions?thinking=1') {
+        // a stream's headers at once, its first event 400 ms later (a model thinking)
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.flushHeaders();
+        setTimeout(() => res.end('data: {"choices":[]}\n\ndata: [DONE]\n\n'), 400);
       } else if (req.url === '/v1/chat/completions?slow-headers=1') {
         // no answer: the proxy's `timeout` fires
       } else if (req.url === '/v1/chat/completions?forever=1') {
@@ -501,6 +507,28 @@ describe('proxy receiver: failures after and before the headers, client aborts, 
       const r = await until(() => records[0]);
       expect(r.transportError?.phase).to.equal('body');
       expect(r.response.status).to.equal(200);
+    } finally {
+      await proxy.shutdown({ deadline: Date.now() + 2000 });
+    }
+  });
+
+  it("a stream's headers reach the client as soon as the upstream sends them, before its first event", async () => {
+    const { proxy, base } = await startProxy({ upstream: upBase });
+    try {
+      const t0 = performance.now();
+      const { headersAt, bodyAt } = await new Promise<{ headersAt: number; bodyAt: number }>(
+        (resolve, reject) => {
+          const req = httpRequest(`${base}/v1/chat/completions?thinking=1`, { method: 'POST' }, (res) => {
+            const headersAt = performance.now() - t0;
+            res.once('data', () => resolve({ headersAt, bodyAt: performance.now() - t0 }));
+            res.on('error', reject);
+          });
+          req.on('error', reject);
+          req.end(chat({ stream: true }));
+        },
+      );
+      expect(bodyAt, 'the first event waits for the upstream').to.be.at.least(390);
+      expect(headersAt, 'the headers do not wait for it').to.be.below(bodyAt - 200);
     } finally {
       await proxy.shutdown({ deadline: Date.now() + 2000 });
     }
