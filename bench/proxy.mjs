@@ -5,12 +5,14 @@
 // generator), and the real agent (`driftwatch run`: proxy → validate → classify → redact →
 // prometheus) pinned to core 1, so "through one core" is what it says. Prints:
 //   - added latency at 100 concurrent non-stream calls (p50 / p99, proxy minus direct), and 1 at a time
+//   - the same with 100 calls in flight: 2,000 calls/s at random against an upstream thinking 50 ms
 //   - added time to first byte of a stream, p99 (50 concurrent streams)
 //   - calls/s through the proxy on one core with every call judged (autocannon, 100 connections)
 //   - RSS of the agent holding 1,000 concurrent slow streams
 // The machine may be shared: os.loadavg() is printed with every figure.
 // Run: npm run bench -- proxy   (or, after npm run build: node bench/proxy.mjs)
-// A/B: PROXY_BENCH_BASELINE=/path/to/other/checkout (built) adds its agent as `[baseline]`.
+// A/B: PROXY_BENCH_BASELINE=/path/to/other/checkout (built) adds its agent as `[baseline]`;
+// PROXY_BENCH_FORWARD_ONLY=1 adds this agent with no judged path as `[forward only]`.
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -66,7 +68,7 @@ const cleanup = () => {
 };
 process.on('exit', cleanup);
 
-async function startAgent(name, checkout, cpuProf) {
+async function startAgent(name, checkout, cpuProf, receiverExtra = '') {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-proxy-'));
   dirs.push(dir);
   const [proxyPort, healthPort, promPort] = [await freePort(), await freePort(), await freePort()];
@@ -78,7 +80,7 @@ receivers:
     endpoint: 127.0.0.1:${proxyPort}
     upstream: http://127.0.0.1:${upPort}
     provider: bench
-processors:
+${receiverExtra}processors:
   validate:
     contract: ${join(root, 'config/contracts/openai-chat-completions.yaml')}
   classify: {}
@@ -148,6 +150,10 @@ const agent = await startAgent('proxy', root, prof);
 const baselineRoot = process.env.PROXY_BENCH_BASELINE;
 const agents = [agent];
 if (baselineRoot) agents.push(await startAgent('baseline', baselineRoot));
+// PROXY_BENCH_FORWARD_ONLY=1: the same agent with no judged path, so every call is only forwarded
+// (counted, not described or judged): what the forwarding costs apart from the judging
+if (process.env.PROXY_BENCH_FORWARD_ONLY === '1')
+  agents.push(await startAgent('forward only', root, undefined, '    judge_paths: [/not-judged]\n'));
 const rssStart = Object.fromEntries(agents.map((a) => [a.name, a.rssMiB()]));
 const direct = `http://127.0.0.1:${upPort}`;
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0000000000000000' };
@@ -188,6 +194,43 @@ async function loop(origin, body, concurrency, seconds, path = '/v1/chat/complet
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  await client.close();
+  return { total: total.sort((a, b) => a - b), ttfb: ttfb.sort((a, b) => a - b), errors };
+}
+
+/** Calls arriving at random (Poisson) at `rate` per second for `seconds`, whatever the answers do. */
+async function openLoop(origin, body, rate, seconds, path) {
+  const client = new Agent({ connections: 1000, pipelining: 1, keepAliveTimeout: 60_000 });
+  const total = [];
+  const ttfb = [];
+  let errors = 0;
+  const calls = [];
+  const one = async () => {
+    const t = performance.now();
+    try {
+      const res = await client.request({ origin, path, method: 'POST', headers, body });
+      let first = true;
+      for await (const chunk of res.body) {
+        if (first && chunk.length > 0) ttfb.push(performance.now() - t);
+        first = false;
+      }
+      if (res.statusCode !== 200) errors++;
+      total.push(performance.now() - t);
+    } catch {
+      errors++;
+    }
+  };
+  const end = performance.now() + seconds * 1000;
+  let next = performance.now();
+  while (next < end) {
+    // a 1 ms tick sends every call whose arrival time has come (about two per tick)
+    while (next <= performance.now()) {
+      calls.push(one());
+      next += (-Math.log(1 - Math.random()) * 1000) / rate;
+    }
+    await sleep(1);
+  }
+  await Promise.all(calls);
   await client.close();
   return { total: total.sort((a, b) => a - b), ttfb: ttfb.sort((a, b) => a - b), errors };
 }
@@ -260,7 +303,7 @@ if (only !== 'throughput') {
   d1.total.sort((a, b) => a - b);
   agents.forEach((a, i) => {
     p1[i].total.sort((x, y) => x - y);
-    compare(`non-stream latency, 100 concurrent${tag(a)}`, d1, p1[i], 'total');
+    compare(`non-stream latency, 100 concurrent, upstream answering at once${tag(a)}`, d1, p1[i], 'total');
   });
 
   // 2b. the same one call at a time: what the proxy adds to a call when nothing queues
@@ -273,11 +316,36 @@ if (only !== 'throughput') {
       'total',
     );
 
+  // 2c. 100 calls in flight on average: 2,000 calls/s arriving at random (Poisson) against an
+  //     upstream that thinks 50 ms before it answers, as a model does. Below what one core
+  //     carries, so this is the proxy's own cost per call, not the queue of a saturated core
+  //     (phase 2); random arrivals, because a closed loop of 100 workers against a fixed think
+  //     time moves in waves (100 answers at once) that no real traffic has.
+  const THINK = '/v1/chat/completions?think=50';
+  for (const [label, body, key] of [
+    ['non-stream latency, 100 in flight (2,000 calls/s, upstream thinking 50 ms)', ask, 'total'],
+    ['stream time to first byte, 100 in flight (2,000 calls/s, upstream thinking 50 ms)', askStream, 'ttfb'],
+  ]) {
+    const d = { total: [], ttfb: [], errors: 0 };
+    const ps = agents.map(() => ({ total: [], ttfb: [], errors: 0 }));
+    for (let r = 0; r < 2; r++)
+      for (const [acc, origin] of [[d, direct], ...agents.map((a, i) => [ps[i], a.base])]) {
+        const x = await openLoop(origin, body, 2000, SECONDS / 2, THINK);
+        acc[key].push(...x[key]);
+        acc.errors += x.errors;
+      }
+    d[key].sort((x, y) => x - y);
+    agents.forEach((a, i) => {
+      ps[i][key].sort((x, y) => x - y);
+      compare(`${label}${tag(a)}`, d, ps[i], key);
+    });
+  }
+
   // 3. stream time to first byte, 50 concurrent
   const d2 = await loop(direct, askStream, 50, SECONDS / 2);
   for (const a of agents)
     compare(
-      `stream time to first byte, 50 concurrent${tag(a)}`,
+      `stream time to first byte, 50 concurrent, upstream answering at once${tag(a)}`,
       d2,
       await loop(a.base, askStream, 50, SECONDS / 2),
       'ttfb',
@@ -313,7 +381,7 @@ for (let round = 0; round < ROUNDS; round++)
     );
     // On a shared machine the pinned core is shared too: CPU time per call says what one whole core would carry.
     console.log(
-      `proxy CPU cost${tag(a)}: ${(calls / (cpu1 - cpu0)).toFixed(0)} judged calls per CPU-second of the agent`,
+      `proxy CPU cost${tag(a)}: ${(calls / (cpu1 - cpu0)).toFixed(0)} ${judged > 0 ? 'judged' : 'forwarded (none judged)'} calls per CPU-second of the agent`,
     );
   }
 
