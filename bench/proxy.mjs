@@ -326,6 +326,9 @@ if (only !== 'throughput') {
     ['non-stream latency, 100 in flight (2,000 calls/s, upstream thinking 50 ms)', ask, 'total'],
     ['stream time to first byte, 100 in flight (2,000 calls/s, upstream thinking 50 ms)', askStream, 'ttfb'],
   ]) {
+    // warm-up first: the first seconds of a path at this rate (JIT, connection pools, the
+    // upstream's own) were measured at p50 +125 ms for streams, 60 ms slower even direct
+    for (const origin of [direct, ...agents.map((a) => a.base)]) await openLoop(origin, body, 2000, 3, THINK);
     const d = { total: [], ttfb: [], errors: 0 };
     const ps = agents.map(() => ({ total: [], ttfb: [], errors: 0 }));
     for (let r = 0; r < 2; r++)
