@@ -169,70 +169,76 @@ const askStream = JSON.stringify({
   stream_options: { include_usage: true },
 });
 
-/** `concurrency` workers calling `origin` for `seconds`: total latency and time to first body byte. */
+/** One call, timed into `out` (`total`; `ttfb`, the first body byte; `errors`). */
+async function timedCall(client, origin, path, body, out) {
+  const t = performance.now();
+  try {
+    const res = await client.request({ origin, path, method: 'POST', headers, body });
+    let first = true;
+    for await (const chunk of res.body) {
+      if (first && chunk.length > 0) out.ttfb.push(performance.now() - t);
+      first = false;
+    }
+    if (res.statusCode !== 200) out.errors++;
+    out.total.push(performance.now() - t);
+  } catch {
+    out.errors++;
+  }
+}
+
+const sorted = (out) => ({
+  total: out.total.sort((a, b) => a - b),
+  ttfb: out.ttfb.sort((a, b) => a - b),
+  errors: out.errors,
+});
+
+/** `concurrency` workers calling `origin`: each sends its next call when the last one ended. */
 async function loop(origin, body, concurrency, seconds, path = '/v1/chat/completions') {
   const client = new Agent({ connections: concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
-  const total = [];
-  const ttfb = [];
-  let errors = 0;
+  const out = { total: [], ttfb: [], errors: 0 };
   const end = performance.now() + seconds * 1000;
   const worker = async () => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      try {
-        const res = await client.request({ origin, path, method: 'POST', headers, body });
-        let first = true;
-        for await (const chunk of res.body) {
-          if (first && chunk.length > 0) ttfb.push(performance.now() - t);
-          first = false;
-        }
-        if (res.statusCode !== 200) errors++;
-        total.push(performance.now() - t);
-      } catch {
-        errors++;
-      }
-    }
+    while (performance.now() < end) await timedCall(client, origin, path, body, out);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   await client.close();
-  return { total: total.sort((a, b) => a - b), ttfb: ttfb.sort((a, b) => a - b), errors };
+  return sorted(out);
 }
 
 /** Calls arriving at random (Poisson) at `rate` per second for `seconds`, whatever the answers do. */
 async function openLoop(origin, body, rate, seconds, path) {
   const client = new Agent({ connections: 1000, pipelining: 1, keepAliveTimeout: 60_000 });
-  const total = [];
-  const ttfb = [];
-  let errors = 0;
+  const out = { total: [], ttfb: [], errors: 0 };
   const calls = [];
-  const one = async () => {
-    const t = performance.now();
-    try {
-      const res = await client.request({ origin, path, method: 'POST', headers, body });
-      let first = true;
-      for await (const chunk of res.body) {
-        if (first && chunk.length > 0) ttfb.push(performance.now() - t);
-        first = false;
-      }
-      if (res.statusCode !== 200) errors++;
-      total.push(performance.now() - t);
-    } catch {
-      errors++;
-    }
-  };
   const end = performance.now() + seconds * 1000;
   let next = performance.now();
   while (next < end) {
     // a 1 ms tick sends every call whose arrival time has come (about two per tick)
     while (next <= performance.now()) {
-      calls.push(one());
+      calls.push(timedCall(client, origin, path, body, out));
       next += (-Math.log(1 - Math.random()) * 1000) / rate;
     }
     await sleep(1);
   }
   await Promise.all(calls);
   await client.close();
-  return { total: total.sort((a, b) => a - b), ttfb: ttfb.sort((a, b) => a - b), errors };
+  return sorted(out);
+}
+
+/**
+ * `measure(origin)` against the direct upstream and each agent, two interleaved rounds so the
+ * machine's load hits all alike; prints `key` of each agent against direct.
+ */
+async function sideBySide(label, key, measure) {
+  const d = { total: [], ttfb: [], errors: 0 };
+  const ps = agents.map(() => ({ total: [], ttfb: [], errors: 0 }));
+  for (let r = 0; r < 2; r++)
+    for (const [acc, origin] of [[d, direct], ...agents.map((a, i) => [ps[i], a.base])]) {
+      const x = await measure(origin);
+      acc[key].push(...x[key]);
+      acc.errors += x.errors;
+    }
+  agents.forEach((a, i) => compare(`${label}${tag(a)}`, sorted(d), sorted(ps[i]), key));
 }
 
 function compare(label, d, p, key) {
@@ -246,9 +252,9 @@ function compare(label, d, p, key) {
   );
 }
 
-// Phase 4 runs PROXY_BENCH_ROUNDS times (3), the agents' order alternating: the first round (after the
-// idle agent's 16 s of the direct run, or on a fresh agent) measured 3,800-6,100 judged calls per
-// CPU-second, the next ones 6,800-7,900, so the median of the rounds is the figure.
+// Phase 4 runs PROXY_BENCH_ROUNDS times (3), the agents' order alternating: single rounds move a
+// lot (on a fresh agent 4,144, 5,836, 7,347 judged calls per CPU-second; this VM moves rounds by
+// up to 2x), so the median of the rounds is the figure.
 // PROXY_BENCH_ONLY=throughput: only phase 4.
 const only = process.env.PROXY_BENCH_ONLY;
 const tag = (a) => (agents.length > 1 ? ` [${a.name}]` : '');
@@ -294,20 +300,9 @@ if (only !== 'throughput') {
   // 2. non-stream latency at 100 concurrent, interleaved rounds so the machine's load hits all alike
   await loop(direct, ask, 100, 1);
   for (const a of agents) await loop(a.base, ask, 100, 1);
-  const d1 = { total: [], ttfb: [], errors: 0 };
-  const p1 = agents.map(() => ({ total: [], ttfb: [], errors: 0 }));
-  for (let r = 0; r < 2; r++) {
-    for (const [acc, origin] of [[d1, direct], ...agents.map((a, i) => [p1[i], a.base])]) {
-      const x = await loop(origin, ask, 100, SECONDS / 2);
-      acc.total.push(...x.total);
-      acc.errors += x.errors;
-    }
-  }
-  d1.total.sort((a, b) => a - b);
-  agents.forEach((a, i) => {
-    p1[i].total.sort((x, y) => x - y);
-    compare(`non-stream latency, 100 concurrent, upstream answering at once${tag(a)}`, d1, p1[i], 'total');
-  });
+  await sideBySide('non-stream latency, 100 concurrent, upstream answering at once', 'total', (origin) =>
+    loop(origin, ask, 100, SECONDS / 2),
+  );
 
   // 2b. the same one call at a time: what the proxy adds to a call when nothing queues
   const d1s = await loop(direct, ask, 1, SECONDS / 2);
@@ -329,22 +324,10 @@ if (only !== 'throughput') {
     ['non-stream latency, 100 in flight (2,000 calls/s, upstream thinking 50 ms)', ask, 'total'],
     ['stream time to first byte, 100 in flight (2,000 calls/s, upstream thinking 50 ms)', askStream, 'ttfb'],
   ]) {
-    // warm-up first: the first seconds of a path at this rate (JIT, connection pools, the
-    // upstream's own) were measured at p50 +125 ms for streams, 60 ms slower even direct
+    // warm-up first: on a fresh agent the first 4 s of streams at this rate read p50 +125 ms,
+    // the next ones +1 to +2 ms (and the direct path's first p99 was 761 ms, warm ~66 ms)
     for (const origin of [direct, ...agents.map((a) => a.base)]) await openLoop(origin, body, 2000, 3, THINK);
-    const d = { total: [], ttfb: [], errors: 0 };
-    const ps = agents.map(() => ({ total: [], ttfb: [], errors: 0 }));
-    for (let r = 0; r < 2; r++)
-      for (const [acc, origin] of [[d, direct], ...agents.map((a, i) => [ps[i], a.base])]) {
-        const x = await openLoop(origin, body, 2000, SECONDS / 2, THINK);
-        acc[key].push(...x[key]);
-        acc.errors += x.errors;
-      }
-    d[key].sort((x, y) => x - y);
-    agents.forEach((a, i) => {
-      ps[i][key].sort((x, y) => x - y);
-      compare(`${label}${tag(a)}`, d, ps[i], key);
-    });
+    await sideBySide(label, key, (origin) => openLoop(origin, body, 2000, SECONDS / 2, THINK));
   }
 
   // 3. stream time to first byte, 50 concurrent

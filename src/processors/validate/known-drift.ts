@@ -18,6 +18,8 @@ interface TargetState {
   accepted: BoundGauge;
   /** finding key → accepted (true) or open (false) */
   current: Map<string, boolean>;
+  /** No record yet: the gauges are still to be set. */
+  fresh: boolean;
 }
 
 const keyOf = (i: Finding) => `${i.level === 'info' ? 'drift' : i.level}:${i.kind}:${i.path}:${i.note ?? ''}`;
@@ -55,7 +57,8 @@ export class KnownDrift {
       st = {
         open: this.gauge.bind({ contract: c.id, target, state: 'open' }),
         accepted: this.gauge.bind({ contract: c.id, target, state: 'accepted' }),
-        current: new Map([['', false]]), // differs from any set of findings: the gauges are set once
+        current: new Map(),
+        fresh: true,
       };
       this.targets.set(key, st);
     }
@@ -82,12 +85,14 @@ export class KnownDrift {
         );
     }
     explainShapeChange(f);
+    const kept = now.size > MAX_PER_TARGET ? new Map([...now].slice(0, MAX_PER_TARGET)) : now;
     // the common case, a target as it was on the previous record: nothing to log or to set
-    if (sameFindings(now, st.current)) return;
+    if (!st.fresh && sameFindings(kept, st.current)) return;
+    st.fresh = false;
     for (const k of st.current.keys())
-      if (k !== '' && !now.has(k))
+      if (!now.has(k))
         this.logger.info({ contract: c.id, target, finding: k }, 'Contract deviation resolved.');
-    st.current = now.size > MAX_PER_TARGET ? new Map([...now].slice(0, MAX_PER_TARGET)) : now;
+    st.current = kept;
     let open = 0;
     let accepted = 0;
     for (const v of st.current.values())
@@ -100,13 +105,8 @@ export class KnownDrift {
 
 /** The same findings, accepted or open alike, as on the target's previous record. */
 function sameFindings(now: Map<string, boolean>, before: Map<string, boolean>): boolean {
-  if (now.size !== before.size && !(now.size > MAX_PER_TARGET && before.size === MAX_PER_TARGET))
-    return false;
-  let checked = 0;
-  for (const [k, v] of now) {
-    if (checked++ >= MAX_PER_TARGET) break;
-    if (before.get(k) !== v) return false;
-  }
+  if (now.size !== before.size) return false;
+  for (const [k, v] of now) if (before.get(k) !== v) return false;
   return true;
 }
 

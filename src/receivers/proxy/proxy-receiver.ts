@@ -80,8 +80,7 @@ export class ProxyReceiver implements Component {
   private readonly counters: Counters;
   private readonly labels: Record<string, string>;
   // every call is counted: its series are looked up once (status classes and reasons are few)
-  private readonly callSeries = new Map<string, BoundCounter>();
-  private readonly unjudgedSeries = new Map<string, BoundCounter>();
+  private readonly bound = new Map<string, BoundCounter>();
   private boundAddress?: { host: string; port: number };
 
   constructor(
@@ -468,22 +467,18 @@ export class ProxyReceiver implements Component {
 
   private count(status: string, route: string | undefined, judged: boolean): void {
     const j = String(judged && route !== undefined);
-    const key = `${status}|${j}`;
-    let series = this.callSeries.get(key);
-    if (!series) {
-      series = this.counters.calls.bind({ ...this.labels, status_class: status, judged: j });
-      this.callSeries.set(key, series);
-    }
-    series.add(1);
+    this.addOne(`calls|${status}|${j}`, this.counters.calls, { status_class: status, judged: j });
     if (status === 'refused') this.countUnjudged('refused');
   }
 
   private countUnjudged(reason: string): void {
-    let series = this.unjudgedSeries.get(reason);
-    if (!series) {
-      series = this.counters.unjudged.bind({ ...this.labels, reason });
-      this.unjudgedSeries.set(reason, series);
-    }
+    this.addOne(`unjudged|${reason}`, this.counters.unjudged, { reason });
+  }
+
+  /** Adds 1 to `counter`'s series of the receiver's labels plus `labels`, bound once per `key`. */
+  private addOne(key: string, counter: Counter, labels: Record<string, string>): void {
+    let series = this.bound.get(key);
+    if (!series) this.bound.set(key, (series = counter.bind({ ...this.labels, ...labels })));
     series.add(1);
   }
 
