@@ -150,6 +150,22 @@ describe('deliberate probes are expectations', () => {
     }
   });
 
+  it('timeout_boundary answered 500 before its deadline: inconclusive (invalid_request answered 500 is not)', () => {
+    const r = probe('timeout_boundary', (x) => {
+      x.response.status = 500;
+      x.response.parse = 'json';
+      x.response.body = { error: { message: 'boom', type: 'server_error', code: null } };
+      x.timings.totalMs = 120;
+    });
+    expect(r.findings.expectation).to.deep.equal({
+      kind: 'timeout_boundary',
+      held: true,
+      inconclusive: true,
+      reason: 'transient_upstream',
+    });
+    expect(metrics(r).get('llm.probe.success')).to.deep.equal([1]);
+  });
+
   it('timeout_boundary: the deadline fired as a timeout = held, llm_probe_success 1', () => {
     const r = probe('timeout_boundary', (x) => {
       x.transportError = { code: 'timeout', phase: 'headers' };

@@ -8,21 +8,28 @@ import type { CallRecord, ProbeExpectation } from '../../model/call-record.js';
 /** Slack over the deadline before "the deadline did not fire" (timer granularity, a loaded host). */
 const DEADLINE_SLACK_MS = 250;
 
-/** A transient refusal: the request never reached what the probe tests (a 500 is no such thing). */
-function transient(r: CallRecord): boolean {
+/**
+ * A refusal that says nothing of what the probe tests. For `invalid_request` a 500 is no such
+ * thing (the server should have refused the request as a client error); for `timeout_boundary`
+ * any server error is: the server failed before the deadline could be tried (the demo's 1 % of
+ * 500s paged LLMProbeExpectationBroken on a healthy target).
+ */
+function transient(r: CallRecord, kind: 'invalid_request' | 'timeout_boundary'): boolean {
   const c = r.findings.errorClass;
   const s = r.response.status;
   return (
     (c === 'rate_limit' && r.findings.retryable !== false) ||
     c === 'network' ||
-    (c === 'upstream' && s !== undefined && [502, 503, 504].includes(s))
+    (c === 'upstream' &&
+      s !== undefined &&
+      ([502, 503, 504].includes(s) || (kind === 'timeout_boundary' && s >= 500)))
   );
 }
 
 export function probeExpectation(r: CallRecord): ProbeExpectation | undefined {
   const kind = r.request.probeKind;
   const f = r.findings;
-  if ((kind === 'invalid_request' || kind === 'timeout_boundary') && transient(r))
+  if ((kind === 'invalid_request' || kind === 'timeout_boundary') && transient(r, kind))
     return { kind, held: true, inconclusive: true, reason: `transient_${f.errorClass}` };
   if (kind === 'invalid_request') {
     if (f.errorClass === 'bad_request' && f.retryable !== true) return { kind, held: true };
