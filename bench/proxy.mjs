@@ -12,7 +12,9 @@
 // The machine may be shared: os.loadavg() is printed with every figure.
 // Run: npm run bench -- proxy   (or, after npm run build: node bench/proxy.mjs)
 // A/B: PROXY_BENCH_BASELINE=/path/to/other/checkout (built) adds its agent as `[baseline]`;
-// PROXY_BENCH_FORWARD_ONLY=1 adds this agent with no judged path as `[forward only]`.
+// PROXY_BENCH_FORWARD_ONLY=1 adds this agent with no judged path as `[forward only]`;
+// PROXY_BENCH_OWN_THREAD=1 adds it with `forward_thread: true` as `[own thread]`;
+// PROXY_BENCH_AGENT_CORES=0,1 lets the agent(s) use both cores.
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,9 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ')}`;
 const hasTaskset = spawnSync('taskset', ['-V']).status === 0;
+// PROXY_BENCH_AGENT_CORES=0,1: the agent may use both cores (its forwarding thread and its judging
+// then run side by side, sharing core 0 with the load generator); default: core 1 alone.
+const AGENT_CORES = process.env.PROXY_BENCH_AGENT_CORES ?? '1';
 const pin = (core, cmd, args) => (hasTaskset ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args]);
 if (hasTaskset) spawnSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' });
 
@@ -100,7 +105,7 @@ service:
       exporters: [prometheus]
 `,
   );
-  const [acmd, aargs] = pin(1, process.execPath, [
+  const [acmd, aargs] = pin(AGENT_CORES, process.execPath, [
     ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []),
     join(checkout, 'bin/driftwatch.js'),
     'run',
@@ -154,6 +159,9 @@ if (baselineRoot) agents.push(await startAgent('baseline', baselineRoot));
 // (counted, not described or judged): what the forwarding costs apart from the judging
 if (process.env.PROXY_BENCH_FORWARD_ONLY === '1')
   agents.push(await startAgent('forward only', root, undefined, '    judge_paths: [/not-judged]\n'));
+// PROXY_BENCH_OWN_THREAD=1: the same agent forwarding on a thread of its own
+if (process.env.PROXY_BENCH_OWN_THREAD === '1')
+  agents.push(await startAgent('own thread', root, undefined, '    forward_thread: true\n'));
 const rssStart = Object.fromEntries(agents.map((a) => [a.name, a.rssMiB()]));
 const direct = `http://127.0.0.1:${upPort}`;
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0000000000000000' };
@@ -255,11 +263,12 @@ function compare(label, d, p, key) {
 // Phase 4 runs PROXY_BENCH_ROUNDS times (3), the agents' order alternating: single rounds move a
 // lot (on a fresh agent 4,144, 5,836, 7,347 judged calls per CPU-second; this VM moves rounds by
 // up to 2x), so the median of the rounds is the figure.
-// PROXY_BENCH_ONLY=throughput: only phase 4.
+// PROXY_BENCH_ONLY=streams | latency | inflight | throughput: that phase alone (1; 2, 2b and 3; 2c; 4).
 const only = process.env.PROXY_BENCH_ONLY;
 const tag = (a) => (agents.length > 1 ? ` [${a.name}]` : '');
 const ROUNDS = Number(process.env.PROXY_BENCH_ROUNDS ?? 3);
-if (only !== 'throughput') {
+const phase = (name) => only === undefined || only === name;
+if (phase('streams')) {
   // 1. 1,000 concurrent slow streams (a chunk every 500 ms for 20 s), first: on a fresh agent
   //    (every agent, so the A/B agents share the same history for the phases after)
   for (const a of agents) {
@@ -297,6 +306,8 @@ if (only !== 'throughput') {
     await Promise.allSettled(streams);
     await slow.destroy();
   }
+}
+if (phase('latency')) {
   // 2. non-stream latency at 100 concurrent, interleaved rounds so the machine's load hits all alike
   await loop(direct, ask, 100, 1);
   for (const a of agents) await loop(a.base, ask, 100, 1);
@@ -313,7 +324,8 @@ if (only !== 'throughput') {
       await loop(a.base, ask, 1, SECONDS / 2),
       'total',
     );
-
+}
+if (phase('inflight')) {
   // 2c. 100 calls in flight on average: 2,000 calls/s arriving at random (Poisson) against an
   //     upstream that thinks 50 ms before it answers, as a model does. Below what one core
   //     carries, so this is the proxy's own cost per call, not the queue of a saturated core
@@ -329,7 +341,8 @@ if (only !== 'throughput') {
     for (const origin of [direct, ...agents.map((a) => a.base)]) await openLoop(origin, body, 2000, 3, THINK);
     await sideBySide(label, key, (origin) => openLoop(origin, body, 2000, SECONDS / 2, THINK));
   }
-
+}
+if (phase('latency')) {
   // 3. stream time to first byte, 50 concurrent
   const d2 = await loop(direct, askStream, 50, SECONDS / 2);
   for (const a of agents)
@@ -341,49 +354,51 @@ if (only !== 'throughput') {
     );
 }
 
-// 4. calls/s through one core, every call judged
-const ac = (url, body) =>
-  autocannon({
-    url: `${url}/v1/chat/completions`,
-    method: 'POST',
-    headers,
-    body,
-    connections: 100,
-    duration: SECONDS * 2,
-  });
-const rd = await ac(direct, ask);
-console.log(`direct: ${rd.requests.average.toFixed(0)} calls/s (autocannon, 100 connections; ${load()})`);
-const rounds = new Map(agents.map((a) => [a, []]));
-for (let round = 0; round < ROUNDS; round++)
-  for (const a of round % 2 ? [...agents].reverse() : agents) {
-    const calls0 = await a.selfMetric('driftwatch_proxy_calls_total');
-    const accepted0 = await a.selfMetric('driftwatch_receiver_accepted_records_total');
-    const cpu0 = a.cpuSeconds();
-    const rp = await ac(a.base, ask);
-    const cpu1 = a.cpuSeconds();
-    await sleep(1000); // the last batches reach the pipeline
-    const calls = (await a.selfMetric('driftwatch_proxy_calls_total')) - calls0;
-    const judged = (await a.selfMetric('driftwatch_receiver_accepted_records_total')) - accepted0;
-    const dropped = await a.selfMetric('driftwatch_proxy_records_dropped_total');
+if (phase('throughput')) {
+  // 4. calls/s through one core, every call judged
+  const ac = (url, body) =>
+    autocannon({
+      url: `${url}/v1/chat/completions`,
+      method: 'POST',
+      headers,
+      body,
+      connections: 100,
+      duration: SECONDS * 2,
+    });
+  const rd = await ac(direct, ask);
+  console.log(`direct: ${rd.requests.average.toFixed(0)} calls/s (autocannon, 100 connections; ${load()})`);
+  const rounds = new Map(agents.map((a) => [a, []]));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const a of round % 2 ? [...agents].reverse() : agents) {
+      const calls0 = await a.selfMetric('driftwatch_proxy_calls_total');
+      const accepted0 = await a.selfMetric('driftwatch_receiver_accepted_records_total');
+      const cpu0 = a.cpuSeconds();
+      const rp = await ac(a.base, ask);
+      const cpu1 = a.cpuSeconds();
+      await sleep(1000); // the last batches reach the pipeline
+      const calls = (await a.selfMetric('driftwatch_proxy_calls_total')) - calls0;
+      const judged = (await a.selfMetric('driftwatch_receiver_accepted_records_total')) - accepted0;
+      const dropped = await a.selfMetric('driftwatch_proxy_records_dropped_total');
+      console.log(
+        `proxy${tag(a)}:  ${rp.requests.average.toFixed(0)} calls/s (non-2xx ${rp.non2xx}, errors ${rp.errors}); agent CPU ${((100 * (cpu1 - cpu0)) / rp.duration).toFixed(0)}% of one core; ` +
+          `${calls} calls counted, ${judged} records judged, ${dropped} dropped (${load()})`,
+      );
+      // On a shared machine the pinned core is shared too: CPU time per call says what one whole core would carry.
+      console.log(
+        `proxy CPU cost${tag(a)}: ${(calls / (cpu1 - cpu0)).toFixed(0)} ${judged > 0 ? 'judged' : 'forwarded (none judged)'} calls per CPU-second of the agent`,
+      );
+      rounds.get(a).push({ rate: rp.requests.average, perCpu: calls / (cpu1 - cpu0) });
+    }
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
+  for (const [a, rs] of rounds)
     console.log(
-      `proxy${tag(a)}:  ${rp.requests.average.toFixed(0)} calls/s (non-2xx ${rp.non2xx}, errors ${rp.errors}); agent CPU ${((100 * (cpu1 - cpu0)) / rp.duration).toFixed(0)}% of one core; ` +
-        `${calls} calls counted, ${judged} records judged, ${dropped} dropped (${load()})`,
+      `proxy, median of ${rs.length} rounds${tag(a)}: ${median(rs.map((r) => r.rate)).toFixed(0)} calls/s, ` +
+        `${median(rs.map((r) => r.perCpu)).toFixed(0)} per CPU-second (rounds: ${rs.map((r) => r.perCpu.toFixed(0)).join(', ')})`,
     );
-    // On a shared machine the pinned core is shared too: CPU time per call says what one whole core would carry.
-    console.log(
-      `proxy CPU cost${tag(a)}: ${(calls / (cpu1 - cpu0)).toFixed(0)} ${judged > 0 ? 'judged' : 'forwarded (none judged)'} calls per CPU-second of the agent`,
-    );
-    rounds.get(a).push({ rate: rp.requests.average, perCpu: calls / (cpu1 - cpu0) });
-  }
-const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
-for (const [a, rs] of rounds)
-  console.log(
-    `proxy, median of ${rs.length} rounds${tag(a)}: ${median(rs.map((r) => r.rate)).toFixed(0)} calls/s, ` +
-      `${median(rs.map((r) => r.perCpu)).toFixed(0)} per CPU-second (rounds: ${rs.map((r) => r.perCpu.toFixed(0)).join(', ')})`,
-  );
+}
 
 console.log(
-  `(agent pinned to one core: ${hasTaskset ? 'yes, core 1' : 'no, taskset missing'}; ${SECONDS}s per latency phase)`,
+  `(agent pinned: ${hasTaskset ? `yes, core ${AGENT_CORES}` : 'no, taskset missing'}; ${SECONDS}s per latency phase)`,
 );
 if (prof) {
   // a clean stop writes the profile; SIGKILL (the cleanup) would lose it

@@ -29,7 +29,8 @@ const BARE_ERROR_FILES: Record<string, string> = {
     'listen failure in start(); the graph raises DW_ERR_COMPONENT_START',
   'exporters/prometheus/prometheus-exporter.ts':
     'listen failure in start(); raised as DW_ERR_COMPONENT_START',
-  'receivers/proxy/proxy-receiver.ts': 'listen failure in start(); raised as DW_ERR_COMPONENT_START',
+  'receivers/proxy/forwarding.ts': 'listen or thread failure, raised by start() as DW_ERR_COMPONENT_START',
+  'receivers/proxy/forwarder.ts': 'listen failure; start() raises it, from either thread',
   'pipeline/graph.ts': 'the shutdown deadline; collected as DW_ERR_SHUTDOWN',
   'config/process-settings.ts': 'convict format check; convict reports it as DW_ERR_CONFIG_INVALID',
   'receivers/access-log/checkpoints.ts': 'caught inside the store; logged as DW_ERR_SOURCE_IO or ignored',

@@ -1,87 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `proxy` receiver: an HTTP reverse proxy in front of one OpenAI-compatible upstream. Every
-// request is forwarded unchanged (minus hop-by-hop fields) and every answer streamed back chunk
-// by chunk as it arrives; redirects are passed back, never followed. Calls on the judged paths
-// are also described as CallRecords on the side (fingerprint + the response as a probe sees it)
-// and handed to the pipeline fail-open: a record never delays, changes or fails a call.
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
+// The `proxy` receiver. Calls are forwarded and described by the forwarder (`forwarder.ts`), in
+// the agent's thread or on a thread of its own (`forwarding.ts`); this side counts what it
+// reports and hands its records to the pipeline fail-open through the outbox: a slow or
+// refusing pipeline drops records (counted), never a call.
 import { request } from 'undici';
-import type { Dispatcher } from 'undici';
 import type { Component, CreateSettings, Host, ShutdownOptions } from '../../component/component.js';
 import type { Consumer } from '../../component/consumer.js';
-import { splitHostPort } from '../../util/host-port.js';
-import { jsonLimitsOf, overJsonLimitsInBytes } from '../../util/json-limits.js';
-import type { JsonLimits } from '../../util/json-limits.js';
-import { newCallRecord } from '../../model/call-record.js';
-import type { TargetInfo, TransportError } from '../../model/call-record.js';
 import type { BoundCounter, Counter } from '../../telemetry/self-metrics.js';
-import { providerOf } from '../../http-call/provider.js';
+import { splitHostPort } from '../../util/host-port.js';
 import { DEFAULT_JUDGE_PATHS } from './config.js';
 import type { ProxyReceiverConfig } from './config.js';
-import { sanitizeError, sendProxyError } from './error-envelope.js';
-import { fingerprint } from './fingerprint.js';
-import type { FingerprintOptions } from './fingerprint.js';
-import { forwardRequestHeaders, forwardResponseHeaders } from './hop-by-hop.js';
-import { ResponseObserver } from './observe.js';
+import type { ForwarderSink } from './forwarder.js';
+import { forwardInThread, forwardOnOwnThread } from './forwarding.js';
+import type { Forwarding } from './forwarding.js';
 import { Outbox } from './outbox.js';
-import { pathMatcher } from './paths.js';
-import { upstreamDispatcher } from './upstream.js';
-import type { Upstream } from './upstream.js';
-
-const CODE_RE = /^[A-Za-z0-9_]{1,48}$/;
-
-interface Counters {
-  calls: Counter;
-  unjudged: Counter;
-  dropped: Counter;
-  judgeErrors: Counter;
-}
-
-function errCode(err: unknown): string {
-  const e = err as { code?: string; name?: string; cause?: { code?: string } };
-  const c = e.cause?.code ?? e.code ?? e.name ?? 'ERR';
-  return CODE_RE.test(c) ? c : 'ERR';
-}
-
-function isTimeout(code: string): boolean {
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT';
-}
-
-/** How the upstream exchange ended. */
-type Outcome =
-  | { kind: 'end'; status: number }
-  | { kind: 'bad_headers'; status: number; err: unknown }
-  | { kind: 'error'; err: Error; headersSent: boolean };
-
-function statusClass(status: number | undefined): string {
-  return status === undefined ? 'none' : `${Math.floor(status / 100)}xx`;
-}
+import type { ProxyCounter } from './tally.js';
 
 export class ProxyReceiver implements Component {
-  private server?: Server;
-  private upstream?: Upstream;
+  private forwarding?: Forwarding;
   private outbox?: Outbox;
   private host?: Host;
+  private started = false;
   private stopped = false;
   private readonly abort = new AbortController();
-  private readonly sockets = new Set<Socket>();
-  private readonly active = new Set<Promise<void>>();
-  private readonly origin: URL;
-  private readonly basePath: string;
-  private readonly judgedRoute: (path: string) => string | undefined;
-  private readonly jsonLimits: JsonLimits;
-  private readonly fp: Omit<FingerprintOptions, 'route' | 'method'>;
-  private readonly target: TargetInfo;
-  private readonly headersTimeoutMs: number;
-  private readonly idleMs: number;
-  private readonly counters: Counters;
+  private readonly counters: Record<ProxyCounter, Counter>;
   private readonly labels: Record<string, string>;
   // every call is counted: its series are looked up once (status classes and reasons are few)
   private readonly bound = new Map<string, BoundCounter>();
-  private boundAddress?: { host: string; port: number };
 
   constructor(
     private readonly settings: CreateSettings,
@@ -89,26 +34,6 @@ export class ProxyReceiver implements Component {
     private readonly next: Consumer,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    const up = new URL(cfg.upstream);
-    this.origin = new URL(up.origin);
-    this.basePath = up.pathname.replace(/\/+$/, '');
-    this.judgedRoute = pathMatcher(cfg.judge_paths);
-    this.jsonLimits = jsonLimitsOf(cfg);
-    this.fp = {
-      tenantHeader: cfg.tenant.header.toLowerCase(),
-      tenantKey: cfg.tenant.hmac_key,
-      synthetic: cfg.synthetic_header,
-    };
-    this.target = {
-      provider: providerOf(cfg, up),
-      endpoint: '',
-      serverAddress: up.hostname,
-      serverPort: Number(up.port) || (up.protocol === 'https:' ? 443 : 80),
-    };
-    if (cfg.environment) this.target.environment = cfg.environment;
-    if (cfg.contract) this.target.contract = cfg.contract;
-    this.headersTimeoutMs = cfg.timeout;
-    this.idleMs = cfg.idle_timeout;
     const m = settings.telemetry.metrics;
     this.labels = { receiver: settings.id };
     this.counters = {
@@ -133,7 +58,7 @@ export class ProxyReceiver implements Component {
 
   /** Where the proxy listens (after start); tests use port 0. */
   get address(): { host: string; port: number } | undefined {
-    return this.boundAddress;
+    return this.forwarding?.address;
   }
 
   async start(host: Host): Promise<void> {
@@ -141,55 +66,41 @@ export class ProxyReceiver implements Component {
     this.host = host;
     const { host: bindHost, port } = splitHostPort(this.cfg.endpoint);
     await this.open(bindHost, port, this.cfg.endpoint);
+    this.started = true;
     host.reportStatus(this.settings, { state: 'ok' });
   }
 
-  /** The upstream client, the outbox and the listener (shared by `start` and `runOnce`). */
+  /** The outbox and the forwarder (shared by `start` and `runOnce`). */
   private async open(bindHost: string, port: number, endpoint: string): Promise<void> {
-    this.upstream = upstreamDispatcher(this.cfg, this.origin, this.cfg.connect_timeout, this.env);
-    if (this.cfg.tls.insecure_skip_verify)
-      this.settings.logger.warn({ receiver: this.settings.id }, 'TLS verification of the upstream is OFF.');
-    this.outbox = new Outbox(this.next, {
+    const outbox = new Outbox(this.next, {
       maxPending: this.cfg.max_pending_records,
       maxBatch: 256,
       maxInFlight: 2,
       flushMs: 20,
       signal: this.abort.signal,
-      onDrop: (n, reason) => this.counters.dropped.add(n, { ...this.labels, reason }),
+      onDrop: (n, reason) => this.add(`dropped|${reason}`, 'dropped', { reason }, n),
     });
-    const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.track(req, res));
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('clientError', (_err, socket: Socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          new Error(
-            err.code === 'EADDRINUSE'
-              ? `${this.settings.id}: endpoint ${endpoint} is already in use (set receivers.${this.settings.id}.endpoint to a free port)`
-              : `${this.settings.id} cannot listen on ${endpoint}: ${err.code ?? err.message}`,
-          ),
-        ),
-      );
-      server.listen(port, bindHost, () => resolve());
-    });
-    server.on('error', (err) => this.settings.logger.error({ err: err.message }, 'Proxy listener error.'));
-    this.server = server;
-    const a = server.address();
-    if (a && typeof a === 'object') this.boundAddress = { host: a.address, port: a.port };
-    this.settings.logger.info(
-      {
-        receiver: this.settings.id,
-        endpoint: `${a && typeof a === 'object' ? `${a.address}:${a.port}` : ''}`,
-        upstream: this.origin.origin,
-      },
-      'Proxy listening.',
-    );
+    this.outbox = outbox;
+    const logger = this.settings.logger;
+    const sink: ForwarderSink = {
+      record: (r) => void outbox.offer(r),
+      count: (key, counter, labels, n) => this.add(key, counter, labels, n),
+      log: (level, fields, msg) => logger[level](fields, msg),
+    };
+    const listen = { id: this.settings.id, cfg: this.cfg, env: this.env, bindHost, port, endpoint };
+    this.forwarding = this.cfg.forward_thread
+      ? await forwardOnOwnThread(listen, sink, (error) => {
+          if (this.started && !this.stopped)
+            this.host?.reportStatus(this.settings, { state: 'permanent_error', error });
+        })
+      : await forwardInThread(listen, sink);
+  }
+
+  /** Adds `n` to `counter`'s series of the receiver's labels plus `labels`, bound once per `key`. */
+  private add(key: string, counter: ProxyCounter, labels: Record<string, string>, n = 1): void {
+    let series = this.bound.get(key);
+    if (!series) this.bound.set(key, (series = this.counters[counter].bind({ ...this.labels, ...labels })));
+    series.add(n);
   }
 
   /**
@@ -200,9 +111,8 @@ export class ProxyReceiver implements Component {
    */
   async runOnce(opts: { repeat: number; signal?: AbortSignal }): Promise<void> {
     if (this.stopped) return;
-    const ownListener = !this.server;
-    if (ownListener) await this.open('127.0.0.1', 0, '127.0.0.1:0');
-    const { host, port } = this.boundAddress!;
+    if (!this.forwarding) await this.open('127.0.0.1', 0, '127.0.0.1:0');
+    const { host, port } = this.forwarding!.address;
     const path = this.cfg.judge_paths.find((p) => !p.endsWith('*')) ?? DEFAULT_JUDGE_PATHS[0];
     const headers: Record<string, string> = {
       'content-type': 'application/json',
@@ -227,280 +137,18 @@ export class ProxyReceiver implements Component {
         await res?.body.dump({ limit: Infinity }).catch(() => {});
       }
     } finally {
+      await this.forwarding?.flush();
       await this.outbox?.drain(Date.now() + 10_000);
     }
-  }
-
-  private track(req: IncomingMessage, res: ServerResponse): void {
-    const p = this.handle(req, res).catch((err: unknown) => {
-      // last guard: a proxy bug answers 502 instead of crashing the agent
-      this.counters.judgeErrors.add(1, this.labels);
-      this.settings.logger.error({ err: sanitizeError(err) }, 'Proxy call failed unexpectedly.');
-      sendProxyError(res, 502, 'upstream_unreachable', 'internal proxy error');
-    });
-    this.active.add(p);
-    void p.finally(() => this.active.delete(p));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const startWall = Date.now();
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const method = req.method ?? 'GET';
-    const route = this.judgedRoute(path);
-    if (this.stopped) return sendProxyError(res, 503, 'proxy_shutting_down', 'shutting down');
-    if (route === undefined && this.cfg.other_paths === 'refuse') {
-      this.count('refused', undefined, false);
-      req.resume();
-      return sendProxyError(
-        res,
-        404,
-        'path_not_allowed',
-        `path ${JSON.stringify(path.slice(0, 100))} is not allowed by this proxy`,
-      );
-    }
-
-    const body = await this.readBody(req, res);
-    if (body === undefined) return;
-    const sampled = route !== undefined && (this.cfg.sample >= 1 || Math.random() < this.cfg.sample);
-    if (route !== undefined && !sampled) this.countUnjudged('sampled_out');
-    if (route === undefined) this.countUnjudged('other_path');
-
-    // Forward first: the request is handed to undici before any judging work (parsing the
-    // request body for the fingerprint happens while the upstream thinks).
-    let clientGone = false;
-    let bodyStarted = false;
-    let ctl: Dispatcher.DispatchController | undefined;
-    let observer: ResponseObserver | undefined;
-    const t0 = performance.now();
-    const since = (): number => performance.now() - t0;
-    const outcome = new Promise<Outcome>((resolve) => {
-      const handler: Dispatcher.DispatchHandler = {
-        onRequestStart: (c) => {
-          ctl = c;
-          if (clientGone) c.abort(new Error('client gone'));
-        },
-        onResponseStart: (c, status, headers) => {
-          observer?.headers(status, headers, since(), this.origin.origin + this.basePath + path);
-          try {
-            res.writeHead(status, forwardResponseHeaders(headers));
-            // A stream's headers go out at once (time to first byte), a sized body's with its first
-            // chunk. "At once" is the end of this turn of the event loop: the first chunk usually
-            // came in the same read and then carries the headers in one write (a separate write
-            // of the headers was ~8 % of the CPU of a proxied stream).
-            if (headers['content-length'] === undefined)
-              setImmediate(() => {
-                if (!bodyStarted && !res.writableEnded && !res.destroyed) res.flushHeaders();
-              });
-          } catch (err) {
-            resolve({ kind: 'bad_headers', status, err });
-            c.abort(new Error('bad headers'));
-          }
-        },
-        onResponseData: (c, chunk) => {
-          bodyStarted = true;
-          observer?.chunk(chunk, since());
-          // back-pressure: the upstream waits while the client's socket is full
-          if (!res.write(chunk) && !clientGone) {
-            c.pause();
-            res.once('drain', () => c.resume());
-          }
-        },
-        onResponseEnd: () => resolve({ kind: 'end', status: res.statusCode }),
-        onResponseError: (_c, err) => resolve({ kind: 'error', err, headersSent: res.headersSent }),
-      };
-      try {
-        this.upstream!.dispatcher.dispatch(
-          {
-            origin: this.origin.origin,
-            path: this.basePath + rawUrl,
-            method: method as Dispatcher.HttpMethod,
-            headers: forwardRequestHeaders(req.rawHeaders, req.headers.connection),
-            body: body.length > 0 || (method !== 'GET' && method !== 'HEAD') ? body : undefined,
-            headersTimeout: this.headersTimeoutMs,
-            bodyTimeout: this.idleMs,
-          },
-          handler,
-        );
-      } catch (err) {
-        resolve({ kind: 'error', err: err as Error, headersSent: false });
-      }
-    });
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        clientGone = true;
-        ctl?.abort(new Error('client gone'));
-      }
-    });
-
-    let streamRequested = false;
-    let parsed: unknown;
-    // a request too deep or too large to fingerprint cheaply is forwarded, not decoded or parsed
-    const parseable =
-      sampled &&
-      body.length > 0 &&
-      body.length <= this.cfg.max_body_bytes &&
-      !overJsonLimitsInBytes(body, this.jsonLimits);
-    if (parseable) {
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-        streamRequested = (parsed as { stream?: unknown } | null)?.stream === true;
-      } catch {
-        parsed = undefined; // not JSON: forwarded as it is, the upstream answers it
-      }
-    }
-    if (sampled)
-      observer = new ResponseObserver(
-        {
-          maxBodyBytes: this.cfg.max_body_bytes,
-          maxChunks: this.cfg.max_stream_chunks,
-          json: this.jsonLimits,
-        },
-        streamRequested,
-      );
-    const emit = (transportError?: TransportError, status?: number): void => {
-      this.count(statusClass(status), route, sampled);
-      if (!observer || route === undefined) return;
-      try {
-        const obs = observer.end(since(), transportError, clientGone);
-        if (obs.unjudged) this.countUnjudged(obs.unjudged);
-        const request = fingerprint({ ...this.fp, route, method }, req.headers, parsed, body.length);
-        const r = newCallRecord(
-          'proxy',
-          this.settings.id,
-          { ...this.target, endpoint: route },
-          request,
-          startWall,
-        );
-        r.response = obs.response;
-        r.timings = obs.timings;
-        if (obs.transportError) r.transportError = obs.transportError;
-        if (obs.unjudged || this.upstream!.proxied)
-          r.extra = {
-            ...(obs.unjudged ? { unjudged: obs.unjudged } : {}),
-            ...(this.upstream!.proxied ? { proxied: true } : {}),
-          };
-        this.outbox!.offer(r);
-      } catch (err) {
-        this.counters.judgeErrors.add(1, this.labels);
-        this.settings.logger.warn({ err: sanitizeError(err) }, 'Could not describe a proxied call.');
-      }
-    };
-
-    const out = await outcome;
-    if (out.kind === 'end') {
-      res.end();
-      return emit(undefined, out.status);
-    }
-    if (clientGone) return emit(undefined, 499);
-    if (out.kind === 'bad_headers') {
-      this.settings.logger.warn(
-        { err: sanitizeError(out.err) },
-        'Upstream response headers could not be forwarded.',
-      );
-      sendProxyError(res, 502, 'upstream_unreachable', 'upstream sent headers that cannot be forwarded');
-      return emit({ code: 'bad_headers', phase: 'headers' }, out.status);
-    }
-    const code = errCode(out.err);
-    const message = sanitizeError(out.err);
-    if (out.headersSent) {
-      res.destroy(); // the client sees the cut the upstream made
-      const bodyError: TransportError = {
-        code:
-          code === 'UND_ERR_BODY_TIMEOUT' ? 'body_timeout' : code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code,
-        phase: 'body',
-        message,
-      };
-      return emit(bodyError, res.statusCode);
-    }
-    const timeout = isTimeout(code);
-    // headers are never logged (Authorization): only the method, the path and the cause
-    this.settings.logger.debug(
-      { receiver: this.settings.id, method, path: path.slice(0, 100), code },
-      'Upstream call failed before the response.',
-    );
-    sendProxyError(
-      res,
-      timeout ? 504 : 502,
-      timeout ? 'upstream_timeout' : 'upstream_unreachable',
-      timeout
-        ? `no answer from the upstream ${this.origin.host} before the deadline (${code})`
-        : `upstream ${this.origin.host} unreachable (${code}: ${message})`,
-    );
-    return emit({ code: timeout ? 'timeout' : code, phase: 'headers', message }, undefined);
-  }
-
-  /** The whole request body within `max_request_bytes`; undefined when it was refused (413). */
-  private readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
-    const max = this.cfg.max_request_bytes;
-    const refuse = (): undefined => {
-      this.count('refused', undefined, false);
-      res.setHeader('connection', 'close');
-      sendProxyError(res, 413, 'request_too_large', `request body above ${max} bytes`);
-      res.on('finish', () => req.socket.destroy());
-      return undefined;
-    };
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > max) return Promise.resolve(refuse());
-    // events, not an async iterator: one allocation less per chunk on the hot path
-    return new Promise((resolve) => {
-      const parts: Buffer[] = [];
-      let size = 0;
-      let settled = false;
-      const settle = (v: Buffer | undefined): void => {
-        if (settled) return;
-        settled = true;
-        resolve(v);
-      };
-      req.on('data', (c: Buffer) => {
-        if (settled) return;
-        size += c.byteLength;
-        if (size > max) return settle(refuse());
-        parts.push(c);
-      });
-      req.on('end', () => settle(parts.length === 1 ? parts[0] : Buffer.concat(parts)));
-      req.on('error', () => settle(undefined)); // the client went away while sending
-      req.on('close', () => settle(undefined));
-    });
-  }
-
-  private count(status: string, route: string | undefined, judged: boolean): void {
-    const j = String(judged && route !== undefined);
-    this.addOne(`calls|${status}|${j}`, this.counters.calls, { status_class: status, judged: j });
-    if (status === 'refused') this.countUnjudged('refused');
-  }
-
-  private countUnjudged(reason: string): void {
-    this.addOne(`unjudged|${reason}`, this.counters.unjudged, { reason });
-  }
-
-  /** Adds 1 to `counter`'s series of the receiver's labels plus `labels`, bound once per `key`. */
-  private addOne(key: string, counter: Counter, labels: Record<string, string>): void {
-    let series = this.bound.get(key);
-    if (!series) this.bound.set(key, (series = counter.bind({ ...this.labels, ...labels })));
-    series.add(1);
   }
 
   async shutdown(opts: ShutdownOptions): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const server = this.server;
-    if (server) {
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeIdleConnections();
-      const left = (): number => Math.max(0, opts.deadline - Date.now());
-      // calls in flight may finish until the deadline; then their connections are cut
-      await Promise.race([
-        Promise.allSettled([...this.active]),
-        new Promise((r) => setTimeout(r, left()).unref()),
-      ]);
-      for (const s of this.sockets) s.destroy();
-      await Promise.race([closed, new Promise((r) => setTimeout(r, left()).unref())]);
-    }
+    // calls in flight may finish until the deadline; then their connections are cut
+    await this.forwarding?.shutdown(opts.deadline);
     await this.outbox?.drain(opts.deadline);
     this.abort.abort();
-    await this.upstream?.dispatcher.destroy().catch(() => {});
     this.host?.reportStatus(this.settings, { state: 'stopped' });
   }
 }

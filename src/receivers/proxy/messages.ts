@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the receiver and its forwarding thread say to each other (structured-clone data only).
+import type { CallRecord } from '../../model/call-record.js';
+import type { ProxyReceiverConfig } from './config.js';
+import type { TallyEntry } from './tally.js';
+
+export interface ForwarderWorkerData {
+  id: string;
+  cfg: ProxyReceiverConfig;
+  env: Record<string, string | undefined>;
+  bindHost: string;
+  port: number;
+  endpoint: string;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** From the forwarding thread. */
+export type FromForwarder =
+  | { type: 'listening'; host: string; port: number }
+  | { type: 'failed'; message: string }
+  | { type: 'batch'; records: CallRecord[]; counts: TallyEntry[] }
+  | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; msg: string }
+  | { type: 'flushed'; seq: number }
+  | { type: 'closed' };
+
+/** To the forwarding thread. */
+export type ToForwarder =
+  { type: 'ack'; n: number } | { type: 'flush'; seq: number } | { type: 'shutdown'; deadline: number };
