@@ -86,8 +86,9 @@ export async function forwardOnOwnThread(
       reject(new Error(`${l.id}: proxy forwarding thread failed: ${reason}`));
       if (listening && !stopping) onFailure(reason);
     });
-    worker.on('exit', () => {
+    worker.on('exit', (code) => {
       reject(new Error(`${l.id}: proxy forwarding thread exited before listening`));
+      if (listening && !stopping) onFailure(`proxy forwarding thread exited (code ${code})`);
       settleAll();
     });
   });
