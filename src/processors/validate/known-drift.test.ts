@@ -86,6 +86,7 @@ describe('validate: known deviations are stated once', () => {
       metrics.value('driftwatch_validate_known_drift', {
         contract: 'cometapi-chat-completions',
         target: 'cometapi|api.example|/v1/chat/completions|chat',
+        subject: 'response',
         state: 'open',
       });
     const withRefusal = structuredClone(NO_REFUSAL) as {
@@ -105,6 +106,27 @@ describe('validate: known deviations are stated once', () => {
     v.process(again);
     expect(again.map((r) => r.findings.verdict)).to.deep.equal(['drift', 'ok']);
     expect(open()).to.equal(1);
+  });
+
+  it("a target's answers and its error envelopes keep a gauge each: an error does not hide open drift", () => {
+    const metrics = new SelfMetrics();
+    const v = processor(COMET, metrics);
+    const refused = record(undefined, COMET);
+    refused.response.status = 400;
+    refused.response.body = {
+      error: { message: 'bad request', type: 'invalid_request_error', param: null, code: null },
+    };
+    v.process([record(NO_REFUSAL, COMET), record(NO_REFUSAL, COMET), refused]);
+    const open = (subject: string) =>
+      metrics.value('driftwatch_validate_known_drift', {
+        contract: 'cometapi-chat-completions',
+        target: 'cometapi|api.example|/v1/chat/completions|chat',
+        subject,
+        state: 'open',
+      });
+    expect(open('response'), 'the answers still lack refusal').to.equal(1);
+    expect(open('error'), 'the error envelope is as the contract says').to.equal(0);
+    expect(metrics.sum('driftwatch_validate_known_drift', { state: 'open' })).to.equal(1);
   });
 
   it('an accepted deviation stops counting; check prints the contract line, reason and review date', () => {

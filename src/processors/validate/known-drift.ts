@@ -55,8 +55,10 @@ export class KnownDrift {
     if (!st) {
       if (this.targets.size >= MAX_TARGETS) return; // bounded: past it, every deviation stays an event
       st = {
-        open: this.gauge.bind({ contract: c.id, target, state: 'open' }),
-        accepted: this.gauge.bind({ contract: c.id, target, state: 'accepted' }),
+        // one series per subject: a target's answers and its error envelopes (or streamed chunks)
+        // deviate apart, and one series written from both would show whichever came last
+        open: this.gauge.bind({ contract: c.id, target, subject: subjectKind, state: 'open' }),
+        accepted: this.gauge.bind({ contract: c.id, target, subject: subjectKind, state: 'accepted' }),
         current: new Map(),
         fresh: true,
       };

@@ -71,7 +71,7 @@ export class ValidateProcessor implements ProcessorComponent {
     this.known = new KnownDrift(
       m.gauge(
         'driftwatch_validate_known_drift',
-        'Current contract deviations per target: state=open (known drift, reported once) or accepted (by the contract).',
+        'Current contract deviations per target and subject (response, chunk, error): state=open (known drift, reported once) or accepted (by the contract).',
       ),
       settings.logger,
     );
