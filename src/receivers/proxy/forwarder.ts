@@ -49,12 +49,14 @@ function statusClass(status: number | undefined): string {
   return status === undefined ? 'none' : `${Math.floor(status / 100)}xx`;
 }
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 /** Where the forwarder's side output goes; none of these may wait or throw. */
 export interface ForwarderSink {
   record(r: CallRecord): void;
   /** Adds `n` (1) to `counter`'s series of `labels` (plus the receiver's), keyed once by `key`. */
   count(key: string, counter: ProxyCounter, labels: Record<string, string>, n?: number): void;
-  log(level: 'debug' | 'info' | 'warn' | 'error', fields: Record<string, unknown>, msg: string): void;
+  log(level: LogLevel, fields: Record<string, unknown>, msg: string): void;
 }
 
 export class Forwarder {

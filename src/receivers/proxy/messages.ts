@@ -2,6 +2,7 @@
 // What the receiver and its forwarding thread say to each other (structured-clone data only).
 import type { CallRecord } from '../../model/call-record.js';
 import type { ProxyReceiverConfig } from './config.js';
+import type { LogLevel } from './forwarder.js';
 import type { TallyEntry } from './tally.js';
 
 export interface ForwarderWorkerData {
@@ -12,8 +13,6 @@ export interface ForwarderWorkerData {
   port: number;
   endpoint: string;
 }
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** From the forwarding thread. */
 export type FromForwarder =

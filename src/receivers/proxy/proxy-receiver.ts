@@ -20,7 +20,6 @@ export class ProxyReceiver implements Component {
   private forwarding?: Forwarding;
   private outbox?: Outbox;
   private host?: Host;
-  private started = false;
   private stopped = false;
   private readonly abort = new AbortController();
   private readonly counters: Record<ProxyCounter, Counter>;
@@ -66,7 +65,6 @@ export class ProxyReceiver implements Component {
     this.host = host;
     const { host: bindHost, port } = splitHostPort(this.cfg.endpoint);
     await this.open(bindHost, port, this.cfg.endpoint);
-    this.started = true;
     host.reportStatus(this.settings, { state: 'ok' });
   }
 
@@ -90,8 +88,8 @@ export class ProxyReceiver implements Component {
     const listen = { id: this.settings.id, cfg: this.cfg, env: this.env, bindHost, port, endpoint };
     this.forwarding = this.cfg.forward_thread
       ? await forwardOnOwnThread(listen, sink, (error) => {
-          if (this.started && !this.stopped)
-            this.host?.reportStatus(this.settings, { state: 'permanent_error', error });
+          // `host` is set by start() only: `check` (runOnce) has no status to report
+          if (!this.stopped) this.host?.reportStatus(this.settings, { state: 'permanent_error', error });
         })
       : await forwardInThread(listen, sink);
   }

@@ -3,7 +3,7 @@
 // self-metrics with each batch of records (the forwarding thread has no registry of its own).
 // A series is keyed once per status class or reason: there are few, and calls are many.
 
-/** The proxy receiver's counters (names in `proxy-metrics.ts`). */
+/** The proxy receiver's counters (names and help in `proxy-receiver.ts`). */
 export type ProxyCounter = 'calls' | 'unjudged' | 'dropped' | 'judgeErrors';
 
 export interface TallyEntry {
