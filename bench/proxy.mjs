@@ -355,7 +355,8 @@ if (phase('latency')) {
 }
 
 if (phase('throughput')) {
-  // 4. calls/s through one core, every call judged
+  // 4. calls/s through the agent's core (one; two with PROXY_BENCH_AGENT_CORES=0,1), every call
+  //    judged; "% of one core" may then pass 100
   const ac = (url, body) =>
     autocannon({
       url: `${url}/v1/chat/completions`,

@@ -8,7 +8,7 @@ import type { ProxyReceiverConfig } from './config.js';
 import { sanitizeError } from './error-envelope.js';
 import { Forwarder } from './forwarder.js';
 import type { ForwarderSink } from './forwarder.js';
-import type { FromForwarder, ToForwarder } from './messages.js';
+import type { ForwarderWorkerData, FromForwarder, ToForwarder } from './messages.js';
 import { spawnForwarder } from './spawn-forwarder.js';
 
 export interface Forwarding {
@@ -35,15 +35,17 @@ export async function forwardInThread(l: Listen, sink: ForwarderSink): Promise<F
 }
 
 /**
- * The forwarding thread. `onFailure` hears of a thread that died after it listened (a bug:
- * the calls then fail, so the receiver reports a permanent error).
+ * The forwarding thread. `onFailure` hears, once, of a thread that died after it listened (a bug:
+ * the calls then fail, so the receiver reports a permanent error). `spawn` starts the thread
+ * (tests pass one that keeps a handle on it).
  */
 export async function forwardOnOwnThread(
   l: Listen,
   sink: ForwarderSink,
   onFailure: (reason: string) => void,
+  spawn: (data: ForwarderWorkerData) => Worker = spawnForwarder,
 ): Promise<Forwarding> {
-  const worker: Worker = spawnForwarder({
+  const worker = spawn({
     id: l.id,
     cfg: l.cfg,
     env: { ...l.env },
@@ -57,6 +59,13 @@ export async function forwardOnOwnThread(
   let onClosed: (() => void) | undefined;
   let listening = false;
   let stopping = false;
+  let failed = false;
+  // an uncaught error is followed by an exit: the first cause is the one reported
+  const fail = (reason: string): void => {
+    if (!listening || stopping || failed) return;
+    failed = true;
+    onFailure(reason);
+  };
   const settleAll = (): void => {
     for (const done of flushed.values()) done();
     flushed.clear();
@@ -84,11 +93,11 @@ export async function forwardOnOwnThread(
       const reason = sanitizeError(err);
       sink.log('error', { receiver: l.id, err: reason }, 'Proxy forwarding thread failed.');
       reject(new Error(`${l.id}: proxy forwarding thread failed: ${reason}`));
-      if (listening && !stopping) onFailure(reason);
+      fail(reason);
     });
     worker.on('exit', (code) => {
       reject(new Error(`${l.id}: proxy forwarding thread exited before listening`));
-      if (listening && !stopping) onFailure(`proxy forwarding thread exited (code ${code})`);
+      fail(`proxy forwarding thread exited (code ${code})`);
       settleAll();
     });
   });
