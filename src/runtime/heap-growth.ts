@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// How far V8 lets the heap grow past what a full GC left alive. By default it grows by up to
+// Two V8 heap settings applied at start. How far V8 lets the heap grow past what a full GC left
+// alive (and, below, allocation-site pretenuring, off). By default the heap grows by up to
 // 4× while allocation is fast, so a daemon whose live heap is ~25 MiB commits ~100 MiB while
 // it catches up a log backlog (the RSS goal of issue 16 is 100 MiB). A 1.2× factor keeps the
 // committed heap near the live one; the daemon bench measured no CPU cost on the access-log
@@ -20,4 +21,21 @@ export function applyHeapGrowth(env: NodeJS.ProcessEnv = process.env): number | 
   if (!Number.isInteger(pct) || pct < 0 || pct > 1000) return undefined;
   setFlagsFromString(`--heap-growing-percent=${pct}`);
   return pct;
+}
+
+/**
+ * Turns off V8's allocation-site pretenuring unless `DRIFTWATCH_ALLOCATION_SITE_PRETENURING=1`.
+ * V8 learns, per place in the code that allocates, whether its objects live long, and then
+ * allocates them straight in the old generation. A proxied call's objects die young, but a burst
+ * of long calls (1,000 concurrent slow streams) teaches those places that they live long, and V8
+ * did not unlearn it: afterwards each call's objects went to the old generation, 37 mark-compacts
+ * ran in 40 s instead of 6 and the agent's CPU at the same load rose from 37–45 % to 53–71 %
+ * (docs/performance.md). Without it an object that does live long is promoted after two
+ * scavenges, like any other. Read by V8 at every GC, so setting it at start is enough.
+ * Returns whether pretenuring was turned off.
+ */
+export function applyPretenuring(env: NodeJS.ProcessEnv = process.env): boolean {
+  const keep = env.DRIFTWATCH_ALLOCATION_SITE_PRETENURING === '1';
+  setFlagsFromString(keep ? '--allocation-site-pretenuring' : '--no-allocation-site-pretenuring');
+  return !keep;
 }
