@@ -28,9 +28,9 @@ export function applyHeapGrowth(env: NodeJS.ProcessEnv = process.env): number | 
  * V8 learns, per place in the code that allocates, whether its objects live long, and then
  * allocates them straight in the old generation. A proxied call's objects die young, but a burst
  * of long calls (1,000 concurrent slow streams) teaches those places that they live long, and V8
- * did not unlearn it: afterwards each call's objects went to the old generation, 37 mark-compacts
- * ran in 40 s instead of 6 and the agent's CPU at the same load rose from 37–45 % to 53–71 %
- * (docs/performance.md). Without it an object that does live long is promoted after two
+ * did not unlearn it: afterwards each call's objects went to the old generation, 37–38
+ * mark-compacts ran in 40 s instead of 6–7 and the agent's CPU at the same load was 53–71 %
+ * instead of 37–53 % (docs/performance.md). Without it an object that does live long is promoted after two
  * scavenges, like any other. Read by V8 at every GC, so setting it at start is enough.
  * Returns whether pretenuring was turned off.
  */
