@@ -17,7 +17,10 @@
 // A/B: PROXY_BENCH_BASELINE=/path/to/other/checkout (built) adds its agent as `[baseline]`;
 // PROXY_BENCH_FORWARD_ONLY=1 adds this agent with no judged path as `[forward only]`;
 // PROXY_BENCH_OWN_THREAD=1 adds it with `forward_thread: true` as `[own thread]`;
-// PROXY_BENCH_AGENT_CORES=0,1 lets the agent(s) use both cores.
+// PROXY_BENCH_AGENT_CORES=0,1 lets the agent(s) use both cores;
+// PROXY_BENCH_ENV_B='NAME=value;…' adds it with those environment variables as `[env B]`.
+// PROXY_BENCH_REFERENCE=nginx,haproxy adds those C reverse proxies (Debian's), forwarding only,
+// on the agent's core(s): what any proxy adds on this machine, the floor under the goals.
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -106,7 +109,7 @@ const cleanup = () => {
 };
 process.on('exit', cleanup);
 
-async function startAgent(name, checkout, cpuProf, receiverExtra = '') {
+async function startAgent(name, checkout, cpuProf, receiverExtra = '', extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bench-proxy-'));
   dirs.push(dir);
   const [proxyPort, healthPort, promPort] = [await freePort(), await freePort(), await freePort()];
@@ -149,7 +152,7 @@ service:
   ]);
   const proc = spawn(acmd, aargs, {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn' },
+    env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn', ...extraEnv },
   });
   procs.push(proc);
   for (let i = 0; ; i++) {
@@ -165,14 +168,7 @@ service:
     name,
     proc,
     base: `http://127.0.0.1:${proxyPort}`,
-    rssMiB: () => {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : NaN;
-    },
-    cpuSeconds: () => {
-      const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
-    },
+    ...procFigures(proc),
     selfMetric: async (metric, receiver = 'proxy/bench') => {
       const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
       let sum = 0;
@@ -180,6 +176,97 @@ service:
         if (line.startsWith(`${metric}{`) && line.includes(`receiver="${receiver}"`))
           sum += Number(line.slice(line.lastIndexOf(' ') + 1));
       return sum;
+    },
+  };
+}
+
+/**
+ * A reference reverse proxy in C (nginx or haproxy from Debian), one process on the agent's
+ * core(s), keep-alive to the upstream, no buffering of answers: forwarding only, nothing judged.
+ * It has no `selfMetric`; the calls/s phase counts its calls from the load generator.
+ */
+async function startReference(kind) {
+  const dir = mkdtempSync(join(tmpdir(), `dw-bench-${kind}-`));
+  dirs.push(dir);
+  const port = await freePort();
+  const conf = join(dir, `${kind}.conf`);
+  const up = `127.0.0.1:${upPort}`;
+  let cmd;
+  let args;
+  if (kind === 'nginx') {
+    writeFileSync(
+      conf,
+      `daemon off; master_process off; worker_processes 1; pid ${dir}/nginx.pid; error_log stderr warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy; fastcgi_temp_path ${dir}/fcgi;
+  uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+  upstream up { server ${up}; keepalive 1024; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:${port} reuseport;
+    keepalive_requests 1000000;
+    location / {
+      proxy_pass http://up;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+      proxy_request_buffering off;
+      proxy_read_timeout 60s;
+    }
+  }
+}
+`,
+    );
+    [cmd, args] = ['nginx', ['-e', 'stderr', '-p', dir, '-c', conf]];
+  } else if (kind === 'haproxy') {
+    writeFileSync(
+      conf,
+      `global
+  nbthread 1
+  maxconn 8192
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  http-reuse always
+frontend in
+  bind 127.0.0.1:${port}
+  default_backend up
+backend up
+  server up ${up}
+`,
+    );
+    [cmd, args] = ['haproxy', ['-db', '-f', conf]];
+  } else throw new Error(`PROXY_BENCH_REFERENCE: ${kind} is not nginx or haproxy`);
+  if (spawnSync(cmd, ['-v']).error) throw new Error(`PROXY_BENCH_REFERENCE=${kind}: ${cmd} is not installed`);
+  const [pcmd, pargs] = pin(AGENT_CORES, cmd, args);
+  const proc = spawn(pcmd, pargs, { stdio: ['ignore', 'ignore', 'inherit'] });
+  procs.push(proc);
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/v1/models`);
+      break;
+    } catch {
+      // not up yet
+    }
+    if (i > 100) throw new Error(`${kind} did not start`);
+    await sleep(100);
+  }
+  return { name: `${kind}, reference`, proc, base: `http://127.0.0.1:${port}`, ...procFigures(proc) };
+}
+
+/** RSS and CPU seconds of a process, read from /proc. */
+function procFigures(proc) {
+  return {
+    rssMiB: () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : NaN;
+    },
+    cpuSeconds: () => {
+      const f = readFileSync(`/proc/${proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
     },
   };
 }
@@ -195,6 +282,18 @@ if (process.env.PROXY_BENCH_FORWARD_ONLY === '1')
 // PROXY_BENCH_OWN_THREAD=1: the same agent forwarding on a thread of its own
 if (process.env.PROXY_BENCH_OWN_THREAD === '1')
   agents.push(await startAgent('own thread', root, undefined, '    forward_thread: true\n'));
+// PROXY_BENCH_ENV_B='NAME=value;NAME2=value': the same agent with those variables added, as
+// `[env B]` (say NODE_OPTIONS=--max-semi-space-size=4, the image's young generation)
+if (process.env.PROXY_BENCH_ENV_B) {
+  const env = Object.fromEntries(
+    process.env.PROXY_BENCH_ENV_B.split(';')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  agents.push(await startAgent('env B', root, undefined, '', env));
+}
+for (const ref of (process.env.PROXY_BENCH_REFERENCE ?? '').split(',').filter(Boolean))
+  agents.push(await startReference(ref));
 const rssStart = Object.fromEntries(agents.map((a) => [a.name, a.rssMiB()]));
 const direct = `http://127.0.0.1:${upPort}`;
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0000000000000000' };
@@ -436,15 +535,19 @@ if (phase('throughput')) {
   const rounds = new Map(agents.map((a) => [a, []]));
   for (let round = 0; round < ROUNDS; round++)
     for (const a of round % 2 ? [...agents].reverse() : agents) {
-      const calls0 = await a.selfMetric('driftwatch_proxy_calls_total');
-      const accepted0 = await a.selfMetric('driftwatch_receiver_accepted_records_total');
+      // a reference proxy counts nothing itself: its calls are the load generator's answers
+      const metric = async (m) => (a.selfMetric ? a.selfMetric(m) : 0);
+      const calls0 = await metric('driftwatch_proxy_calls_total');
+      const accepted0 = await metric('driftwatch_receiver_accepted_records_total');
       const cpu0 = a.cpuSeconds();
       const rp = await ac(a.base, ask);
       const cpu1 = a.cpuSeconds();
       await sleep(1000); // the last batches reach the pipeline
-      const calls = (await a.selfMetric('driftwatch_proxy_calls_total')) - calls0;
-      const judged = (await a.selfMetric('driftwatch_receiver_accepted_records_total')) - accepted0;
-      const dropped = await a.selfMetric('driftwatch_proxy_records_dropped_total');
+      const calls = a.selfMetric
+        ? (await metric('driftwatch_proxy_calls_total')) - calls0
+        : rp.requests.total;
+      const judged = (await metric('driftwatch_receiver_accepted_records_total')) - accepted0;
+      const dropped = await metric('driftwatch_proxy_records_dropped_total');
       console.log(
         `proxy${tag(a)}:  ${rp.requests.average.toFixed(0)} calls/s (non-2xx ${rp.non2xx}, errors ${rp.errors}); agent CPU ${((100 * (cpu1 - cpu0)) / rp.duration).toFixed(0)}% of one core; ` +
           `${calls} calls counted, ${judged} records judged, ${dropped} dropped (${load()})`,
