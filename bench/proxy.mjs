@@ -156,15 +156,7 @@ service:
     env: { ...process.env, DRIFTWATCH_LOG_LEVEL: 'warn', ...extraEnv },
   });
   procs.push(proc);
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${healthPort}/healthz`)).status === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (i > 300) throw new Error(`the agent ${name} did not start`);
-    await sleep(100);
-  }
+  await waitUntilAnswers(`http://127.0.0.1:${healthPort}/healthz`, `the agent ${name}`);
   return {
     name,
     proc,
@@ -250,17 +242,21 @@ backend up
   const [pcmd, pargs] = pin(AGENT_CORES, cmd, args);
   const proc = spawn(pcmd, pargs, { stdio: ['ignore', 'ignore', 'inherit'] });
   procs.push(proc);
+  await waitUntilAnswers(`http://127.0.0.1:${port}/v1/models`, kind);
+  return { name: `${kind}, reference`, proc, base: `http://127.0.0.1:${port}`, ...procFigures(proc) };
+}
+
+/** Polls `url` every 100 ms until it answers 200 (30 s at most). */
+async function waitUntilAnswers(url, what) {
   for (let i = 0; ; i++) {
     try {
-      await fetch(`http://127.0.0.1:${port}/v1/models`);
-      break;
+      if ((await fetch(url)).status === 200) return;
     } catch {
       // not up yet
     }
-    if (i > 100) throw new Error(`${kind} did not start`);
+    if (i > 300) throw new Error(`${what} did not start`);
     await sleep(100);
   }
-  return { name: `${kind}, reference`, proc, base: `http://127.0.0.1:${port}`, ...procFigures(proc) };
 }
 
 /** RSS and CPU seconds of a process, read from /proc. */
@@ -541,22 +537,22 @@ if (phase('throughput')) {
   const rounds = new Map(agents.map((a) => [a, []]));
   for (let round = 0; round < ROUNDS; round++)
     for (const a of round % 2 ? [...agents].reverse() : agents) {
-      // a reference proxy counts nothing itself: its calls are the load generator's answers
-      const metric = async (m) => (a.selfMetric ? a.selfMetric(m) : 0);
-      const calls0 = await metric('driftwatch_proxy_calls_total');
-      const accepted0 = await metric('driftwatch_receiver_accepted_records_total');
+      // a reference proxy has no self-metrics: its calls are the load generator's answers
+      const own = a.selfMetric !== undefined;
+      const calls0 = own ? await a.selfMetric('driftwatch_proxy_calls_total') : 0;
+      const accepted0 = own ? await a.selfMetric('driftwatch_receiver_accepted_records_total') : 0;
       const cpu0 = a.cpuSeconds();
       const rp = await ac(a.base, ask);
       const cpu1 = a.cpuSeconds();
       await sleep(1000); // the last batches reach the pipeline
-      const calls = a.selfMetric
-        ? (await metric('driftwatch_proxy_calls_total')) - calls0
-        : rp.requests.total;
-      const judged = (await metric('driftwatch_receiver_accepted_records_total')) - accepted0;
-      const dropped = await metric('driftwatch_proxy_records_dropped_total');
+      const calls = own ? (await a.selfMetric('driftwatch_proxy_calls_total')) - calls0 : rp.requests.total;
+      const judged = own ? (await a.selfMetric('driftwatch_receiver_accepted_records_total')) - accepted0 : 0;
+      const counted = own
+        ? `${calls} calls counted, ${judged} records judged, ${await a.selfMetric('driftwatch_proxy_records_dropped_total')} dropped`
+        : `${calls} calls answered (autocannon's count; nothing judged)`;
       console.log(
         `proxy${tag(a)}:  ${rp.requests.average.toFixed(0)} calls/s (non-2xx ${rp.non2xx}, errors ${rp.errors}); agent CPU ${((100 * (cpu1 - cpu0)) / rp.duration).toFixed(0)}% of one core; ` +
-          `${calls} calls counted, ${judged} records judged, ${dropped} dropped (${load()})`,
+          `${counted} (${load()})`,
       );
       // On a shared machine the pinned core is shared too: CPU time per call says what one whole core would carry.
       console.log(
