@@ -21,7 +21,9 @@
 // PROXY_BENCH_ENV_B='NAME=value;…' adds it with those environment variables as `[env B]`.
 // PROXY_BENCH_REFERENCE=nginx,haproxy adds those C reverse proxies (Debian's), forwarding only,
 // on the agent's core(s): what any proxy adds on this machine, the floor under the goals;
-// `node-pipe` adds a TCP pass-through in Node (_proxy-pipe.mjs): what Node costs to move the bytes.
+// `node-pipe` adds a TCP pass-through in Node (_proxy-pipe.mjs): what Node costs to move the bytes;
+// `node-raw` a forwarder framing HTTP/1.1 by hand on both sides (_proxy-raw.mjs): what node:http's
+// server costs the agent.
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -176,7 +178,8 @@ service:
 /**
  * A reference reverse proxy in C (nginx or haproxy from Debian), one process on the agent's
  * core(s), keep-alive to the upstream, no buffering of answers: forwarding only, nothing judged
- * (or `node-pipe`, a TCP pass-through in Node with no HTTP at all).
+ * (or `node-pipe`, a TCP pass-through in Node with no HTTP at all; `node-raw`, HTTP/1.1 framed by
+ * hand on both sides).
  * It has no `selfMetric`; the calls/s phase counts its calls from the load generator.
  */
 async function startReference(kind) {
@@ -236,8 +239,11 @@ backend up
   } else if (kind === 'node-pipe') {
     // no HTTP at all: what Node itself costs to move the bytes (see the file)
     [cmd, args] = [process.execPath, [join(here, '_proxy-pipe.mjs'), String(port), String(upPort)]];
-  } else throw new Error(`PROXY_BENCH_REFERENCE: ${kind} is not nginx, haproxy or node-pipe`);
-  if (kind !== 'node-pipe' && spawnSync(cmd, ['-v']).error)
+  } else if (kind === 'node-raw') {
+    // HTTP/1.1 framed by hand on both sides of node:net: what node:http's server costs (see the file)
+    [cmd, args] = [process.execPath, [join(here, '_proxy-raw.mjs'), String(port), String(upPort)]];
+  } else throw new Error(`PROXY_BENCH_REFERENCE: ${kind} is not nginx, haproxy, node-pipe or node-raw`);
+  if (!kind.startsWith('node-') && spawnSync(cmd, ['-v']).error)
     throw new Error(`PROXY_BENCH_REFERENCE=${kind}: ${cmd} is not installed`);
   const [pcmd, pargs] = pin(AGENT_CORES, cmd, args);
   const proc = spawn(pcmd, pargs, { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -35,6 +35,7 @@ const LINE_E2E = [
   'src/receivers/probe/probe.test.ts',
   'test/lifecycle/node-line.test.ts',
   'test/lifecycle/signals.test.ts',
+  'test/proxy-safety.test.ts',
 ];
 
 function testFiles(dir = root, out = []) {

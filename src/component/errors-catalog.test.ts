@@ -23,6 +23,8 @@ const NOT_CATALOGED_CLASSES: Record<string, string> = {
   'cli/usage-error.ts:UsageError':
     'an argument mistake: printed as one line with the command’s usage (exit 2), never logged',
   'cli/check.ts:DeadlineError': 'a check step that got no answer in time; printed as that step’s FAIL row',
+  'receivers/proxy/http1/response-parser.ts:ResponseParseError':
+    'an upstream answer read two ways; the proxied call gets a 502 naming it, the record a transport error',
 };
 const BARE_ERROR_FILES: Record<string, string> = {
   'extensions/health-check/health-check.ts':
@@ -31,6 +33,8 @@ const BARE_ERROR_FILES: Record<string, string> = {
     'listen failure in start(); raised as DW_ERR_COMPONENT_START',
   'receivers/proxy/forwarding.ts': 'listen or thread failure, raised by start() as DW_ERR_COMPONENT_START',
   'receivers/proxy/forwarder.ts': 'listen failure; start() raises it, from either thread',
+  'receivers/proxy/http1/http1-pool.ts':
+    'an upstream exchange that failed (undici-style code); the proxied call gets a 502 / 504, the record a transport error',
   'pipeline/graph.ts': 'the shutdown deadline; collected as DW_ERR_SHUTDOWN',
   'config/process-settings.ts': 'convict format check; convict reports it as DW_ERR_CONFIG_INVALID',
   'receivers/access-log/checkpoints.ts': 'caught inside the store; logged as DW_ERR_SOURCE_IO or ignored',

@@ -2,15 +2,24 @@
 // The connection pool to the upstream: kept-alive connections, certificate verification on
 // (extra CAs added to the system roots, never replacing them), and an HTTP(S) proxy when one is
 // configured or named by HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured, as the probe does it).
+// Direct connections go through the proxy's own HTTP/1.1 pool (`http1/`: less CPU per call than
+// undici, docs/performance.md sixth pass); through an HTTP(S) proxy, undici's ProxyAgent (CONNECT).
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, ProxyAgent } from 'undici';
+import { ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { proxyFor } from '../../http-call/proxy-env.js';
 import type { ProxyReceiverConfig } from './config.js';
+import { Http1Pool } from './http1/http1-pool.js';
+
+/** What the forwarder needs of a client: undici's dispatch, and a way to close it. */
+export interface UpstreamClient {
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+  destroy(): Promise<void>;
+}
 
 export interface Upstream {
-  dispatcher: Dispatcher;
+  dispatcher: UpstreamClient;
   /** Through an HTTP(S) proxy. */
   proxied: boolean;
 }
@@ -39,8 +48,5 @@ export function upstreamDispatcher(
       proxied: true,
     };
   }
-  return {
-    dispatcher: new Agent({ connect: { ...tls, timeout: connectTimeoutMs }, pipelining: 1 }),
-    proxied: false,
-  };
+  return { dispatcher: new Http1Pool(origin, { tls, connectTimeoutMs }), proxied: false };
 }

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+// The proxy's HTTP/1.1 pool against real loopback servers that answer byte by byte as scripted:
+// what it writes, when it reuses a connection, and how each way an answer can end reaches the
+// handler (the same codes undici gives, which the forwarder maps to 502 / 504 / body errors).
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { expect } from 'chai';
+import type { Dispatcher } from 'undici';
+import { Http1Pool } from './http1-pool.js';
+
+interface Outcome {
+  status?: number;
+  headers?: Record<string, string | string[] | undefined>;
+  body: string;
+  error?: string;
+}
+
+/** A server whose `answer` sees each request's raw bytes and the socket to answer on. */
+async function scripted(answer: (req: string, socket: Socket) => void): Promise<{
+  server: Server;
+  origin: URL;
+  connections: () => number;
+}> {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    let buf = '';
+    socket.on('data', (d) => {
+      buf += d.toString('latin1');
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+      if (buf.length < end + 4 + len) return;
+      const req = buf.slice(0, end + 4 + len);
+      buf = buf.slice(end + 4 + len);
+      answer(req, socket);
+    });
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { server, origin: new URL(`http://127.0.0.1:${port}`), connections: () => connections };
+}
+
+function call(pool: Http1Pool, o: Partial<Dispatcher.DispatchOptions> = {}): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const out: Outcome = { body: '' };
+    pool.dispatch(
+      {
+        path: '/v1/chat/completions',
+        method: 'POST',
+        headers: ['Authorization', 'Bearer sk-test', 'X-Order', 'kept'],
+        body: Buffer.from('{"a":1}'),
+        headersTimeout: 2000,
+        bodyTimeout: 2000,
+        ...o,
+      } as Dispatcher.DispatchOptions,
+      {
+        onResponseStart: (_c, status, headers) => Object.assign(out, { status, headers }),
+        onResponseData: (_c, chunk) => (out.body += chunk.toString()),
+        onResponseEnd: () => resolve(out),
+        onResponseError: (_c, err) => resolve({ ...out, error: (err as { code?: string }).code }),
+      },
+    );
+  });
+}
+
+const ok = (body: string, extra = ''): string =>
+  `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n${extra}\r\n${body}`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('proxy http1 pool (real loopback servers)', () => {
+  const servers: Server[] = [];
+  const pools: Http1Pool[] = [];
+  afterEach(async () => {
+    for (const p of pools.splice(0)) await p.destroy();
+    for (const s of servers.splice(0)) s.close();
+  });
+  async function setup(answer: (req: string, socket: Socket) => void, keepAliveMs?: number) {
+    const s = await scripted(answer);
+    servers.push(s.server);
+    const pool = new Http1Pool(s.origin, { connectTimeoutMs: 2000, keepAliveMs });
+    pools.push(pool);
+    return { ...s, pool };
+  }
+
+  it('writes the request as given (order, casing, Authorization) with host and length', async () => {
+    let seen = '';
+    const { pool, origin } = await setup((req, s) => {
+      seen = req;
+      s.write(ok('{}'));
+    });
+    const out = await call(pool);
+    expect(out.status).to.equal(200);
+    expect(seen).to.equal(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: ${origin.host}\r\nAuthorization: Bearer sk-test\r\n` +
+        'X-Order: kept\r\ncontent-length: 7\r\n\r\n{"a":1}',
+    );
+    await call(pool, { method: 'GET', body: undefined, path: '/v1/models' });
+    expect(seen).to.equal(
+      `GET /v1/models HTTP/1.1\r\nhost: ${origin.host}\r\nAuthorization: Bearer sk-test\r\nX-Order: kept\r\n\r\n`,
+    );
+  });
+
+  it('reuses a kept-alive connection, one exchange at a time', async () => {
+    const { pool, connections } = await setup((_req, s) => s.write(ok('{"n":1}')));
+    for (let i = 0; i < 5; i++) expect((await call(pool)).body).to.equal('{"n":1}');
+    const all = await Promise.all([call(pool), call(pool), call(pool)]);
+    expect(all.map((o) => o.body)).to.deep.equal(['{"n":1}', '{"n":1}', '{"n":1}']);
+    expect(connections()).to.equal(3);
+  });
+
+  it('does not reuse after Connection: close, a close-delimited body, or a short Keep-Alive hint', async () => {
+    for (const answer of [
+      ok('{}', 'connection: close\r\n'),
+      ok('{}', 'keep-alive: timeout=1\r\n'),
+      'HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the close',
+    ]) {
+      const { pool, connections } = await setup((_req, s) => {
+        s.write(answer);
+        if (!answer.includes('content-length')) s.end();
+      });
+      const a = await call(pool);
+      const b = await call(pool);
+      expect(a.error, answer).to.equal(undefined);
+      expect(b.body, answer).to.equal(a.body);
+      expect(connections(), answer).to.equal(2);
+    }
+  });
+
+  it('a connection the server closed while idle is not used again', async () => {
+    const { pool, connections } = await setup((_req, s) => {
+      s.write(ok('{}'));
+      setTimeout(() => s.end(), 20); // a server whose idle timeout is shorter than ours
+    });
+    await call(pool);
+    await sleep(100);
+    const out = await call(pool);
+    expect(out.error).to.equal(undefined);
+    expect(connections()).to.equal(2);
+  });
+
+  it('an idle connection is closed after keepAliveMs', async () => {
+    let closed = 0;
+    const { pool } = await setup((_req, s) => {
+      s.on('close', () => closed++);
+      s.write(ok('{}'));
+    }, 100);
+    await call(pool);
+    await sleep(400);
+    expect(closed).to.equal(1);
+  });
+
+  it('a cut mid-body is UND_ERR_SOCKET after the headers; an unreadable answer is HPE_INVALID_RESPONSE', async () => {
+    const cut = await setup((_req, s) => {
+      s.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial');
+      setTimeout(() => s.destroy(), 20);
+    });
+    const out = await call(cut.pool);
+    expect(out).to.include({ status: 200, body: 'partial', error: 'UND_ERR_SOCKET' });
+    const bad = await setup((_req, s) =>
+      s.write('HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n'),
+    );
+    expect((await call(bad.pool)).error).to.equal('HPE_INVALID_RESPONSE');
+  });
+
+  it('headers and body deadlines: UND_ERR_HEADERS_TIMEOUT, UND_ERR_BODY_TIMEOUT', async () => {
+    const silent = await setup(() => {});
+    expect((await call(silent.pool, { headersTimeout: 150 })).error).to.equal('UND_ERR_HEADERS_TIMEOUT');
+    const stalls = await setup((_req, s) =>
+      s.write('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nab\r\n'),
+    );
+    const out = await call(stalls.pool, { bodyTimeout: 150 });
+    expect(out).to.include({ status: 200, body: 'ab', error: 'UND_ERR_BODY_TIMEOUT' });
+  });
+
+  it('an unreachable upstream is the socket error (ECONNREFUSED); abort and destroy end an exchange once', async () => {
+    const s = await scripted(() => {});
+    s.server.close();
+    const pool = new Http1Pool(s.origin, { connectTimeoutMs: 2000 });
+    pools.push(pool);
+    expect((await call(pool)).error).to.equal('ECONNREFUSED');
+
+    const { pool: p2 } = await setup(() => {});
+    const errors: string[] = [];
+    const done = new Promise<void>((resolve) =>
+      p2.dispatch(
+        { path: '/', method: 'GET', headers: [], headersTimeout: 5000, bodyTimeout: 5000 },
+        {
+          onRequestStart: (c) => setTimeout(() => c.abort(new Error('client gone')), 30),
+          onResponseError: (_c, err) => {
+            errors.push(err.message);
+            setTimeout(resolve, 50);
+          },
+        },
+      ),
+    );
+    await done;
+    await p2.destroy();
+    expect(errors).to.deep.equal(['client gone']);
+    expect(() => p2.dispatch({ path: '/', method: 'GET', headers: [] }, {})).to.throw(/destroyed/);
+  });
+});
