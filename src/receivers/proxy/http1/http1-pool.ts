@@ -78,8 +78,8 @@ class Exchange implements Dispatcher.DispatchController {
     this.why = reason;
     this.fail(reason);
   }
-  // after the end the socket is the pool's (maybe another exchange's): a late resume is ignored
-  // while the client is slow the upstream's silence is ours: no body deadline then
+  // While the client is slow the upstream's silence is ours: no body deadline then. After the end
+  // the socket is the pool's (maybe another exchange's): a late pause or resume is ignored.
   pause(): void {
     if (this.settled) return;
     this.isPaused = true;

@@ -85,14 +85,10 @@ export class ResponseParser {
           off = this.readHead(buf, off);
           if (off < 0) return;
           break;
-        case State.Length: {
-          const n = Math.min(this.left, buf.length - off);
-          this.left -= n;
-          this.events.data(buf.subarray(off, off + n));
-          off += n;
+        case State.Length:
+          off = this.readBody(buf, off);
           if (this.left === 0) this.finish(off < buf.length);
           break;
-        }
         case State.Close:
           this.events.data(off === 0 ? buf : buf.subarray(off));
           return;
@@ -101,17 +97,13 @@ export class ResponseParser {
           off = this.readLine(buf, off);
           if (off < 0) return;
           break;
-        case State.ChunkData: {
-          const n = Math.min(this.left, buf.length - off);
-          this.left -= n;
-          this.events.data(buf.subarray(off, off + n));
-          off += n;
+        case State.ChunkData:
+          off = this.readBody(buf, off);
           if (this.left === 0) {
             this.state = State.ChunkEnd;
             this.left = 2;
           }
           break;
-        }
         case State.ChunkEnd:
           // the CRLF after a chunk's data
           if (buf[off] !== (this.left === 2 ? 13 : 10)) throw invalid('chunk data not followed by CRLF');
@@ -131,6 +123,14 @@ export class ResponseParser {
     this.state = State.Done;
     this.events.end(false);
     return true;
+  }
+
+  /** Up to `left` body bytes at `off`, handed on as one slice; returns the offset after them. */
+  private readBody(buf: Buffer, off: number): number {
+    const n = Math.min(this.left, buf.length - off);
+    this.left -= n;
+    this.events.data(buf.subarray(off, off + n));
+    return off + n;
   }
 
   private finish(extraBytes: boolean): void {
