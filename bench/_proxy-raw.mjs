@@ -8,11 +8,11 @@
 // It tells what the agent's client side (`node:http`'s server) costs beside a hand-framed one.
 // Usage: node _proxy-raw.mjs LISTEN_PORT UPSTREAM_PORT
 import { createConnection, createServer } from 'node:net';
+import { forwardRequestHeaders } from '../dist/receivers/proxy/hop-by-hop.js';
 import { ResponseParser } from '../dist/receivers/proxy/http1/response-parser.js';
 
 const [port, upstreamPort] = process.argv.slice(2).map(Number);
 const HEAD_END = Buffer.from('\r\n\r\n');
-const DROP = /^(connection|keep-alive|proxy-connection|te|trailer|transfer-encoding|upgrade|host|content-length|expect)$/i;
 const idle = [];
 
 function upstream() {
@@ -43,8 +43,12 @@ createServer({ noDelay: true }, (client) => {
     buf = buf.length > end + 4 + length ? buf.subarray(end + 4 + length) : undefined;
     busy = true;
     const [method, target] = first.split(' ');
+    // the agent's own hop-by-hop rule, on the fields as a flat [name, value, …] list
+    const raw = fields.flatMap((f) => [f.slice(0, f.indexOf(':')), f.slice(f.indexOf(':') + 1).trim()]);
+    const c = raw.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === 'connection');
+    const kept = forwardRequestHeaders(raw, c < 0 ? undefined : raw[c + 1]);
     let head = `${method} ${target} HTTP/1.1\r\nhost: 127.0.0.1:${upstreamPort}\r\n`;
-    for (const f of fields) if (!DROP.test(f.slice(0, f.indexOf(':')))) head += `${f}\r\n`;
+    for (let i = 0; i < kept.length; i += 2) head += `${kept[i]}: ${kept[i + 1]}\r\n`;
     head += `content-length: ${length}\r\n\r\n`;
     const up = upstream();
     const parser = new ResponseParser(

@@ -30,7 +30,8 @@ function connectionTokens(value: string | string[] | undefined): Set<string> {
 /**
  * Request fields to send upstream, as a flat [name, value, ...] list in the client's order and
  * casing. Host goes (the upstream's own is set by the client library), Content-Length and
- * Expect too: the body is sent whole, with its length recomputed by undici from the same bytes.
+ * Expect too: the body is sent whole, with its length recomputed by the upstream client (the
+ * proxy's own, or undici through an HTTP(S) proxy) from the same bytes.
  */
 export function forwardRequestHeaders(raw: readonly string[], connection: string | undefined): string[] {
   const named = connectionTokens(connection);

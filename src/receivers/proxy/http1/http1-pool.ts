@@ -30,9 +30,11 @@ function coded(code: string, message: string): Error {
 class Connection {
   exchange: Exchange | undefined;
   connected = false;
-  /** Idle time allowed before the next exchange; lowered by the server's Keep-Alive hint. */
-  keepAliveMs = 0;
-  constructor(readonly socket: Socket) {}
+  constructor(
+    readonly socket: Socket,
+    /** Idle time allowed before the next exchange; lowered by the server's Keep-Alive hint. */
+    public keepAliveMs: number,
+  ) {}
 }
 
 /** One request/response on a connection; also its controller (abort, pause, resume). */
@@ -161,6 +163,9 @@ export class Http1Pool {
 
   /** Sends one request; the handler hears of the answer exactly as undici's would. */
   dispatch(o: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    // the forwarder's try/catch turns these into a 502
+    if (this.destroyed) throw coded('UND_ERR_DESTROYED', 'The client is destroyed');
+    if (/[\r\n\0 ]/.test(o.path)) throw coded('UND_ERR_INVALID_ARG', 'invalid request path');
     const method = o.method;
     const body = o.body as Buffer | undefined;
     let head = `${method} ${o.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\n`;
@@ -168,9 +173,6 @@ export class Http1Pool {
     for (let i = 0; i + 1 < h.length; i += 2) head += `${h[i]}: ${h[i + 1]}\r\n`;
     if (body !== undefined) head += `content-length: ${body.length}\r\n`;
     head += '\r\n';
-    // the forwarder's try/catch turns these into a 502
-    if (this.destroyed) throw coded('UND_ERR_DESTROYED', 'The client is destroyed');
-    if (/[\r\n\0 ]/.test(o.path)) throw coded('UND_ERR_INVALID_ARG', 'invalid request path');
     const conn = this.take();
     const ex = new Exchange(
       this,
@@ -220,8 +222,7 @@ export class Http1Pool {
         })
       : netConnect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
-    const conn = new Connection(socket);
-    conn.keepAliveMs = this.keepAliveMs;
+    const conn = new Connection(socket, this.keepAliveMs);
     this.all.add(conn);
     socket.setTimeout(this.opts.connectTimeoutMs);
     socket.once(this.secure ? 'secureConnect' : 'connect', () => {

@@ -79,7 +79,7 @@ describe('proxy http1 response parser', () => {
     const s = parse(['HTTP/1.1 200 OK\r\n\r\npart one, ', 'part two']);
     expect(s.body).to.equal('part one, part two');
     expect(s.end).to.equal(undefined);
-    expect(s.p.closeDelimited).to.equal(true);
+    expect(s.p.closed(), 'the close ends it').to.equal(true);
     const ended: boolean[] = [];
     const p = new ResponseParser({ head() {}, data() {}, end: (r) => ended.push(r) }, false);
     p.feed(Buffer.from('HTTP/1.1 200 OK\r\n\r\nbody'));

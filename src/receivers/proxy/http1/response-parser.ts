@@ -63,11 +63,6 @@ export class ResponseParser {
     private readonly maxHeadBytes = 16 * 1024,
   ) {}
 
-  /** Whether the body is read until the connection closes (no length, not chunked). */
-  get closeDelimited(): boolean {
-    return this.state === State.Close;
-  }
-
   get done(): boolean {
     return this.state === State.Done;
   }
