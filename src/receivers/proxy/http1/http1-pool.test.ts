@@ -2,8 +2,10 @@
 // The proxy's HTTP/1.1 pool against real loopback servers that answer byte by byte as scripted:
 // what it writes, when it reuses a connection, and how each way an answer can end reaches the
 // handler (the same codes undici gives, which the forwarder maps to 502 / 504 / body errors).
-import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import type { Dispatcher } from 'undici';
 import { Http1Pool } from './http1-pool.js';
@@ -69,6 +71,17 @@ const ok = (body: string, extra = ''): string =>
   `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n${extra}\r\n${body}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The outcome, or the error `pending` if none came within `ms`: a hang fails an assertion, not mocha. */
+async function within(ms: number, p: Promise<Outcome>): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Outcome>((r) => (timer = setTimeout(() => r({ body: '', error: 'pending' }), ms)));
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 describe('proxy http1 pool (real loopback servers)', () => {
   const servers: Server[] = [];
   const pools: Http1Pool[] = [];
@@ -125,6 +138,50 @@ describe('proxy http1 pool (real loopback servers)', () => {
       expect(a.error, answer).to.equal(undefined);
       expect(b.body, answer).to.equal(a.body);
       expect(connections(), answer).to.equal(2);
+    }
+  });
+
+  it('does not reuse a connection answered before the whole request left (an early 413)', async () => {
+    // The server reads the head, answers at once and reads no more; the 32 MiB body is far more than
+    // the kernel's buffers on both ends take unread, so the client still holds some when the answer
+    // ends. Reused, the next request would follow that body: read as a request, or (here) never read.
+    const early = 'HTTP/1.1 413 Payload Too Large\r\ncontent-length: 9\r\n\r\ntoo large';
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      let buf = '';
+      const onData = (d: Buffer): void => {
+        buf += d.toString('latin1');
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+        if (len > 1 << 20) {
+          socket.off('data', onData);
+          socket.pause(); // kept open, never read again: the client's socket stays backed up
+          socket.write(early);
+        } else if (buf.length >= end + 4 + len) {
+          buf = buf.slice(end + 4 + len);
+          socket.write(ok('{}'));
+        }
+      };
+      socket.on('data', onData);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const pool = new Http1Pool(new URL(`http://127.0.0.1:${port}`), { connectTimeoutMs: 2000 });
+    pools.push(pool);
+    try {
+      const first = await call(pool, { body: Buffer.alloc(32 << 20, 'x') });
+      expect(first.error).to.equal(undefined);
+      expect(first).to.include({ status: 413, body: 'too large' });
+      const next = await call(pool, { method: 'GET', body: undefined, headersTimeout: 500 });
+      expect(next.error).to.equal(undefined);
+      expect(next).to.include({ status: 200, body: '{}' });
+      expect(sockets.length).to.equal(2);
+    } finally {
+      for (const s of sockets) s.destroy();
     }
   });
 
@@ -199,5 +256,61 @@ describe('proxy http1 pool (real loopback servers)', () => {
     await p2.destroy();
     expect(errors).to.deep.equal(['client gone']);
     expect(() => p2.dispatch({ path: '/', method: 'GET', headers: [] }, {})).to.throw(/destroyed/);
+  });
+
+  it('a connect that does not complete (TCP or TLS handshake) is UND_ERR_CONNECT_TIMEOUT after connectTimeoutMs', async () => {
+    // TCP: a listener whose accept queue (backlog 1: two connections on Linux) is full and whose
+    // thread, blocked, never accepts: the kernel drops the next SYN (tcp_abort_on_overflow=0), so
+    // that connect neither completes nor fails. A worker holds it; Atomics.wait stops its loop.
+    const hold = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const server = require('node:net').createServer((s) => s.destroy());
+       server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+         parentPort.postMessage(server.address().port);
+         Atomics.wait(new Int32Array(workerData), 0, 0);
+         server.close();
+       });`,
+      { eval: true, workerData: hold.buffer, execArgv: [] },
+    );
+    const fillers: Socket[] = [];
+    try {
+      const [port] = (await once(worker, 'message')) as [number];
+      for (let i = 0; i < 2; i++) {
+        const s = connect(port, '127.0.0.1').on('error', () => {});
+        fillers.push(s);
+        await once(s, 'connect');
+      }
+      const pool = new Http1Pool(new URL(`http://127.0.0.1:${port}`), { connectTimeoutMs: 200 });
+      pools.push(pool);
+      const t0 = Date.now();
+      const out = await within(1500, call(pool));
+      expect(out.error).to.equal('UND_ERR_CONNECT_TIMEOUT');
+      expect(Date.now() - t0).to.be.within(150, 1000);
+    } finally {
+      Atomics.store(hold, 0, 1);
+      Atomics.notify(hold, 0);
+      for (const s of fillers) s.destroy();
+      await worker.terminate();
+    }
+
+    // TLS: the TCP connect completes, the server never finishes its handshake: it announces a 16 KiB
+    // handshake record and then drips it a byte every 50 ms. The handshake is part of the connect
+    // (as in undici), and bytes that trickle in must not hold it open past its deadline.
+    const drip = createServer((s) => {
+      s.on('error', () => {});
+      s.write(Buffer.from([0x16, 0x03, 0x03, 0x40, 0x00]));
+      const t = setInterval(() => s.write(Buffer.from([0])), 50);
+      s.on('close', () => clearInterval(t));
+    });
+    servers.push(drip);
+    await new Promise<void>((r) => drip.listen(0, '127.0.0.1', r));
+    const { port } = drip.address() as { port: number };
+    const tls = new Http1Pool(new URL(`https://127.0.0.1:${port}`), { connectTimeoutMs: 200 });
+    pools.push(tls);
+    const t0 = Date.now();
+    const out = await within(1500, call(tls));
+    expect(out.error).to.equal('UND_ERR_CONNECT_TIMEOUT');
+    expect(Date.now() - t0).to.be.within(150, 1000);
   });
 });
