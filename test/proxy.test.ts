@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { consumerFromFn } from '../src/component/consumer.js';
@@ -222,6 +223,38 @@ for (const ownThread of [false, true]) {
         expect(r.response.status).to.equal(undefined);
       } finally {
         await proxy.shutdown({ deadline: Date.now() + 2000 });
+      }
+    });
+
+    it('answers 502 upstream_bad_response, naming the parse error, to an answer that can be read two ways', async () => {
+      // both framings: a proxy that picked one would hand the client a body the upstream did not mean
+      const raw = createNetServer((s) => {
+        s.once('data', () =>
+          s.end(
+            'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n' +
+              'transfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+          ),
+        );
+      });
+      raw.listen(0, '127.0.0.1');
+      await new Promise((r) => raw.once('listening', r));
+      const records: CallRecord[] = [];
+      const { proxy, base } = await startProxy(
+        { upstream: `http://127.0.0.1:${(raw.address() as AddressInfo).port}` },
+        async (b) => void records.push(...b),
+      );
+      try {
+        const res = await call(`${base}/v1/chat/completions`, { body: chat() });
+        expect(res.status).to.equal(502);
+        expect(res.headers['x-driftwatch-proxy-error']).to.equal('upstream_bad_response');
+        const body = JSON.parse(res.body.toString()) as { error: { code: string; message: string } };
+        expect(body.error.code).to.equal('upstream_bad_response');
+        expect(body.error.message).to.match(/cannot be read \(HPE_INVALID_RESPONSE: both Transfer-Encoding/);
+        const r = await until(() => records[0]);
+        expect(r.transportError).to.include({ code: 'HPE_INVALID_RESPONSE', phase: 'headers' });
+      } finally {
+        await proxy.shutdown({ deadline: Date.now() + 2000 });
+        raw.close();
       }
     });
 

@@ -179,6 +179,12 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { transport: ['EHOSTUNREACH', 'ENETUNREACH'] }, class: 'network', subReason: 'unreachable' },
   { when: { transport: TLS }, class: 'network', subReason: 'tls' },
   { when: { transport: ['body_limit'] }, class: 'parse', subReason: 'body_limit' },
+  // an answer that cannot be read one way only (llhttp's codes, from undici or the proxy's parser)
+  {
+    when: { transport: ['HPE_*', 'bad_headers'] },
+    class: 'upstream',
+    subReason: 'invalid_response',
+  },
   { when: { transport: ['*'] }, class: 'network', subReason: 'other' },
   // the error envelope decides first, whatever the status (a 500, a 200 error body, an error
   // event inside a 2xx stream): specific codes, then the auth/limit statuses, then the generic types

@@ -45,6 +45,9 @@ describe('classify processor', () => {
     ['timeout', 'timeout', 'client_deadline'],
     ['body_timeout', 'timeout', 'body_timeout'],
     ['body_limit', 'parse', 'body_limit'],
+    ['HPE_INVALID_RESPONSE', 'upstream', 'invalid_response'],
+    ['HPE_UNEXPECTED_CONTENT_LENGTH', 'upstream', 'invalid_response'],
+    ['bad_headers', 'upstream', 'invalid_response'],
     ['EWHATEVER', 'network', 'other'],
   ];
   for (const [code, cls, sub] of transport) {

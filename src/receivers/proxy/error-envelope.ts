@@ -6,6 +6,8 @@ import type { ServerResponse } from 'node:http';
 export type ProxyErrorCode =
   | 'upstream_unreachable'
   | 'upstream_timeout'
+  | 'upstream_bad_response'
+  | 'internal_error'
   | 'request_too_large'
   | 'path_not_allowed'
   | 'proxy_shutting_down';

@@ -145,7 +145,7 @@ export class Forwarder {
       // last guard: a proxy bug answers 502 instead of crashing the agent
       this.sink.count('judgeErrors', 'judgeErrors', {});
       this.sink.log('error', { err: sanitizeError(err) }, 'Proxy call failed unexpectedly.');
-      sendProxyError(res, 502, 'upstream_unreachable', 'internal proxy error');
+      sendProxyError(res, 502, 'internal_error', 'internal proxy error');
     });
     this.active.add(p);
     void p.finally(() => this.active.delete(p));
@@ -303,7 +303,7 @@ export class Forwarder {
         { err: sanitizeError(out.err) },
         'Upstream response headers could not be forwarded.',
       );
-      sendProxyError(res, 502, 'upstream_unreachable', 'upstream sent headers that cannot be forwarded');
+      sendProxyError(res, 502, 'upstream_bad_response', 'upstream sent headers that cannot be forwarded');
       return emit({ code: 'bad_headers', phase: 'headers' }, out.status);
     }
     const code = errCode(out.err);
@@ -319,20 +319,35 @@ export class Forwarder {
       return emit(bodyError, res.statusCode);
     }
     const timeout = isTimeout(code);
+    // an answer that cannot be read one way only (llhttp's codes): the upstream answered, badly
+    const unreadable = code.startsWith('HPE_');
     // headers are never logged (Authorization): only the method, the path and the cause
     this.sink.log(
       'debug',
       { receiver: this.id, method, path: path.slice(0, 100), code },
       'Upstream call failed before the response.',
     );
-    sendProxyError(
-      res,
-      timeout ? 504 : 502,
-      timeout ? 'upstream_timeout' : 'upstream_unreachable',
-      timeout
-        ? `no answer from the upstream ${this.origin.host} before the deadline (${code})`
-        : `upstream ${this.origin.host} unreachable (${code}: ${message})`,
-    );
+    if (timeout)
+      sendProxyError(
+        res,
+        504,
+        'upstream_timeout',
+        `no answer from the upstream ${this.origin.host} before the deadline (${code})`,
+      );
+    else if (unreadable)
+      sendProxyError(
+        res,
+        502,
+        'upstream_bad_response',
+        `upstream ${this.origin.host} sent an answer that cannot be read (${code}: ${message})`,
+      );
+    else
+      sendProxyError(
+        res,
+        502,
+        'upstream_unreachable',
+        `upstream ${this.origin.host} unreachable (${code}: ${message})`,
+      );
     return emit({ code: timeout ? 'timeout' : code, phase: 'headers', message }, undefined);
   }
 
