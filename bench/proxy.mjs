@@ -23,7 +23,8 @@
 // on the agent's core(s): what any proxy adds on this machine, the floor under the goals;
 // `node-pipe` adds a TCP pass-through in Node (_proxy-pipe.mjs): what Node costs to move the bytes;
 // `node-raw` a forwarder framing HTTP/1.1 by hand on both sides (_proxy-raw.mjs): what node:http's
-// server costs the agent.
+// server costs the agent; `node-http` node:http's server with the agent's own client and the least
+// handler (_proxy-http.mjs): what the agent's forwarding code costs beyond those two.
 import { spawn, spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -179,7 +180,7 @@ service:
  * A reference reverse proxy in C (nginx or haproxy from Debian), one process on the agent's
  * core(s), keep-alive to the upstream, no buffering of answers: forwarding only, nothing judged
  * (or `node-pipe`, a TCP pass-through in Node with no HTTP at all; `node-raw`, HTTP/1.1 framed by
- * hand on both sides).
+ * hand on both sides; `node-http`, node:http's server with the agent's client, the least handler).
  * It has no `selfMetric`; the calls/s phase counts its calls from the load generator.
  */
 async function startReference(kind) {
@@ -242,7 +243,11 @@ backend up
   } else if (kind === 'node-raw') {
     // HTTP/1.1 framed by hand on both sides of node:net: what node:http's server costs (see the file)
     [cmd, args] = [process.execPath, [join(here, '_proxy-raw.mjs'), String(port), String(upPort)]];
-  } else throw new Error(`PROXY_BENCH_REFERENCE: ${kind} is not nginx, haproxy, node-pipe or node-raw`);
+  } else if (kind === 'node-http') {
+    // node:http's server + the agent's own client, the least handler: what the agent's code adds
+    [cmd, args] = [process.execPath, [join(here, '_proxy-http.mjs'), String(port), String(upPort)]];
+  } else
+    throw new Error(`PROXY_BENCH_REFERENCE: ${kind} is not nginx, haproxy, node-pipe, node-raw or node-http`);
   if (!kind.startsWith('node-') && spawnSync(cmd, ['-v']).error)
     throw new Error(`PROXY_BENCH_REFERENCE=${kind}: ${cmd} is not installed`);
   const [pcmd, pargs] = pin(AGENT_CORES, cmd, args);
