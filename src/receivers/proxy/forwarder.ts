@@ -18,6 +18,7 @@ import type { CallRecord, TargetInfo, TransportError } from '../../model/call-re
 import { providerOf } from '../../http-call/provider.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { sanitizeError, sendProxyError } from './error-envelope.js';
+import type { ProxyErrorCode } from './error-envelope.js';
 import { fingerprint } from './fingerprint.js';
 import type { FingerprintOptions } from './fingerprint.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from './hop-by-hop.js';
@@ -327,27 +328,17 @@ export class Forwarder {
       { receiver: this.id, method, path: path.slice(0, 100), code },
       'Upstream call failed before the response.',
     );
-    if (timeout)
-      sendProxyError(
-        res,
-        504,
-        'upstream_timeout',
-        `no answer from the upstream ${this.origin.host} before the deadline (${code})`,
-      );
-    else if (unreadable)
-      sendProxyError(
-        res,
-        502,
-        'upstream_bad_response',
-        `upstream ${this.origin.host} sent an answer that cannot be read (${code}: ${message})`,
-      );
-    else
-      sendProxyError(
-        res,
-        502,
-        'upstream_unreachable',
-        `upstream ${this.origin.host} unreachable (${code}: ${message})`,
-      );
+    const host = this.origin.host;
+    const [status, kind, text]: [number, ProxyErrorCode, string] = timeout
+      ? [504, 'upstream_timeout', `no answer from the upstream ${host} before the deadline (${code})`]
+      : unreadable
+        ? [
+            502,
+            'upstream_bad_response',
+            `upstream ${host} sent an answer that cannot be read (${code}: ${message})`,
+          ]
+        : [502, 'upstream_unreachable', `upstream ${host} unreachable (${code}: ${message})`];
+    sendProxyError(res, status, kind, text);
     return emit({ code: timeout ? 'timeout' : code, phase: 'headers', message }, undefined);
   }
 
