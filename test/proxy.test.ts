@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { consumerFromFn } from '../src/component/consumer.js';
 import type { CallRecord } from '../src/model/call-record.js';
@@ -51,7 +51,7 @@ function call(
   });
 }
 
-async function listen(server: Server): Promise<number> {
+async function listen(server: Server | NetServer): Promise<number> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return (server.address() as AddressInfo).port;
 }
@@ -236,11 +236,10 @@ for (const ownThread of [false, true]) {
           ),
         );
       });
-      raw.listen(0, '127.0.0.1');
-      await new Promise((r) => raw.once('listening', r));
+      const rawPort = await listen(raw);
       const records: CallRecord[] = [];
       const { proxy, base } = await startProxy(
-        { upstream: `http://127.0.0.1:${(raw.address() as AddressInfo).port}` },
+        { upstream: `http://127.0.0.1:${rawPort}` },
         async (b) => void records.push(...b),
       );
       try {

@@ -17,8 +17,15 @@ interface Outcome {
   error?: string;
 }
 
-/** A server whose `answer` sees each request's raw bytes and the socket to answer on. */
-async function scripted(answer: (req: string, socket: Socket) => void): Promise<{
+/**
+ * A server whose `answer` sees each request's raw bytes and the socket to answer on. `early`, if
+ * given, sees each request's head first; when it returns true the server reads no more of that
+ * connection (an answer before the body).
+ */
+async function scripted(
+  answer: (req: string, socket: Socket) => void,
+  early?: (head: string, socket: Socket) => boolean,
+): Promise<{
   server: Server;
   origin: URL;
   connections: () => number;
@@ -27,16 +34,22 @@ async function scripted(answer: (req: string, socket: Socket) => void): Promise<
   const server = createServer((socket) => {
     connections++;
     let buf = '';
-    socket.on('data', (d) => {
+    const onData = (d: Buffer): void => {
       buf += d.toString('latin1');
       const end = buf.indexOf('\r\n\r\n');
       if (end < 0) return;
+      if (early?.(buf.slice(0, end), socket)) {
+        socket.off('data', onData);
+        socket.pause(); // kept open, never read again
+        return;
+      }
       const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
       if (buf.length < end + 4 + len) return;
       const req = buf.slice(0, end + 4 + len);
       buf = buf.slice(end + 4 + len);
       answer(req, socket);
-    });
+    };
+    socket.on('data', onData);
     socket.on('error', () => {});
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -89,8 +102,12 @@ describe('proxy http1 pool (real loopback servers)', () => {
     for (const p of pools.splice(0)) await p.destroy();
     for (const s of servers.splice(0)) s.close();
   });
-  async function setup(answer: (req: string, socket: Socket) => void, keepAliveMs?: number) {
-    const s = await scripted(answer);
+  async function setup(
+    answer: (req: string, socket: Socket) => void,
+    keepAliveMs?: number,
+    early?: (head: string, socket: Socket) => boolean,
+  ) {
+    const s = await scripted(answer, early);
     servers.push(s.server);
     const pool = new Http1Pool(s.origin, { connectTimeoutMs: 2000, keepAliveMs });
     pools.push(pool);
@@ -145,33 +162,17 @@ describe('proxy http1 pool (real loopback servers)', () => {
     // The server reads the head, answers at once and reads no more; the 32 MiB body is far more than
     // the kernel's buffers on both ends take unread, so the client still holds some when the answer
     // ends. Reused, the next request would follow that body: read as a request, or (here) never read.
-    const early = 'HTTP/1.1 413 Payload Too Large\r\ncontent-length: 9\r\n\r\ntoo large';
     const sockets: Socket[] = [];
-    const server = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-      let buf = '';
-      const onData = (d: Buffer): void => {
-        buf += d.toString('latin1');
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const len = Number(/content-length: (\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
-        if (len > 1 << 20) {
-          socket.off('data', onData);
-          socket.pause(); // kept open, never read again: the client's socket stays backed up
-          socket.write(early);
-        } else if (buf.length >= end + 4 + len) {
-          buf = buf.slice(end + 4 + len);
-          socket.write(ok('{}'));
-        }
-      };
-      socket.on('data', onData);
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as { port: number };
-    const pool = new Http1Pool(new URL(`http://127.0.0.1:${port}`), { connectTimeoutMs: 2000 });
-    pools.push(pool);
+    const { pool, connections } = await setup(
+      (_req, socket) => socket.write(ok('{}')),
+      undefined,
+      (head, socket) => {
+        if (Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0) <= 1 << 20) return false;
+        sockets.push(socket); // the client's socket stays backed up behind the unread body
+        socket.write('HTTP/1.1 413 Payload Too Large\r\ncontent-length: 9\r\n\r\ntoo large');
+        return true;
+      },
+    );
     try {
       const first = await call(pool, { body: Buffer.alloc(32 << 20, 'x') });
       expect(first.error).to.equal(undefined);
@@ -179,7 +180,7 @@ describe('proxy http1 pool (real loopback servers)', () => {
       const next = await call(pool, { method: 'GET', body: undefined, headersTimeout: 500 });
       expect(next.error).to.equal(undefined);
       expect(next).to.include({ status: 200, body: '{}' });
-      expect(sockets.length).to.equal(2);
+      expect(connections()).to.equal(2);
     } finally {
       for (const s of sockets) s.destroy();
     }
