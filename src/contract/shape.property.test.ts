@@ -3,7 +3,7 @@
 // deterministic, ignores key order, values and array lengths (its design), and is bounded.
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { shapeHash, shapeLineSet, shapeOf } from './shape.js';
+import { shapeAndHash, shapeHash, shapeLineSet, shapeOf } from './shape.js';
 
 const ODD_KEYS = [
   '__proto__',
@@ -148,6 +148,24 @@ describe('shape fingerprint properties (fast-check)', () => {
         if (set.size <= 256) expect([...set].sort()).to.deep.equal(sorted);
         else for (const l of sorted) expect(set.has(l)).to.equal(true);
       }),
+    );
+  });
+
+  it('shapeAndHash (remembered by walk order) always equals shapeOf + shapeHash', () => {
+    // pairs of values walked one after the other: a remembered order must never answer for
+    // another value, whether the two share the order (reordered keys, other values) or not
+    fc.assert(
+      fc.property(json, json, fc.nat(7), (a, b, seed) => {
+        for (const v of [a, b, reorder(a, seed), sameShapeOtherValues(a), a, b]) {
+          const got = shapeAndHash([v]);
+          const want = shapeOf(v);
+          expect(got.shape).to.deep.equal(want);
+          expect(got.hash).to.equal(shapeHash(want));
+        }
+        const both = shapeAndHash([a, b]);
+        expect(both.shape).to.deep.equal(shapeOf(a, b));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -19,9 +19,20 @@ interface PathNode {
   path: string;
   children: Map<string, PathNode>;
   item?: PathNode;
-  lines: Map<string, string>;
+  lines: Map<string, Line>;
 }
+
+/** One `path:type` line; `id` names it in a walk's sequence, `seen` dedups it within one walk. */
+interface Line {
+  readonly text: string;
+  readonly id: number;
+  seen: number;
+}
+
 let nodeCount = 0;
+let lineCount = 0;
+/** Bumped by every walk: a line whose `seen` equals it was already visited in this walk. */
+let walkEpoch = 0;
 const ROOT: PathNode = { path: '', children: new Map(), lines: new Map() };
 
 function newNode(path: string): PathNode {
@@ -50,10 +61,10 @@ function item(n: PathNode): PathNode {
   return n.item;
 }
 
-function line(n: PathNode, type: string): string {
+function line(n: PathNode, type: string): Line {
   let l = n.lines.get(type);
   if (l === undefined) {
-    l = `${n.path === '' ? '$' : n.path}:${type}`;
+    l = { text: `${n.path === '' ? '$' : n.path}:${type}`, id: ++lineCount, seen: 0 };
     n.lines.set(type, l);
   }
   return l;
@@ -98,7 +109,21 @@ class SmallestLines {
   }
 }
 
-function walk(v: unknown, n: PathNode, depth: number, out: { add(line: string): unknown }): void {
+/** The distinct lines of one walk, in the order first seen. */
+class Distinct {
+  readonly lines: Line[] = [];
+  /** FNV-1a of the line ids in order: the memo's key (checked against the ids on a hit). */
+  key = 0x811c9dc5;
+
+  add(l: Line): void {
+    if (l.seen === walkEpoch) return;
+    l.seen = walkEpoch;
+    this.lines.push(l);
+    this.key = Math.imul(this.key ^ l.id, 0x01000193);
+  }
+}
+
+function walk(v: unknown, n: PathNode, depth: number, out: Distinct): void {
   if (Array.isArray(v)) {
     out.add(line(n, 'array'));
     if (depth >= MAX_DEPTH || v.length === 0) return;
@@ -118,11 +143,22 @@ function walk(v: unknown, n: PathNode, depth: number, out: { add(line: string): 
   out.add(line(n, leafType(v)));
 }
 
+function distinctLines(values: readonly unknown[]): Distinct {
+  walkEpoch++;
+  const out = new Distinct();
+  for (const v of values) walk(v, ROOT, 0, out);
+  return out;
+}
+
+function sortedCapped(lines: readonly Line[]): string[] {
+  const out = new SmallestLines();
+  for (const l of lines) out.add(l.text);
+  return out.sorted();
+}
+
 /** Shape of one JSON value (or the union of several, e.g. all chunks of a stream). */
 export function shapeOf(...values: unknown[]): string[] {
-  const out = new SmallestLines();
-  for (const v of values) walk(v, ROOT, 0, out);
-  return out.sorted();
+  return sortedCapped(distinctLines(values).lines);
 }
 
 /**
@@ -131,13 +167,40 @@ export function shapeOf(...values: unknown[]): string[] {
  * one the receivers parsed within their JSON limits, so the set is bounded by them.
  */
 export function shapeLineSet(value: unknown): Set<string> {
-  const out = new Set<string>();
-  walk(value, ROOT, 0, out);
-  return out;
+  return new Set(distinctLines([value]).lines.map((l) => l.text));
 }
 
 export function shapeHash(shape: readonly string[]): string {
   return createHash('sha256').update(shape.join('\n')).digest('hex').slice(0, 16);
+}
+
+/** A shape and its hash, as computed for a walk that met these lines in this order. */
+interface Memo {
+  ids: number[];
+  shape: readonly string[];
+  hash: string;
+}
+const MEMO_MAX = 512;
+const MEMO_MAX_LINES = 1024;
+const memo = new Map<number, Memo>();
+
+/**
+ * `shapeOf` and `shapeHash` together, for judging every call: bodies of one API meet the same
+ * lines in the same order, so the sorted shape and its SHA-256 (two thirds of the cost) are
+ * remembered by that order and reused. Bounded: at most MEMO_MAX orders of at most
+ * MEMO_MAX_LINES lines; when full it starts again.
+ */
+export function shapeAndHash(values: readonly unknown[]): { shape: readonly string[]; hash: string } {
+  const d = distinctLines(values);
+  const hit = memo.get(d.key);
+  if (hit && hit.ids.length === d.lines.length && d.lines.every((l, i) => l.id === hit.ids[i])) return hit;
+  const shape = sortedCapped(d.lines);
+  const m: Memo = { ids: d.lines.map((l) => l.id), shape, hash: shapeHash(shape) };
+  if (d.lines.length <= MEMO_MAX_LINES) {
+    if (memo.size >= MEMO_MAX) memo.clear();
+    memo.set(d.key, m);
+  }
+  return m;
 }
 
 const DIFF_CAP = 20;

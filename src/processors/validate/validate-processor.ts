@@ -8,7 +8,7 @@ import type { CallRecord } from '../../model/call-record.js';
 import type { Contract } from '../../contract/contract.js';
 import { ContractResolver } from '../../contract/contract-resolver.js';
 import { addFinding, verdictOf } from '../../contract/findings.js';
-import { shapeHash, shapeOf } from '../../contract/shape.js';
+import { shapeAndHash } from '../../contract/shape.js';
 import { ShapeStore } from '../../contract/shape-store.js';
 import type { Counter } from '../../telemetry/self-metrics.js';
 import { RateLimitedLog } from '../../telemetry/logger.js';
@@ -152,8 +152,7 @@ export class ValidateProcessor implements ProcessorComponent {
 
   /** True when the shape was seen before (learned earlier, persisted, or pinned), not just learned. */
   private fingerprint(r: CallRecord, c: Contract, kind: string, values: unknown[]): boolean {
-    const shape = shapeOf(...values);
-    const hash = shapeHash(shape);
+    const { shape, hash } = shapeAndHash(values);
     r.findings.shapeHash = hash;
     if (!c.shapes.learn) {
       // only the pinned baseline counts; with none pinned the hash is informational

@@ -22,16 +22,18 @@ function header(h: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** Client libraries named by their `User-Agent` (regexes built once: this runs on every call). */
+const KNOWN_CLIENTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^OpenAI\/(JS|Python|Go|Java|\.NET|Ruby)\s+v?(\d+)/i, 'openai-'],
+  [/^(curl|python-requests|axios|node-fetch|undici|got|okhttp|Go-http-client|aiohttp|httpx)\/v?(\d+)/i, ''],
+  [/^(litellm|langchain|llamaindex|driftwatch)\/v?(\d+)/i, ''],
+];
+
 /** `OpenAI/JS 6.49.0` → `openai-js/6`; `curl/8.5.0` → `curl/8`; anything else → `other`. */
 export function clientLibraryOf(userAgent: string | undefined): string | undefined {
   if (!userAgent) return undefined;
   const ua = userAgent.slice(0, 256);
-  const known: Array<[RegExp, string]> = [
-    [/^OpenAI\/(JS|Python|Go|Java|\.NET|Ruby)\s+v?(\d+)/i, 'openai-'],
-    [/^(curl|python-requests|axios|node-fetch|undici|got|okhttp|Go-http-client|aiohttp|httpx)\/v?(\d+)/i, ''],
-    [/^(litellm|langchain|llamaindex|driftwatch)\/v?(\d+)/i, ''],
-  ];
-  for (const [re, prefix] of known) {
+  for (const [re, prefix] of KNOWN_CLIENTS) {
     const m = re.exec(ua);
     if (m) return `${prefix}${m[1].toLowerCase()}/${m[2]}`;
   }
