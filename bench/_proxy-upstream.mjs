@@ -4,26 +4,7 @@
 // with a JSON body (or an SSE stream when the request asks for one); `?slow=1` streams a chunk
 // every 500 ms for 20 s (the RSS test); `?think=N` answers after N ms. Prints its port on stdout.
 import { createServer } from 'node:http';
-
-const JSON_BODY = JSON.stringify({
-  id: 'chatcmpl-bench',
-  object: 'chat.completion',
-  created: 1700000000,
-  model: 'gpt-4o-mini',
-  choices: [
-    { index: 0, message: { role: 'assistant', content: 'pong.' }, logprobs: null, finish_reason: 'stop' },
-  ],
-  usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
-});
-const chunk = (delta, finish = null) =>
-  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1700000000, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-const FIRST = chunk({ role: 'assistant', content: '' });
-const REST =
-  chunk({ content: 'po' }) +
-  chunk({ content: 'ng.' }) +
-  chunk({}, 'stop') +
-  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1700000000, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } })}\n\n` +
-  'data: [DONE]\n\n';
+import { FIRST, JSON_BODY, REST, chunk } from './_proxy-bodies.mjs';
 
 const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
   const parts = [];

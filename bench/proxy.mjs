@@ -34,6 +34,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { ASK, ASK_STREAM } from './_proxy-bodies.mjs';
 import { Agent } from 'undici';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -310,17 +311,8 @@ for (const ref of (process.env.PROXY_BENCH_REFERENCE ?? '').split(',').filter(Bo
 const rssStart = Object.fromEntries(agents.map((a) => [a.name, a.rssMiB()]));
 const direct = `http://127.0.0.1:${upPort}`;
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-0000000000000000' };
-const ask = JSON.stringify({
-  model: 'gpt-4o-mini',
-  messages: [{ role: 'user', content: 'Reply with exactly: pong.' }],
-  max_tokens: 16,
-});
-const askStream = JSON.stringify({
-  model: 'gpt-4o-mini',
-  messages: [{ role: 'user', content: 'Reply with exactly: pong.' }],
-  stream: true,
-  stream_options: { include_usage: true },
-});
+const ask = ASK;
+const askStream = ASK_STREAM;
 
 /** One call, timed into `out` (`total`; `ttfb`, the first body byte; `errors`). */
 async function timedCall(client, origin, path, body, out) {
