@@ -55,8 +55,28 @@ export function typeMatches(actual: string, allowed: readonly string[]): boolean
   return allowed.includes(actual) || (actual === 'integer' && allowed.includes('number'));
 }
 
+/**
+ * ajv reports the same few paths on every body that fails the same way: each is built once.
+ * Bounded in entries and in key length (a hostile body's keys may be long).
+ */
+const templates = new Map<string, string>();
+const TEMPLATES_MAX = 1024;
+const TEMPLATE_KEY_MAX = 256;
+
 /** `/choices/0/message/refusal` (ajv instancePath) → `choices[].message.refusal` (bounded). */
 export function templatePath(instancePath: string, extra?: string): string {
+  const key = extra === undefined ? instancePath : `${instancePath}\0${extra}`;
+  if (key.length > TEMPLATE_KEY_MAX) return buildTemplatePath(instancePath, extra);
+  let t = templates.get(key);
+  if (t === undefined) {
+    t = buildTemplatePath(instancePath, extra);
+    if (templates.size >= TEMPLATES_MAX) templates.clear();
+    templates.set(key, t);
+  }
+  return t;
+}
+
+function buildTemplatePath(instancePath: string, extra?: string): string {
   let out = '';
   for (const raw of instancePath.split('/')) {
     if (raw === '') continue;

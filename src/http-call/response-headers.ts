@@ -21,8 +21,10 @@ const MAX_VALUE = 200;
 
 export function allowListHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
+  // runs on every probed and proxied call: no entry arrays
+  for (const k in raw) {
+    const v = raw[k];
+    if (v === undefined || !Object.hasOwn(raw, k)) continue;
     const key = k.toLowerCase();
     if (!EXACT.has(key) && !key.startsWith('x-ratelimit-')) continue;
     const value = Array.isArray(v) ? v.join(', ') : v;

@@ -64,10 +64,11 @@ export class KnownDrift {
       };
       this.targets.set(key, st);
     }
+    const keys = drift.map(keyOf);
     const now = new Map<string, boolean>();
-    for (const i of drift) now.set(keyOf(i), i.level === 'info');
-    for (const i of drift) {
-      const k = keyOf(i);
+    drift.forEach((i, n) => now.set(keys[n], i.level === 'info'));
+    for (const [n, i] of drift.entries()) {
+      const k = keys[n];
       if (i.level === 'info') {
         if (!st.current.has(k))
           this.logger.info(

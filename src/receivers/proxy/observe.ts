@@ -113,7 +113,9 @@ export class ResponseObserver {
       response.parse = 'not_read';
       return out;
     }
-    const raw = this.decode(Buffer.concat(this.parts), out);
+    const parts = this.parts;
+    // most answers arrive in one read: judged as it is, not copied
+    const raw = this.decode(parts.length === 1 ? parts[0] : Buffer.concat(parts), out);
     this.parts = [];
     if (raw) classifyBody(raw, response, this.limits.json);
     if (response.parse === 'too_deep' || response.parse === 'too_many_values') out.unjudged = 'too_complex';
