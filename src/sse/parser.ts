@@ -74,21 +74,25 @@ export class SseParser {
 
   private text(s: string): void {
     let start = 0;
-    let i = 0;
     if (this.pendingCR && s.length > 0) {
       this.pendingCR = false;
-      if (s.charCodeAt(0) === 10) start = i = 1;
+      if (s.charCodeAt(0) === 10) start = 1;
     }
-    for (; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
+    // from line end to line end with indexOf: a char loop over every byte of the stream was the
+    // parser's biggest cost (a judged proxied stream is parsed in full)
+    let cr = s.indexOf('\r', start);
+    let lf = s.indexOf('\n', start);
+    while (cr !== -1 || lf !== -1) {
+      const i = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
       this.endLine(s.slice(start, i));
-      if (c === 13) {
-        if (i + 1 < s.length) {
-          if (s.charCodeAt(i + 1) === 10) i++;
+      start = i + 1;
+      if (i === cr) {
+        if (start < s.length) {
+          if (s.charCodeAt(start) === 10) start++;
         } else this.pendingCR = true;
       }
-      start = i + 1;
+      if (cr !== -1 && cr < start) cr = s.indexOf('\r', start);
+      if (lf !== -1 && lf < start) lf = s.indexOf('\n', start);
     }
     if (start < s.length) this.appendPartial(s.slice(start));
   }
