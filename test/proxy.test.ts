@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import OpenAI from 'openai';
 import { consumerFromFn } from '../src/component/consumer.js';
 import type { CallRecord } from '../src/model/call-record.js';
 import { proxyReceiverFactory, validateProxyConfig } from '../src/receivers/proxy/index.js';
@@ -228,13 +229,15 @@ for (const ownThread of [false, true]) {
 
     it('answers 502 upstream_bad_response, naming the parse error, to an answer that can be read two ways', async () => {
       // both framings: a proxy that picked one would hand the client a body the upstream did not mean
+      let asked = 0;
       const raw = createNetServer((s) => {
-        s.once('data', () =>
+        s.once('data', () => {
+          asked++;
           s.end(
             'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n' +
               'transfer-encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
-          ),
-        );
+          );
+        });
       });
       const rawPort = await listen(raw);
       const records: CallRecord[] = [];
@@ -246,11 +249,21 @@ for (const ownThread of [false, true]) {
         const res = await call(`${base}/v1/chat/completions`, { body: chat() });
         expect(res.status).to.equal(502);
         expect(res.headers['x-driftwatch-proxy-error']).to.equal('upstream_bad_response');
+        // a retry would repeat it (and the upstream may have run the call): the SDKs are told not to
+        expect(res.headers['x-should-retry']).to.equal('false');
         const body = JSON.parse(res.body.toString()) as { error: { code: string; message: string } };
         expect(body.error.code).to.equal('upstream_bad_response');
         expect(body.error.message).to.match(/cannot be read \(HPE_INVALID_RESPONSE: both Transfer-Encoding/);
         const r = await until(() => records[0]);
         expect(r.transportError).to.include({ code: 'HPE_INVALID_RESPONSE', phase: 'headers' });
+        // the openai SDK retries a 502 twice by default; it obeys the header and asks once
+        asked = 0;
+        const sdk = new OpenAI({ baseURL: `${base}/v1`, apiKey: KEY });
+        const err = (await sdk.chat.completions
+          .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+          .catch((e: unknown) => e)) as { status?: number; code?: string };
+        expect([err.status, err.code]).to.deep.equal([502, 'upstream_bad_response']);
+        expect(asked).to.equal(1);
       } finally {
         await proxy.shutdown({ deadline: Date.now() + 2000 });
         raw.close();

@@ -157,7 +157,13 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { terminationState: ['sH', 'sD'] }, class: 'timeout', subReason: 'upstream_timeout' },
   { when: { terminationState: ['sQ', 'SQ'] }, class: 'upstream', subReason: 'queue_timeout' },
   { when: { terminationState: ['SH', 'SD'] }, class: 'upstream', subReason: 'upstream_aborted' },
-  { when: { terminationState: ['PH'] }, class: 'upstream', subReason: 'invalid_response' },
+  // HAProxy blocked an invalid answer; not retried, as below
+  {
+    when: { terminationState: ['PH'] },
+    class: 'upstream',
+    subReason: 'invalid_response',
+    retryable: false,
+  },
   { when: { terminationState: ['C', 'c'] }, class: 'client_abort', subReason: 'client_closed' },
   { when: { terminationState: ['PR'] }, class: 'bad_request', subReason: 'proxy_rejected' },
   { when: { terminationState: ['D'] }, class: 'upstream', subReason: 'server_down' },
@@ -179,11 +185,14 @@ export const DEFAULT_RULES: readonly Rule[] = [
   { when: { transport: ['EHOSTUNREACH', 'ENETUNREACH'] }, class: 'network', subReason: 'unreachable' },
   { when: { transport: TLS }, class: 'network', subReason: 'tls' },
   { when: { transport: ['body_limit'] }, class: 'parse', subReason: 'body_limit' },
-  // an answer that cannot be read one way only (llhttp's codes, from undici or the proxy's parser)
+  // an answer that cannot be read one way only (llhttp's codes, from undici or the proxy's parser).
+  // Not retried: the server answered (a POST may have run), and a malformed answer comes from a
+  // hop's configuration or bug and repeats; HAProxy's `retry-on junk-response` says the same
   {
     when: { transport: ['HPE_*', 'bad_headers'] },
     class: 'upstream',
     subReason: 'invalid_response',
+    retryable: false,
   },
   { when: { transport: ['*'] }, class: 'network', subReason: 'other' },
   // the error envelope decides first, whatever the status (a 500, a 200 error body, an error

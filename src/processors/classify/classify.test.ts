@@ -59,6 +59,24 @@ describe('classify processor', () => {
     });
   }
 
+  it('an answer that cannot be read is not retried (the server answered; a malformed answer repeats)', () => {
+    for (const code of ['HPE_INVALID_RESPONSE', 'bad_headers']) {
+      const f = classify(rec((r) => (r.transportError = { code })));
+      expect([f.errorClass, f.retryable], code).to.deep.equal(['upstream', false]);
+    }
+    const haproxy = classify(
+      rec((r) => {
+        r.source = 'access_log';
+        r.response.status = 502;
+        r.extra = { terminationState: 'PH--' };
+      }),
+    );
+    expect([haproxy.subReason, haproxy.retryable]).to.deep.equal(['invalid_response', false]);
+    // the class itself stays retryable: a 502 the upstream sent is
+    const status502 = classify(rec((r) => (r.response.status = 502)));
+    expect([status502.errorClass, status502.retryable]).to.deep.equal(['upstream', true]);
+  });
+
   it('body_timeout after a 200 header is still a timeout', () => {
     const f = classify(
       rec((r) => {

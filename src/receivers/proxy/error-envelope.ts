@@ -12,6 +12,13 @@ export type ProxyErrorCode =
   | 'path_not_allowed'
   | 'proxy_shutting_down';
 
+/**
+ * Answers a retry would only repeat: the upstream answered, but not in a form that can be read
+ * one way only. `x-should-retry: false` is read by the OpenAI SDKs (Stainless), which otherwise
+ * retry every 5xx; the record's class says the same (`upstream` / `invalid_response`, not retried).
+ */
+const NOT_RETRIED: ReadonlySet<ProxyErrorCode> = new Set(['upstream_bad_response']);
+
 export function sendProxyError(
   res: ServerResponse,
   status: number,
@@ -29,6 +36,7 @@ export function sendProxyError(
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-driftwatch-proxy-error': code,
+    ...(NOT_RETRIED.has(code) ? { 'x-should-retry': 'false' } : {}),
   });
   res.end(body);
 }
