@@ -88,8 +88,15 @@ export class ChatStreamAccumulator {
   private errorEvent?: unknown;
 
   constructor(limits: Partial<ChatStreamLimits> = {}) {
-    this.limits = { ...DEFAULT_STREAM_LIMITS, ...limits };
-    if (limits.json === undefined) this.limits.json = DEFAULT_STREAM_LIMITS.json;
+    // a literal, not a spread of the defaults: one is made for every judged stream
+    const d = DEFAULT_STREAM_LIMITS;
+    this.limits = {
+      maxChunks: limits.maxChunks ?? d.maxChunks,
+      maxGaps: limits.maxGaps ?? d.maxGaps,
+      maxTextChars: limits.maxTextChars ?? d.maxTextChars,
+      maxLineBytes: limits.maxLineBytes ?? d.maxLineBytes,
+      json: limits.json ?? d.json,
+    };
     this.tailMax = Math.min(TAIL_CHUNKS, Math.floor(this.limits.maxChunks / 2));
     this.headMax = this.limits.maxChunks - this.tailMax;
     this.parser = new SseParser({

@@ -69,8 +69,8 @@ function checkRequest(r: CallRecord, c: Contract, max: number): void {
   r.findings.requestSchemaValid = problems.length === 0;
 }
 
-function checkReads(f: Findings, c: Contract, body: unknown, max: number): void {
-  for (const read of c.response.reads) {
+function checkReads(f: Findings, reads: Contract['response']['reads'], body: unknown, max: number): void {
+  for (const read of reads) {
     const v = lookup(body, read.segs);
     if (v === MISSING) {
       if (read.required)
@@ -139,7 +139,7 @@ function judgeBody(r: CallRecord, c: Contract, body: unknown, max: number): void
   checkFinishReasons(r, c, reasons, max); // first, so the finding keeps the reason as its note
   // schema-valid means the compat level holds; strict-only failures are drift, not invalid
   f.responseSchemaValid = checkPair(f, c.response, body, max).compat;
-  checkReads(f, c, body, max);
+  checkReads(f, c.response.reads, body, max);
   reportUndeclared(f, c.response.declared, [body], max);
   if (Array.isArray(choices) && choices.length > 0)
     checkOutput(r, bodyHasOutput(body), reasons[0], 'choices[0].message.content', max);
@@ -226,7 +226,7 @@ function checkReadsStream(r: CallRecord, c: Contract, body: Record<string, unkno
   const ue = c.stream?.usageExpected ?? 'when_requested';
   const usageExpected = ue === 'always' || (ue === 'when_requested' && r.request.includeUsage === true);
   const reads = usageExpected ? c.response.reads : c.response.reads.filter((x) => x.segs[0] !== 'usage');
-  checkReads(r.findings, { ...c, response: { ...c.response, reads } }, body, max);
+  checkReads(r.findings, reads, body, max);
 }
 
 const REQUEST_ID_IN_MESSAGE = /\(request id: ([A-Za-z0-9_.:-]{4,128})\)/;
