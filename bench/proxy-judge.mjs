@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* global process, console, Buffer */
+/* global process, console, Buffer, structuredClone */
 // What judging one proxied call costs, stage by stage, in one process with no sockets: describing
 // the call as the proxy does (the response observed chunk by chunk, the request fingerprinted,
 // the CallRecord built), then validate, classify, redact and the prometheus exporter's metrics,
@@ -8,13 +8,16 @@
 // bench/proxy.mjs measures the whole agent on a noisy machine; this is the steady figure of the
 // judging half, for changes to it. PROXY_JUDGE_BATCH: records per batch (40: what the outbox,
 // flushing every 20 ms, hands on at 2,000 calls/s).
+// Then, for `forward_thread: true`, what the forwarding thread spends on a judged call besides
+// forwarding it: recording it and handing a batch of 64 to the agent's thread (its bytes packed
+// into one buffer, transferred with a structured clone of the batch), against describing it there
+// and copying the described records (how it worked before).
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { consumerFromFn } from '../dist/component/consumer.js';
 import { PrometheusExporter } from '../dist/exporters/prometheus/prometheus-exporter.js';
 import { prometheusExporterFactory } from '../dist/exporters/prometheus/index.js';
-import { newCallRecord } from '../dist/model/call-record.js';
 import { ClassifyProcessor } from '../dist/processors/classify/classify-processor.js';
 import { classifyProcessorFactory } from '../dist/processors/classify/index.js';
 import { RedactProcessor } from '../dist/processors/redact/redact-processor.js';
@@ -22,9 +25,7 @@ import { redactProcessorFactory } from '../dist/processors/redact/index.js';
 import { ValidateProcessor } from '../dist/processors/validate/validate-processor.js';
 import { validateProcessorFactory } from '../dist/processors/validate/index.js';
 import { proxyReceiverFactory } from '../dist/receivers/proxy/index.js';
-import { fingerprint } from '../dist/receivers/proxy/fingerprint.js';
-import { ResponseObserver } from '../dist/receivers/proxy/observe.js';
-import { jsonLimitsOf } from '../dist/util/json-limits.js';
+import { CallDescriber, packBytes, ResponseRecorder } from '../dist/receivers/proxy/describe.js';
 import { benchSettings } from './_settings.mjs';
 import { ASK, ASK_STREAM, FIRST, JSON_BODY, REST } from './_proxy-bodies.mjs';
 
@@ -33,17 +34,9 @@ const BATCH = Number(process.env.PROXY_JUDGE_BATCH ?? 40);
 const ROUNDS = Number(process.env.PROXY_JUDGE_ROUNDS ?? 5);
 const CALLS = 20_000; // per round
 
-// the proxy receiver's defaults, as Forwarder reads them
-const cfg = proxyReceiverFactory.createDefaultConfig();
-const limits = { maxBodyBytes: cfg.max_body_bytes, maxChunks: cfg.max_stream_chunks, json: jsonLimitsOf(cfg) };
-const fp = {
-  tenantHeader: cfg.tenant.header.toLowerCase(),
-  tenantKey: cfg.tenant.hmac_key,
-  synthetic: cfg.synthetic_header,
-  route: '/v1/chat/completions',
-  method: 'POST',
-};
-const target = { provider: 'bench', endpoint: '/v1/chat/completions', serverAddress: '127.0.0.1', serverPort: 1 };
+// the proxy receiver's defaults, as the forwarder describes with them
+const cfg = { ...proxyReceiverFactory.createDefaultConfig(), upstream: 'http://127.0.0.1:1', provider: 'bench' };
+const describer = new CallDescriber('proxy/bench', cfg, false);
 const requestHeaders = {
   host: '127.0.0.1:1',
   'content-type': 'application/json',
@@ -56,19 +49,53 @@ const kinds = {
   stream: { ask: Buffer.from(ASK_STREAM), reads: [Buffer.from(FIRST), Buffer.from(REST)], contentType: 'text/event-stream' },
 };
 
-/** What Forwarder does for one judged call, around the bytes it forwards. */
+const facts = (ask) => ({ startWall: Date.now(), route: '/v1/chat/completions', method: 'POST', bodyBytes: ask.length });
+const responseHeaders = (contentType) => ({ 'content-type': contentType, 'x-request-id': 'req_bench' });
+const URL_ = 'http://127.0.0.1:1/v1/chat/completions';
+
+/** What the forwarder does for one judged call in the agent's thread, around the bytes it forwards. */
 function describe(kind) {
   const { ask, reads, contentType } = kinds[kind];
-  const parsed = JSON.parse(ask.toString('utf8'));
-  const observer = new ResponseObserver(limits, parsed.stream === true);
-  observer.headers(200, { 'content-type': contentType, 'x-request-id': 'req_bench' }, 1, 'http://127.0.0.1:1/v1');
+  const parsed = describer.parseRequest(ask);
+  const observer = describer.observer(parsed);
+  observer.headers(200, responseHeaders(contentType), 1, URL_);
   reads.forEach((b, i) => observer.chunk(b, 1 + i));
   const obs = observer.end(1 + reads.length);
-  const request = fingerprint(fp, requestHeaders, parsed, ask.length);
-  const r = newCallRecord('proxy', 'proxy/bench', target, request, Date.now());
-  r.response = obs.response;
-  r.timings = obs.timings;
-  return r;
+  return describer.record({ ...facts(ask), headers: requestHeaders, parsed }, obs, () => {});
+}
+
+/** What the forwarding thread keeps of one judged call (`forward_thread: true`). */
+function recordCall(kind) {
+  const { ask, reads, contentType } = kinds[kind];
+  const rec = new ResponseRecorder(cfg.max_body_bytes);
+  rec.onHeaders(200, responseHeaders(contentType), 1);
+  reads.forEach((b, i) => rec.onData(b, 1 + i));
+  return rec.finish({
+    ...facts(ask),
+    headers: describer.fingerprintHeaders(requestHeaders),
+    body: ask,
+    url: URL_,
+    totalMs: 1 + reads.length,
+    clientAborted: false,
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const us = (ms) => ((ms * 1000) / CALLS).toFixed(1);
+
+/** µs per call on the forwarding thread: `make` each call, hand over batches of 64 as `clone` does. */
+function threadShare(make, clone) {
+  const rounds = [];
+  for (let round = 0; round <= ROUNDS; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < CALLS; i += 64) {
+      const batch = [];
+      for (let k = 0; k < 64; k++) batch.push(make());
+      clone(batch);
+    }
+    if (round > 0) rounds.push(performance.now() - t0);
+  }
+  return us(median(rounds));
 }
 
 export default async function run() {
@@ -106,13 +133,29 @@ export default async function run() {
       }
       if (round > 0) rounds.push(t);
     }
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const us = (ms) => ((ms * 1000) / CALLS).toFixed(1);
     const per = Object.keys(rounds[0]).map((s) => [s, median(rounds.map((r) => r[s]))]);
     const total = median(rounds.map((r) => Object.values(r).reduce((a, b) => a + b, 0)));
     console.log(`${kind.padEnd(6)} total ${us(total).padStart(5)}  = ${per.map(([s, ms]) => `${s} ${us(ms)}`).join(', ')}`);
   }
 }
 
+export function forwardThread() {
+  console.log('forward_thread: true, µs per judged call on the forwarding thread besides forwarding it');
+  for (const kind of Object.keys(kinds)) {
+    const before = threadShare(
+      () => describe(kind),
+      (batch) => structuredClone(batch),
+    );
+    const now = threadShare(
+      () => recordCall(kind),
+      (batch) => structuredClone(batch, { transfer: [packBytes(batch)] }),
+    );
+    console.log(`${kind.padEnd(6)} recorded, bytes moved ${now.padStart(5)}  (described, records copied: ${before})`);
+  }
+}
+
 // Run when executed directly (bench/run.js starts each benchmark in its own process).
-if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) await run();
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
+  await run();
+  forwardThread();
+}

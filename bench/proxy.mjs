@@ -16,7 +16,8 @@
 // Run: npm run bench -- proxy   (or, after npm run build: node bench/proxy.mjs)
 // A/B: PROXY_BENCH_BASELINE=/path/to/other/checkout (built) adds its agent as `[baseline]`;
 // PROXY_BENCH_FORWARD_ONLY=1 adds this agent with no judged path as `[forward only]`;
-// PROXY_BENCH_OWN_THREAD=1 adds it with `forward_thread: true` as `[own thread]`;
+// PROXY_BENCH_OWN_THREAD=1 adds it with `forward_thread: true` as `[own thread]` (and
+// PROXY_BENCH_BASELINE_OWN_THREAD=1 the baseline so as `[baseline, own thread]`);
 // PROXY_BENCH_AGENT_CORES=0,1 lets the agent(s) use both cores;
 // PROXY_BENCH_ENV_B='NAME=value;…' adds it with those environment variables as `[env B]`.
 // PROXY_BENCH_REFERENCE=nginx,haproxy adds those C reverse proxies (Debian's), forwarding only,
@@ -289,6 +290,10 @@ const agent = await startAgent('proxy', root, prof);
 const baselineRoot = process.env.PROXY_BENCH_BASELINE;
 const agents = [agent];
 if (baselineRoot) agents.push(await startAgent('baseline', baselineRoot));
+// PROXY_BENCH_BASELINE_OWN_THREAD=1: the baseline's agent also forwarding on a thread of its own,
+// as `[baseline, own thread]` (to compare two builds' forward_thread beside PROXY_BENCH_OWN_THREAD)
+if (baselineRoot && process.env.PROXY_BENCH_BASELINE_OWN_THREAD === '1')
+  agents.push(await startAgent('baseline, own thread', baselineRoot, undefined, '    forward_thread: true\n'));
 // PROXY_BENCH_FORWARD_ONLY=1: the same agent with no judged path, so every call is only forwarded
 // (counted, not described or judged): what the forwarding costs apart from the judging
 if (process.env.PROXY_BENCH_FORWARD_ONLY === '1')

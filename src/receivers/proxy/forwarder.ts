@@ -3,26 +3,23 @@
 // OpenAI-compatible upstream. Every request is forwarded unchanged (minus hop-by-hop fields) and
 // every answer streamed back chunk by chunk as it arrives; redirects are passed back, never
 // followed. Calls on the judged paths are also described as CallRecords on the side (fingerprint
-// + the response as a probe sees it) and handed to `sink.record`, which never waits: a record
-// never delays, changes or fails a call. It runs in the agent's thread or on its own
-// (`forwarding.ts`).
+// + the response as a probe sees it, `describe.ts`) and handed to `sink.record`, which never
+// waits: a record never delays, changes or fails a call. It runs in the agent's thread or on its
+// own (`forwarding.ts`); there it only records a judged call (`sink.recorded`) and the agent's
+// thread describes it.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { jsonLimitsOf, overJsonLimitsInBytes } from '../../util/json-limits.js';
-import type { JsonLimits } from '../../util/json-limits.js';
-import { newCallRecord } from '../../model/call-record.js';
-import type { CallRecord, TargetInfo, TransportError } from '../../model/call-record.js';
-import { providerOf } from '../../http-call/provider.js';
+import type { CallRecord, TransportError } from '../../model/call-record.js';
 import type { ProxyReceiverConfig } from './config.js';
+import { CallDescriber, ResponseRecorder } from './describe.js';
+import type { CallRecording } from './describe.js';
 import { sanitizeError, sendProxyError } from './error-envelope.js';
 import type { ProxyErrorCode } from './error-envelope.js';
-import { fingerprint } from './fingerprint.js';
-import type { FingerprintOptions } from './fingerprint.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from './hop-by-hop.js';
-import { ResponseObserver } from './observe.js';
+import type { ResponseObserver } from './observe.js';
 import { pathMatcher } from './paths.js';
 import { upstreamDispatcher } from './upstream.js';
 import type { Upstream } from './upstream.js';
@@ -53,11 +50,31 @@ function statusClass(status: number | undefined): string {
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Where the forwarder's side output goes; none of these may wait or throw. */
-export interface ForwarderSink {
-  record(r: CallRecord): void;
+export interface SideOutput {
   /** Adds `n` (1) to `counter`'s series of `labels` (plus the receiver's), keyed once by `key`. */
   count(key: string, counter: ProxyCounter, labels: Record<string, string>, n?: number): void;
   log(level: LogLevel, fields: Record<string, unknown>, msg: string): void;
+}
+
+/** A call passed through without a record, counted by reason. */
+export function countUnjudged(out: SideOutput, reason: string): void {
+  out.count(`unjudged|${reason}`, 'unjudged', { reason });
+}
+
+/** A call that could not be described: counted and logged; the call itself was untouched. */
+export function describeFailed(out: SideOutput, err: unknown): void {
+  out.count('judgeErrors', 'judgeErrors', {});
+  out.log('warn', { err: sanitizeError(err) }, 'Could not describe a proxied call.');
+}
+
+/** The receiver's sink: judged calls arrive described. */
+export interface ForwarderSink extends SideOutput {
+  record(r: CallRecord): void;
+}
+
+/** The forwarding thread's sink: judged calls are only recorded, for the receiver to describe. */
+export interface RecordingSink extends SideOutput {
+  recorded(c: CallRecording): void;
 }
 
 export class Forwarder {
@@ -69,43 +86,33 @@ export class Forwarder {
   private readonly origin: URL;
   private readonly basePath: string;
   private readonly judgedRoute: (path: string) => string | undefined;
-  private readonly jsonLimits: JsonLimits;
-  private readonly fp: Omit<FingerprintOptions, 'route' | 'method'>;
-  private readonly target: TargetInfo;
+  private describer?: CallDescriber;
   private readonly headersTimeoutMs: number;
   private readonly idleMs: number;
 
   constructor(
     private readonly id: string,
     private readonly cfg: ProxyReceiverConfig,
-    private readonly sink: ForwarderSink,
+    private readonly sink: ForwarderSink | RecordingSink,
     private readonly env: NodeJS.ProcessEnv,
   ) {
     const up = new URL(cfg.upstream);
     this.origin = new URL(up.origin);
     this.basePath = up.pathname.replace(/\/+$/, '');
     this.judgedRoute = pathMatcher(cfg.judge_paths);
-    this.jsonLimits = jsonLimitsOf(cfg);
-    this.fp = {
-      tenantHeader: cfg.tenant.header.toLowerCase(),
-      tenantKey: cfg.tenant.hmac_key,
-      synthetic: cfg.synthetic_header,
-    };
-    this.target = {
-      provider: providerOf(cfg, up),
-      endpoint: '',
-      serverAddress: up.hostname,
-      serverPort: Number(up.port) || (up.protocol === 'https:' ? 443 : 80),
-    };
-    if (cfg.environment) this.target.environment = cfg.environment;
-    if (cfg.contract) this.target.contract = cfg.contract;
     this.headersTimeoutMs = cfg.timeout;
     this.idleMs = cfg.idle_timeout;
+  }
+
+  /** Calls go through an HTTP(S) proxy (known once listening). */
+  get proxied(): boolean {
+    return this.upstream?.proxied ?? false;
   }
 
   /** The upstream client and the listener; resolves with the address it listens on. */
   async listen(bindHost: string, port: number, endpoint: string): Promise<{ host: string; port: number }> {
     this.upstream = upstreamDispatcher(this.cfg, this.origin, this.cfg.connect_timeout, this.env);
+    this.describer = new CallDescriber(this.id, this.cfg, this.upstream.proxied);
     if (this.cfg.tls.insecure_skip_verify)
       this.sink.log('warn', { receiver: this.id }, 'TLS verification of the upstream is OFF.');
     const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.track(req, res));
@@ -183,6 +190,7 @@ export class Forwarder {
     let bodyStarted = false;
     let ctl: Dispatcher.DispatchController | undefined;
     let observer: ResponseObserver | undefined;
+    let recorder: ResponseRecorder | undefined;
     const t0 = performance.now();
     const since = (): number => performance.now() - t0;
     const outcome = new Promise<Outcome>((resolve) => {
@@ -193,6 +201,7 @@ export class Forwarder {
         },
         onResponseStart: (c, status, headers) => {
           observer?.headers(status, headers, since(), this.origin.origin + this.basePath + path);
+          recorder?.onHeaders(status, headers, since());
           try {
             res.writeHead(status, forwardResponseHeaders(headers));
             // A stream's headers go out at once (time to first byte), a sized body's with its first
@@ -211,6 +220,7 @@ export class Forwarder {
         onResponseData: (c, chunk) => {
           bodyStarted = true;
           observer?.chunk(chunk, since());
+          recorder?.onData(chunk, since());
           // back-pressure: the upstream waits while the client's socket is full
           if (!res.write(chunk) && !clientGone) {
             c.pause();
@@ -244,51 +254,41 @@ export class Forwarder {
       }
     });
 
-    let streamRequested = false;
+    const describer = this.describer!;
+    const sink = this.sink;
+    const recording = sampled && 'recorded' in sink;
+    // the request is parsed (for the fingerprint) while the upstream thinks; on the forwarding
+    // thread it is only kept, and parsed with the rest of the description on the agent's
     let parsed: unknown;
-    // a request too deep or too large to fingerprint cheaply is forwarded, not decoded or parsed
-    const parseable =
-      sampled &&
-      body.length > 0 &&
-      body.length <= this.cfg.max_body_bytes &&
-      !overJsonLimitsInBytes(body, this.jsonLimits);
-    if (parseable) {
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-        streamRequested = (parsed as { stream?: unknown } | null)?.stream === true;
-      } catch {
-        parsed = undefined; // not JSON: forwarded as it is, the upstream answers it
-      }
+    if (recording) recorder = new ResponseRecorder(this.cfg.max_body_bytes);
+    else if (sampled) {
+      parsed = describer.parseRequest(body);
+      observer = describer.observer(parsed);
     }
-    if (sampled)
-      observer = new ResponseObserver(
-        {
-          maxBodyBytes: this.cfg.max_body_bytes,
-          maxChunks: this.cfg.max_stream_chunks,
-          json: this.jsonLimits,
-        },
-        streamRequested,
-      );
     const emit = (transportError?: TransportError, status?: number): void => {
       this.count(statusClass(status), route, sampled);
-      if (!observer || route === undefined) return;
+      if (!sampled || route === undefined) return;
       try {
-        const obs = observer.end(since(), transportError, clientGone);
-        if (obs.unjudged) this.countUnjudged(obs.unjudged);
-        const request = fingerprint({ ...this.fp, route, method }, req.headers, parsed, body.length);
-        const r = newCallRecord('proxy', this.id, { ...this.target, endpoint: route }, request, startWall);
-        r.response = obs.response;
-        r.timings = obs.timings;
-        if (obs.transportError) r.transportError = obs.transportError;
-        if (obs.unjudged || this.upstream!.proxied)
-          r.extra = {
-            ...(obs.unjudged ? { unjudged: obs.unjudged } : {}),
-            ...(this.upstream!.proxied ? { proxied: true } : {}),
-          };
-        this.sink.record(r);
+        if ('recorded' in sink)
+          return sink.recorded(
+            recorder!.finish({
+              startWall,
+              route,
+              method,
+              headers: describer.fingerprintHeaders(req.headers),
+              body: describer.keepsBody(body.length) ? body : undefined,
+              bodyBytes: body.length,
+              url: this.origin.origin + this.basePath + path,
+              totalMs: since(),
+              transportError,
+              clientAborted: clientGone,
+            }),
+          );
+        const obs = observer!.end(since(), transportError, clientGone);
+        const facts = { startWall, route, method, headers: req.headers, parsed, bodyBytes: body.length };
+        sink.record(describer.record(facts, obs, (reason) => countUnjudged(sink, reason)));
       } catch (err) {
-        this.sink.count('judgeErrors', 'judgeErrors', {});
-        this.sink.log('warn', { err: sanitizeError(err) }, 'Could not describe a proxied call.');
+        describeFailed(sink, err);
       }
     };
 
@@ -383,7 +383,7 @@ export class Forwarder {
   }
 
   private countUnjudged(reason: string): void {
-    this.sink.count(`unjudged|${reason}`, 'unjudged', { reason });
+    countUnjudged(this.sink, reason);
   }
 
   /** Stops taking calls; calls in flight may finish until `deadline` (epoch ms), then are cut. */

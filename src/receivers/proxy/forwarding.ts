@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Where the proxy forwards its calls: on the agent's own event loop (the default: no second heap,
 // fewest copies) or on a thread of its own (`forward_thread: true`), where the agent's judging and
-// its garbage collections never sit between a client and its answer. Either way the receiver
-// sees the same sink: records, counts and log lines.
+// its garbage collections never sit between a client and its answer (that thread only records a
+// judged call; it is described here, `CallDescriber`). Either way the receiver sees the same sink:
+// records, counts and log lines.
 import type { Worker } from 'node:worker_threads';
 import type { ProxyReceiverConfig } from './config.js';
+import { CallDescriber } from './describe.js';
 import { sanitizeError } from './error-envelope.js';
-import { Forwarder } from './forwarder.js';
+import { countUnjudged, describeFailed, Forwarder } from './forwarder.js';
 import type { ForwarderSink } from './forwarder.js';
 import type { ForwarderWorkerData, FromForwarder, ToForwarder } from './messages.js';
 import { spawnForwarder } from './spawn-forwarder.js';
@@ -58,6 +60,7 @@ export async function forwardOnOwnThread(
   let seq = 0;
   let onClosed: (() => void) | undefined;
   let listening = false;
+  let describer: CallDescriber | undefined;
   let stopping = false;
   let failed = false;
   // an uncaught error is followed by an exit: the first cause is the one reported
@@ -75,11 +78,19 @@ export async function forwardOnOwnThread(
     worker.on('message', (m: FromForwarder) => {
       if (m.type === 'batch') {
         for (const c of m.counts) sink.count(c.key, c.counter, c.labels, c.n);
-        for (const r of m.records) sink.record(r);
-        if (m.records.length > 0) post({ type: 'ack', n: m.records.length });
+        // the forwarding thread only recorded these calls: they are described here
+        for (const c of m.calls) {
+          try {
+            sink.record(describer!.describe(c, (reason) => countUnjudged(sink, reason)));
+          } catch (err) {
+            describeFailed(sink, err);
+          }
+        }
+        if (m.calls.length > 0) post({ type: 'ack', n: m.calls.length });
       } else if (m.type === 'log') sink.log(m.level, m.fields, m.msg);
       else if (m.type === 'listening') {
         listening = true;
+        describer = new CallDescriber(l.id, l.cfg, m.proxied);
         resolve({ host: m.host, port: m.port });
       } else if (m.type === 'failed') {
         reject(new Error(m.message));

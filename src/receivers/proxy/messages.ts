@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the receiver and its forwarding thread say to each other (structured-clone data only).
-import type { CallRecord } from '../../model/call-record.js';
 import type { ProxyReceiverConfig } from './config.js';
+import type { CallRecording } from './describe.js';
 import type { LogLevel } from './forwarder.js';
 import type { TallyEntry } from './tally.js';
 
@@ -16,9 +16,9 @@ export interface ForwarderWorkerData {
 
 /** From the forwarding thread. */
 export type FromForwarder =
-  | { type: 'listening'; host: string; port: number }
+  | { type: 'listening'; host: string; port: number; proxied: boolean }
   | { type: 'failed'; message: string }
-  | { type: 'batch'; records: CallRecord[]; counts: TallyEntry[] }
+  | { type: 'batch'; calls: CallRecording[]; counts: TallyEntry[] }
   | { type: 'log'; level: LogLevel; fields: Record<string, unknown>; msg: string }
   | { type: 'flushed'; seq: number }
   | { type: 'closed' };

@@ -69,6 +69,13 @@ export class ResponseObserver {
     else this.parts.push(buf);
   }
 
+  /** A recorded response that passed the judge limit: `bytes` in all, none of them kept. */
+  passedLimit(bytes: number): void {
+    this.bytes = bytes;
+    this.over = true;
+    this.parts = [];
+  }
+
   /** The description, once the body ended (or failed with `error`, or the client left). */
   end(totalMs: number, error?: TransportError, clientAborted = false): Observation {
     const { response, timings } = this;
