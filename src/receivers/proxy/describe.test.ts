@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { gzipSync } from 'node:zlib';
 import type { CallRecord, TransportError } from '../../model/call-record.js';
+import { sampleRecord } from '../../testing/compliance.js';
 import { CallDescriber, packBytes, ResponseRecorder } from './describe.js';
 import { proxyReceiverFactory } from './index.js';
 
@@ -69,14 +70,7 @@ function recorded(c: Call): { record: CallRecord; unjudged: string[] } {
 
 const ask = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
 const askStream = JSON.stringify({ model: 'm', messages: [{ role: 'system', content: 's' }], stream: true });
-const answer = JSON.stringify({
-  id: 'c',
-  object: 'chat.completion',
-  created: 1,
-  model: 'm',
-  choices: [{ index: 0, message: { role: 'assistant', content: 'pong' }, finish_reason: 'stop' }],
-  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-});
+const answer = JSON.stringify(sampleRecord().response.body); // a chat completion
 const sse = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
 const stream =
   sse({
