@@ -134,7 +134,7 @@ export interface CallFacts {
 }
 
 export class CallDescriber {
-  readonly limits: ObserveLimits;
+  private readonly limits: ObserveLimits;
   private readonly fp: Omit<FingerprintOptions, 'route' | 'method'>;
   private readonly target: TargetInfo;
   /** The request headers a fingerprint reads: all that a recording keeps. */

@@ -181,8 +181,8 @@ export class Forwarder {
     const body = await this.readBody(req, res);
     if (body === undefined) return;
     const sampled = route !== undefined && (this.cfg.sample >= 1 || Math.random() < this.cfg.sample);
-    if (route !== undefined && !sampled) this.countUnjudged('sampled_out');
-    if (route === undefined) this.countUnjudged('other_path');
+    if (route !== undefined && !sampled) countUnjudged(this.sink, 'sampled_out');
+    if (route === undefined) countUnjudged(this.sink, 'other_path');
 
     // Forward first: the request is handed to undici before any judging work (parsing the
     // request body for the fingerprint happens while the upstream thinks).
@@ -256,11 +256,10 @@ export class Forwarder {
 
     const describer = this.describer!;
     const sink = this.sink;
-    const recording = sampled && 'recorded' in sink;
     // the request is parsed (for the fingerprint) while the upstream thinks; on the forwarding
     // thread it is only kept, and parsed with the rest of the description on the agent's
     let parsed: unknown;
-    if (recording) recorder = new ResponseRecorder(this.cfg.max_body_bytes);
+    if (sampled && 'recorded' in sink) recorder = new ResponseRecorder(this.cfg.max_body_bytes);
     else if (sampled) {
       parsed = describer.parseRequest(body);
       observer = describer.observer(parsed);
@@ -379,11 +378,7 @@ export class Forwarder {
   private count(status: string, route: string | undefined, judged: boolean): void {
     const j = String(judged && route !== undefined);
     this.sink.count(`calls|${status}|${j}`, 'calls', { status_class: status, judged: j });
-    if (status === 'refused') this.countUnjudged('refused');
-  }
-
-  private countUnjudged(reason: string): void {
-    countUnjudged(this.sink, reason);
+    if (status === 'refused') countUnjudged(this.sink, 'refused');
   }
 
   /** Stops taking calls; calls in flight may finish until `deadline` (epoch ms), then are cut. */
