@@ -106,6 +106,7 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
   });
 
   it('verifies the upstream certificate: unknown CA refused (502 naming it), trusted through tls.ca_file', async () => {
+    records.length = 0;
     const upstream = await serveTls('good');
     const strict = await proxyTo({ upstream });
     try {
@@ -116,6 +117,11 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
     } finally {
       await strict.stop();
     }
+    // refused in the handshake: the record names the TLS phase, after a timed TCP connect
+    const refused = records.find((r) => r.transportError)!;
+    expect(refused.transportError?.phase).to.equal('tls');
+    expect(refused.timings.connectMs).to.be.a('number');
+    records.length = 0;
     const trusting = await proxyTo({
       upstream,
       tls: { ca_file: join(dir, 'ca.pem'), server_name: '', insecure_skip_verify: false },
@@ -124,9 +130,13 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
       const res = await post(trusting.url);
       expect(res.status).to.equal(200);
       expect(res.body).to.equal(BODY);
+      expect((await post(trusting.url)).status).to.equal(200);
     } finally {
       await trusting.stop();
     }
+    // the first call paid for the handshake, the second found the connection open
+    expect(records.map((r) => r.timings.tlsMs !== undefined)).to.deep.equal([true, false]);
+    expect(records[0].timings.tlsMs).to.be.greaterThan(0);
   });
 
   it('refuses a certificate for another host even from the trusted CA', async () => {

@@ -187,6 +187,34 @@ for (const ownThread of [false, true]) {
       }
     });
 
+    it('times DNS and connect for the call that opened its connection, none for one on a kept-alive one', async () => {
+      const records: CallRecord[] = [];
+      const { proxy, base, metrics } = await startProxy(
+        { upstream: simBase.replace('127.0.0.1', 'localhost') },
+        async (b) => {
+          records.push(...b);
+        },
+      );
+      try {
+        for (let i = 0; i < 2; i++)
+          await call(`${base}/v1/chat/completions`, {
+            body: chat(),
+            headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+          });
+        await until(() => records[1]);
+        const [opened, reused] = records.map((r) => r.timings);
+        expect(opened.dnsMs).to.be.a('number').and.at.least(0);
+        expect(opened.connectMs).to.be.a('number').and.at.least(0);
+        expect(opened.tlsMs).to.equal(undefined);
+        expect(opened.ttfbMs).to.be.at.least(opened.dnsMs! + opened.connectMs!);
+        expect(reused).to.not.have.any.keys('dnsMs', 'connectMs', 'tlsMs');
+        expect(reused.ttfbMs).to.be.a('number');
+        expect(metrics.sum('driftwatch_proxy_upstream_connections_total')).to.equal(1);
+      } finally {
+        await proxy.shutdown({ deadline: Date.now() + 2000 });
+      }
+    });
+
     it('never follows a redirect: the 3xx reaches the client as sent', async () => {
       const { proxy, base } = await startProxy({ upstream: echoBase, judge_paths: ['/moved*'] });
       try {
@@ -221,6 +249,8 @@ for (const ownThread of [false, true]) {
         expect(body.error.message).to.not.include(KEY);
         const r = await until(() => records[0]);
         expect(r.transportError?.code).to.equal('ECONNREFUSED');
+        // the phase a probe would name: the connection never opened
+        expect(r.transportError?.phase).to.equal('connect');
         expect(r.response.status).to.equal(undefined);
       } finally {
         await proxy.shutdown({ deadline: Date.now() + 2000 });

@@ -252,7 +252,7 @@ export const CONTRACT = {
   ),
   phaseDuration: secondsHistogram(
     'llm.phase.duration',
-    'Connection phases: phase = dns, connect, tls (probes) or upstream (gateway logs).',
+    'Connection phases: phase = dns, connect, tls (probes, and proxied calls that opened a connection) or upstream (gateway logs).',
     [ATTR.phase],
   ),
   clientTimeout: counter(

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { CallRecord, TransportError } from '../../model/call-record.js';
 import { sampleRecord } from '../../testing/compliance.js';
 import { CallDescriber, packBytes, ResponseRecorder } from './describe.js';
+import type { ConnectPhases } from './http1/http1-pool.js';
 import { proxyReceiverFactory } from './index.js';
 
 interface Call {
@@ -16,6 +17,8 @@ interface Call {
   reads?: Buffer[];
   error?: TransportError;
   clientAborted?: boolean;
+  /** The call opened its connection. */
+  connect?: ConnectPhases;
 }
 
 const URL_ = 'http://127.0.0.1:9/v1/chat/completions';
@@ -32,6 +35,7 @@ const facts = (c: Call) => ({
   method: 'POST',
   headers: { authorization: 'Bearer sk-describe-test-0123456789', ...c.headers },
   bodyBytes: Buffer.byteLength(c.request),
+  connect: c.connect,
 });
 
 /** As the forwarder describes a call in the agent's thread. */
@@ -90,6 +94,16 @@ const json = { 'content-type': 'application/json', 'x-request-id': 'req_1', 'set
 
 const cases: Array<[string, Call]> = [
   ['a JSON answer', { request: ask, status: 200, responseHeaders: json, reads: [Buffer.from(answer)] }],
+  [
+    'a JSON answer on a connection the call opened (DNS, connect, TLS)',
+    {
+      request: ask,
+      status: 200,
+      responseHeaders: json,
+      reads: [Buffer.from(answer)],
+      connect: { dnsMs: 0.4, connectMs: 1.5, tlsMs: 6.25 },
+    },
+  ],
   [
     'a JSON answer in three reads, with tenant, synthetic marker and client library',
     {
@@ -188,6 +202,7 @@ describe('proxy: a recorded call is described as the live one', () => {
       const b = recorded(c);
       expect(b.record).to.deep.equal(a.record);
       expect(b.unjudged).to.deep.equal(a.unjudged);
+      if (c.connect) expect(a.record.timings).to.include(c.connect);
     });
 
   it('keeps only the headers a fingerprint reads (never Authorization)', () => {

@@ -13,6 +13,7 @@ import { jsonLimitsOf, overJsonLimitsInBytes } from '../../util/json-limits.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
 import type { FingerprintOptions } from './fingerprint.js';
+import type { ConnectPhases } from './http1/http1-pool.js';
 import { ResponseObserver } from './observe.js';
 import type { ObserveLimits, Observation } from './observe.js';
 
@@ -30,6 +31,8 @@ export interface CallRecording {
   bodyBytes: number;
   /** Where the call went (a redirect's origin is read against it). */
   url: string;
+  /** What opening the connection took, when this call opened it. */
+  connect?: ConnectPhases;
   status?: number;
   responseHeaders?: RawHeaders;
   ttfbMs?: number;
@@ -73,6 +76,7 @@ export class ResponseRecorder {
       body: call.body,
       bodyBytes: call.bodyBytes,
       url: call.url,
+      connect: call.connect,
       status: this.status,
       responseHeaders: this.headers,
       ttfbMs: this.ttfbMs,
@@ -131,6 +135,8 @@ export interface CallFacts {
   headers: IncomingHttpHeaders | RawHeaders;
   parsed: unknown;
   bodyBytes: number;
+  /** What opening the connection took, when this call opened it. */
+  connect?: ConnectPhases;
 }
 
 export class CallDescriber {
@@ -219,7 +225,13 @@ export class CallDescriber {
     const request = fingerprint(opts, call.headers, call.parsed, call.bodyBytes);
     const r = newCallRecord('proxy', this.id, this.targetOf(route), request, call.startWall);
     r.response = obs.response;
-    r.timings = obs.timings;
+    const t = (r.timings = obs.timings);
+    const c = call.connect;
+    if (c) {
+      if (c.dnsMs !== undefined) t.dnsMs = c.dnsMs;
+      if (c.connectMs !== undefined) t.connectMs = c.connectMs;
+      if (c.tlsMs !== undefined) t.tlsMs = c.tlsMs;
+    }
     if (obs.transportError) r.transportError = obs.transportError;
     if (obs.unjudged || this.proxied)
       r.extra = {
@@ -255,6 +267,7 @@ export class CallDescriber {
       headers: c.headers,
       parsed,
       bodyBytes: c.bodyBytes,
+      connect: c.connect,
     };
     return this.record(facts, obs, unjudged);
   }

@@ -19,6 +19,7 @@ import type { CallRecording } from './describe.js';
 import { sanitizeError, sendProxyError } from './error-envelope.js';
 import type { ProxyErrorCode } from './error-envelope.js';
 import { forwardRequestHeaders, forwardResponseHeaders } from './hop-by-hop.js';
+import type { ConnectionFacts } from './http1/http1-pool.js';
 import type { ResponseObserver } from './observe.js';
 import { pathMatcher } from './paths.js';
 import { upstreamDispatcher } from './upstream.js';
@@ -111,7 +112,9 @@ export class Forwarder {
 
   /** The upstream client and the listener; resolves with the address it listens on. */
   async listen(bindHost: string, port: number, endpoint: string): Promise<{ host: string; port: number }> {
-    this.upstream = upstreamDispatcher(this.cfg, this.origin, this.cfg.connect_timeout, this.env);
+    this.upstream = upstreamDispatcher(this.cfg, this.origin, this.cfg.connect_timeout, this.env, () =>
+      this.sink.count('connections', 'connections', {}),
+    );
     this.describer = new CallDescriber(this.id, this.cfg, this.upstream.proxied);
     if (this.cfg.tls.insecure_skip_verify)
       this.sink.log('warn', { receiver: this.id }, 'TLS verification of the upstream is OFF.');
@@ -267,6 +270,8 @@ export class Forwarder {
     const emit = (transportError?: TransportError, status?: number): void => {
       this.count(statusClass(status), route, sampled);
       if (!sampled || route === undefined) return;
+      // DNS, connect and TLS times when this call opened its connection (the proxy's own client)
+      const connect = (ctl as ConnectionFacts | undefined)?.connectPhases;
       try {
         if ('recorded' in sink)
           return sink.recorded(
@@ -278,13 +283,22 @@ export class Forwarder {
               body: describer.keepsBody(body.length) ? body : undefined,
               bodyBytes: body.length,
               url: this.origin.origin + this.basePath + path,
+              connect,
               totalMs: since(),
               transportError,
               clientAborted: clientGone,
             }),
           );
         const obs = observer!.end(since(), transportError, clientGone);
-        const facts = { startWall, route, method, headers: req.headers, parsed, bodyBytes: body.length };
+        const facts = {
+          startWall,
+          route,
+          method,
+          headers: req.headers,
+          parsed,
+          bodyBytes: body.length,
+          connect,
+        };
         sink.record(describer.record(facts, obs, (reason) => countUnjudged(sink, reason)));
       } catch (err) {
         describeFailed(sink, err);
@@ -338,7 +352,9 @@ export class Forwarder {
           ]
         : [502, 'upstream_unreachable', `upstream ${host} unreachable (${code}: ${message})`];
     sendProxyError(res, status, kind, text);
-    return emit({ code: timeout ? 'timeout' : code, phase: 'headers', message }, undefined);
+    // a connection that never opened failed in its DNS, connect or TLS phase, as a probe's would
+    const phase = (ctl as ConnectionFacts | undefined)?.failedIn ?? 'headers';
+    return emit({ code: timeout ? 'timeout' : code, phase, message }, undefined);
   }
 
   /** The whole request body within `max_request_bytes`; undefined when it was refused (413). */

@@ -52,6 +52,10 @@ export class ProxyReceiver implements Component {
         'driftwatch_proxy_judge_errors_total',
         'Errors while describing a proxied call (the call was untouched).',
       ),
+      connections: m.counter(
+        'driftwatch_proxy_upstream_connections_total',
+        'Connections the proxy established to its upstream (TCP, and TLS for https); a call on a kept-alive connection opens none. Not counted through an HTTP(S) proxy.',
+      ),
     };
   }
 

@@ -4,7 +4,7 @@
 // A series is keyed once per status class or reason: there are few, and calls are many.
 
 /** The proxy receiver's counters (names and help in `proxy-receiver.ts`). */
-export type ProxyCounter = 'calls' | 'unjudged' | 'dropped' | 'judgeErrors';
+export type ProxyCounter = 'calls' | 'unjudged' | 'dropped' | 'judgeErrors' | 'connections';
 
 export interface TallyEntry {
   key: string;

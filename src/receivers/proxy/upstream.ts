@@ -29,6 +29,8 @@ export function upstreamDispatcher(
   origin: URL,
   connectTimeoutMs: number,
   env: NodeJS.ProcessEnv,
+  /** Hears of each connection the proxy's own client establishes (not through an HTTP(S) proxy). */
+  onConnected?: () => void,
 ): Upstream {
   const extraCa = cfg.tls.ca_file ? readFileSync(cfg.tls.ca_file, 'utf8') : undefined;
   const tls = {
@@ -48,5 +50,5 @@ export function upstreamDispatcher(
       proxied: true,
     };
   }
-  return { dispatcher: new Http1Pool(origin, { tls, connectTimeoutMs }), proxied: false };
+  return { dispatcher: new Http1Pool(origin, { tls, connectTimeoutMs, onConnected }), proxied: false };
 }

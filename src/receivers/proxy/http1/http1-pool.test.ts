@@ -9,13 +9,21 @@ import { Worker } from 'node:worker_threads';
 import { expect } from 'chai';
 import type { Dispatcher } from 'undici';
 import { Http1Pool } from './http1-pool.js';
+import type { ConnectionFacts } from './http1-pool.js';
 
 interface Outcome {
   status?: number;
   headers?: Record<string, string | string[] | undefined>;
   body: string;
   error?: string;
+  /** What the exchange knew of its connection when it ended. */
+  facts?: ConnectionFacts;
 }
+
+const factsOf = (c: Dispatcher.DispatchController): ConnectionFacts => {
+  const { connectPhases, failedIn } = c as ConnectionFacts;
+  return { connectPhases: connectPhases && { ...connectPhases }, failedIn };
+};
 
 /**
  * A server whose `answer` sees each request's raw bytes and the socket to answer on. `early`, if
@@ -73,8 +81,9 @@ function call(pool: Http1Pool, o: Partial<Dispatcher.DispatchOptions> = {}): Pro
       {
         onResponseStart: (_c, status, headers) => Object.assign(out, { status, headers }),
         onResponseData: (_c, chunk) => (out.body += chunk.toString()),
-        onResponseEnd: () => resolve(out),
-        onResponseError: (_c, err) => resolve({ ...out, error: (err as { code?: string }).code }),
+        onResponseEnd: (c) => resolve({ ...out, facts: factsOf(c) }),
+        onResponseError: (c, err) =>
+          resolve({ ...out, error: (err as { code?: string }).code, facts: factsOf(c) }),
       },
     );
   });
@@ -138,6 +147,26 @@ describe('proxy http1 pool (real loopback servers)', () => {
     const all = await Promise.all([call(pool), call(pool), call(pool)]);
     expect(all.map((o) => o.body)).to.deep.equal(['{"n":1}', '{"n":1}', '{"n":1}']);
     expect(connections()).to.equal(3);
+  });
+
+  it('times the connection an exchange opened (DNS for a name, then connect), not a kept-alive one', async () => {
+    const s = await scripted((_req, socket) => socket.write(ok('{}')));
+    servers.push(s.server);
+    let connected = 0;
+    const pool = new Http1Pool(new URL(`http://localhost:${s.origin.port}`), {
+      connectTimeoutMs: 2000,
+      onConnected: () => connected++,
+    });
+    pools.push(pool);
+    const first = await call(pool);
+    const second = await call(pool);
+    expect(first.facts?.connectPhases).to.have.all.keys('dnsMs', 'connectMs');
+    expect(first.facts?.failedIn).to.equal(undefined);
+    expect(second.facts).to.deep.equal({ connectPhases: undefined, failedIn: undefined });
+    expect(connected).to.equal(1);
+    // an address is not looked up
+    const { pool: byAddress } = await setup((_req, socket) => socket.write(ok('{}')));
+    expect((await call(byAddress)).facts?.connectPhases).to.have.all.keys('connectMs');
   });
 
   it('does not reuse after Connection: close, a close-delimited body, or a short Keep-Alive hint', async () => {
@@ -237,7 +266,9 @@ describe('proxy http1 pool (real loopback servers)', () => {
     s.server.close();
     const pool = new Http1Pool(s.origin, { connectTimeoutMs: 2000 });
     pools.push(pool);
-    expect((await call(pool)).error).to.equal('ECONNREFUSED');
+    const refused = await call(pool);
+    expect(refused.error).to.equal('ECONNREFUSED');
+    expect(refused.facts?.failedIn).to.equal('connect');
 
     const { pool: p2 } = await setup(() => {});
     const errors: string[] = [];
@@ -266,6 +297,7 @@ describe('proxy http1 pool (real loopback servers)', () => {
     const t0 = Date.now();
     const out = await within(1500, call(pool));
     expect(out.error).to.equal('UND_ERR_CONNECT_TIMEOUT');
+    expect(out.facts?.failedIn).to.equal(origin.startsWith('https:') ? 'tls' : 'connect');
     expect(Date.now() - t0).to.be.within(150, 1000);
   }
 

@@ -7,6 +7,7 @@
 // per CPU-second and its added p50 from 0.56 to 0.26 ms (docs/performance.md, sixth pass).
 import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import type { Dispatcher } from 'undici';
@@ -19,6 +20,29 @@ export interface Http1PoolOptions {
   connectTimeoutMs: number;
   /** How long an idle connection is kept; below the usual servers' 5 s, as undici's 4 s. */
   keepAliveMs?: number;
+  /** Hears of every connection established (TCP, and TLS for https:). */
+  onConnected?: () => void;
+}
+
+/** The phases of opening a connection. */
+export type ConnectPhase = 'dns' | 'connect' | 'tls';
+
+/** What opening a connection took (ms): DNS for a host name, TCP connect, the TLS handshake. */
+export interface ConnectPhases {
+  dnsMs?: number;
+  connectMs?: number;
+  tlsMs?: number;
+}
+
+/**
+ * What an exchange knows of its connection, beyond undici's controller (the forwarder reads it
+ * as a probe reads its timed connector; undici's own controllers have none of it).
+ */
+export interface ConnectionFacts {
+  /** The phases of the connection this exchange opened; absent on a kept-alive one. */
+  readonly connectPhases?: ConnectPhases;
+  /** The phase the connection was in when the exchange failed, if it never connected. */
+  readonly failedIn?: ConnectPhase;
 }
 
 /** An error with an undici-style code, so the forwarder tells timeouts and cuts apart. */
@@ -30,6 +54,11 @@ function coded(code: string, message: string): Error {
 class Connection {
   exchange: Exchange | undefined;
   connected = false;
+  /** Carried an exchange already: the next one finds it open. */
+  used = false;
+  /** Where opening it stands, until it is connected. */
+  opening: ConnectPhase = 'connect';
+  readonly phases: ConnectPhases = {};
   constructor(
     readonly socket: Socket,
     /** Idle time allowed before the next exchange; lowered by the server's Keep-Alive hint. */
@@ -38,7 +67,7 @@ class Connection {
 }
 
 /** One request/response on a connection; also its controller (abort, pause, resume). */
-class Exchange implements Dispatcher.DispatchController {
+class Exchange implements Dispatcher.DispatchController, ConnectionFacts {
   private settled = false;
   private isPaused = false;
   private why: Error | null = null;
@@ -52,6 +81,8 @@ class Exchange implements Dispatcher.DispatchController {
     head: boolean,
     readonly headersTimeoutMs: number,
     readonly bodyTimeoutMs: number,
+    /** This exchange opened its connection. */
+    private readonly opened: boolean,
   ) {
     this.parser = new ResponseParser(
       {
@@ -73,6 +104,12 @@ class Exchange implements Dispatcher.DispatchController {
   }
   get reason(): Error | null {
     return this.why;
+  }
+  get connectPhases(): ConnectPhases | undefined {
+    return this.opened ? this.conn.phases : undefined;
+  }
+  get failedIn(): ConnectPhase | undefined {
+    return this.conn.connected ? undefined : this.conn.opening;
   }
 
   abort(reason: Error): void {
@@ -181,7 +218,9 @@ export class Http1Pool {
       method === 'HEAD',
       o.headersTimeout ?? 300_000,
       o.bodyTimeout ?? 300_000,
+      !conn.used,
     );
+    conn.used = true;
     conn.exchange = ex;
     handler.onRequestStart?.(ex, {});
     if (ex.aborted) return true;
@@ -225,10 +264,12 @@ export class Http1Pool {
     const conn = new Connection(socket, this.keepAliveMs);
     this.all.add(conn);
     socket.setTimeout(this.opts.connectTimeoutMs);
+    this.timePhases(conn);
     socket.once(this.secure ? 'secureConnect' : 'connect', () => {
       conn.connected = true;
       const ex = conn.exchange;
       socket.setTimeout(ex ? ex.headersTimeoutMs : this.keepAliveMs);
+      this.opts.onConnected?.();
     });
     socket.on('data', (d: Buffer) => {
       const ex = conn.exchange;
@@ -253,6 +294,33 @@ export class Http1Pool {
       conn.exchange?.closed(undefined);
     });
     return conn;
+  }
+
+  /** Times each phase of opening `conn` as a probe's connector does (a host name is looked up first). */
+  private timePhases(conn: Connection): void {
+    const socket = conn.socket;
+    const phases = conn.phases;
+    let at = performance.now();
+    const lap = (): number => {
+      const now = performance.now();
+      const ms = now - at;
+      at = now;
+      return ms;
+    };
+    if (isIP(this.host) === 0) {
+      conn.opening = 'dns';
+      // with several addresses Node tells of each: the first ends the lookup
+      socket.once('lookup', (err: Error | null) => {
+        if (err) return;
+        phases.dnsMs = lap();
+        conn.opening = 'connect';
+      });
+    }
+    socket.once('connect', () => {
+      phases.connectMs = lap();
+      if (this.secure) conn.opening = 'tls';
+    });
+    if (this.secure) socket.once('secureConnect', () => (phases.tlsMs = lap()));
   }
 
   /** The exchange is over; the connection waits for the next one or closes. */
