@@ -55,6 +55,13 @@ describe('JSON limits scan', () => {
     expect(overJsonLimits(keys)).to.equal('too_many_values');
   });
 
+  it('counts a text as long as maxValues (one value a character, plus one)', () => {
+    const limits = { maxDepth: 64, maxValues: 4 };
+    expect(overJsonLimits('[[[[', limits)).to.equal('too_many_values');
+    expect(overJsonLimitsInBytes(Buffer.from('[[[['), limits)).to.equal('too_many_values');
+    expect(overJsonLimits('[[[', limits)).to.equal(undefined);
+  });
+
   it('ignores brackets, commas and escaped quotes inside strings', () => {
     const tricky = JSON.stringify({ a: '[[[[,,,,{{{{', b: 'say \\"[[[\\" ok', c: '\\\\', d: ['"]]]"'] });
     expect(overJsonLimits(tricky, { maxDepth: 2, maxValues: 6 })).to.equal(undefined);
