@@ -318,4 +318,51 @@ service:
     expect(agent!.stdout()).to.not.include(KEY);
     expect(agent!.stdout()).to.not.include('stream me please');
   });
+
+  it("the SDK's own retry is seen on real traffic: a 429, then the retried call answered", async () => {
+    // mock-llm answers its next call 429 (an OpenAI rate-limit envelope) and the one after 200
+    const limited =
+      '{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}';
+    await fetch(`${mockBase}/config`, { method: 'DELETE' }); // its sequence counters start again
+    const res = await fetch(`${mockBase}/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-yaml' },
+      body: `
+rules:
+  - path: /v1/chat/completions
+    method: POST
+    sequence: 0
+    response: { status: 429, content: '${limited}' }
+  - path: /v1/chat/completions
+    method: POST
+    sequence: 1
+    response: { status: 200, content: '${MOCK_OK}' }
+`,
+    });
+    expect(res.ok).to.equal(true);
+    const labels = { source: 'proxy', provider: 'mockllm' };
+    const before = await metrics();
+    const fallbacks = sum(before, 'llm_fallback_activation_total', labels);
+    const recovered = sum(before, 'llm_retry_success_after_failure_total', labels);
+    const via = new OpenAI({ baseURL: mockProxy, apiKey: KEY, maxRetries: 2 });
+    const answer = await via.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'retry me' }],
+    });
+    expect(answer.choices[0]!.message.content).to.equal('echo retry me');
+    // two attempts through the proxy, one call that needed a second attempt and got its answer
+    await waitFor(
+      'the retry counted',
+      async () => {
+        const m = await metrics();
+        return sum(m, 'llm_retry_success_after_failure_total', labels) === recovered + 1 ? m : undefined;
+      },
+      20_000,
+    ).then((m) => expect(sum(m, 'llm_fallback_activation_total', labels)).to.equal(fallbacks + 1));
+    await fetch(`${mockBase}/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-yaml' },
+      body: mockRules(MOCK_OK),
+    });
+  });
 });

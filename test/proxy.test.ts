@@ -14,7 +14,7 @@ import type { CallRecord } from '../src/model/call-record.js';
 import { proxyReceiverFactory, validateProxyConfig } from '../src/receivers/proxy/index.js';
 import { ProxyReceiver } from '../src/receivers/proxy/proxy-receiver.js';
 import type { ProxyReceiverConfig } from '../src/receivers/proxy/config.js';
-import { clientLibraryOf } from '../src/receivers/proxy/fingerprint.js';
+import { clientLibraryOf, clientRetryCountOf } from '../src/receivers/proxy/fingerprint.js';
 import { ProviderSimulator } from '../src/simulator/server.js';
 import { parseScenario } from '../src/simulator/scenario.js';
 import { nopHost, testSettings } from '../src/testing/nop-host.js';
@@ -525,8 +525,12 @@ for (const ownThread of [false, true]) {
       expect(d.tls.insecure_skip_verify).to.equal(false);
     });
 
-    it('client library from User-Agent is bounded', () => {
+    it('client library from User-Agent and the SDK retry count are bounded', () => {
       expect(clientLibraryOf('OpenAI/JS 6.49.0')).to.equal('openai-js/6');
+      expect(clientRetryCountOf({ 'x-stainless-retry-count': '2' })).to.equal(2);
+      expect(clientRetryCountOf({ 'x-stainless-retry-count': '-1' })).to.equal(undefined);
+      expect(clientRetryCountOf({ 'x-stainless-retry-count': '1e9' })).to.equal(undefined);
+      expect(clientRetryCountOf({})).to.equal(undefined);
       expect(clientLibraryOf('OpenAI/Python 1.51.0')).to.equal('openai-python/1');
       expect(clientLibraryOf('curl/8.5.0')).to.equal('curl/8');
       expect(clientLibraryOf('Mozilla/5.0 something 12345')).to.equal('other');

@@ -47,6 +47,8 @@ export interface RequestInfo {
   maxTokens?: number;
   timeoutBudgetMs?: number;
   clientVersion?: string;
+  /** Attempts the client says came before this one (`X-Stainless-Retry-Count` of the OpenAI SDKs). */
+  clientRetryCount?: number;
   synthetic: boolean;
   /** Probe name and kind when the record comes from the probe receiver. */
   probe?: string;
@@ -155,9 +157,32 @@ export interface UpstreamInfo {
 }
 
 export interface RetryInfo {
+  /** Attempts of the call up to and including the one recorded. */
   attempts: number;
-  addedMs: number;
+  /** Time the retries added, when the caller measured them (probes). */
+  addedMs?: number;
   succeededAfterFailure: boolean;
+  /**
+   * The record is one attempt of a call its client retried (the proxy sees each attempt): the
+   * call's retry is counted on its second attempt, its success on the attempt that succeeded.
+   * Otherwise the record is the whole call (a probe retries inside one record).
+   */
+  perAttempt?: boolean;
+}
+
+/** The call needed a second attempt (probe or client retry, gateway retry or fallback); counted once per call. */
+export function neededSecondAttempt(r: CallRecord): boolean {
+  const retry = r.retry;
+  if (retry) return retry.perAttempt ? retry.attempts === 2 : retry.attempts > 1;
+  return r.upstream?.retried === true;
+}
+
+/** The call succeeded after a failed first attempt; counted once per call. */
+export function recoveredAfterFailure(r: CallRecord): boolean {
+  return (
+    r.retry?.succeededAfterFailure === true ||
+    (r.upstream?.retried === true && r.upstream.lastAttemptOk === true)
+  );
 }
 
 export type FindingKind = 'missing' | 'type' | 'enum' | 'unexpected' | 'value' | 'usage' | 'shape' | 'stream';

@@ -131,6 +131,25 @@ describe('record → metrics', () => {
       ['invalid_request', 'false', 1],
     ]);
   });
+
+  it('counts a client-retried call once when the proxy records each attempt', async () => {
+    const b = builder();
+    // one call: attempt 1 (429, no retry info), attempt 2 (503), attempt 3 (200)
+    const attempt = (attempts: number, ok: boolean) => {
+      const r = probeRecord();
+      r.source = 'proxy';
+      r.retry = { attempts, succeededAfterFailure: ok, perAttempt: true };
+      return r;
+    };
+    b.build([probeRecord(), attempt(2, false), attempt(3, true)]);
+    const rm = await b.collectMetrics();
+    const sum = (name: string) =>
+      (
+        rm.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name)?.dataPoints ?? []
+      ).reduce((s, d) => s + (d.value as number), 0);
+    expect(sum('llm.fallback.activation')).to.equal(1, 'the second attempt, not the third');
+    expect(sum('llm.retry.success_after_failure')).to.equal(1);
+  });
 });
 
 describe('metric view (computed once per batch, shared by exporters)', () => {

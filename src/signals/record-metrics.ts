@@ -2,6 +2,7 @@
 // CallRecord → metric values. Where the record lacks a field, nothing is recorded for it (never
 // a fake zero; the one exception is a declared target's alerting counters, created at 0).
 // Attributes are low-cardinality only (DESIGN.md §4); upstream values are bounded (label-bounds).
+import { neededSecondAttempt, recoveredAfterFailure } from '../model/call-record.js';
 import type { CallRecord, Finding } from '../model/call-record.js';
 import { AttrSet } from './attr-set.js';
 import { LabelBounds, OTHER } from './label-bounds.js';
@@ -254,12 +255,8 @@ export function recordMetrics(
       .with(ATTR.retryable, f.retryable === undefined ? undefined : String(f.retryable));
     inst.add(C.error, 1, a);
   }
-  const secondAttempt = (r.retry?.attempts ?? 1) > 1 || r.upstream?.retried === true;
-  if (secondAttempt && !deliberate) inst.add(C.fallbackActivation, 1, base);
-  const recovered =
-    r.retry?.succeededAfterFailure === true ||
-    (r.upstream?.retried === true && r.upstream.lastAttemptOk === true);
-  if (recovered) inst.add(C.retrySuccessAfterFailure, 1, base);
+  if (neededSecondAttempt(r) && !deliberate) inst.add(C.fallbackActivation, 1, base);
+  if (recoveredAfterFailure(r)) inst.add(C.retrySuccessAfterFailure, 1, base);
 
   if (r.source === 'probe') {
     const ok = f.expectation ? f.expectation.held : callSucceeded(r);

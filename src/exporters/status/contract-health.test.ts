@@ -99,6 +99,21 @@ describe('contract health aggregate', () => {
     expect(s.events['probe.budget_exhausted'].count).to.equal(1);
   });
 
+  it('counts a call its client retried once, when each attempt is a record (the proxy)', () => {
+    const c = clock();
+    const h = new ContractHealth({ recentEvents: 5, maxGroups: 10 }, c.now);
+    const attempt = (attempts: number, ok: boolean) =>
+      rec((r) => {
+        r.response.status = ok ? 200 : 503;
+        r.retry = { attempts, succeededAfterFailure: ok, perAttempt: true };
+      });
+    h.add([rec((r) => (r.response.status = 429)), attempt(2, false), attempt(3, true), rec(() => {})]);
+    const w = h.snapshot(c.t).targets[0].windows.since_start;
+    expect(w.counts.fallbacks).to.equal(1);
+    expect(w.counts.retries_succeeded).to.equal(1);
+    expect(w.rates.retry_success_rate).to.equal(1);
+  });
+
   it('windows: 5 minutes, an hour, since start; the state follows the last 5 minutes', () => {
     const c = clock();
     const h = new ContractHealth({ recentEvents: 5, maxGroups: 10 }, c.now);

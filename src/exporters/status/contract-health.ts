@@ -5,6 +5,7 @@
 // probes (invalid_request, timeout_boundary) provoke failures on purpose: they are kept apart
 // as expectations (held / broken) and never move the target's rates or state.
 // Everything here is bounded: targets, keys per table, events and minute slots.
+import { neededSecondAttempt, recoveredAfterFailure } from '../../model/call-record.js';
 import type { CallRecord, RecordSource } from '../../model/call-record.js';
 import { TARGET_DECLARED_EVENT } from '../../signals/names.js';
 import { schemaJudgement } from '../../signals/schema-judgement.js';
@@ -130,14 +131,12 @@ export class ContractHealth {
     if (judged === 'valid') inc('schema_valid');
     if (judged === 'invalid') inc('schema_invalid');
     if (f.errorClass) this.addError(t, r, inc);
-    // a second attempt (gateway upstream retry / fallback, probe retry) means the first one failed
-    const failedFirst = r.upstream?.retried === true || (r.retry !== undefined && r.retry.attempts > 1);
-    if (failedFirst) {
+    // a second attempt (gateway upstream retry / fallback, probe or client retry) means the first one failed
+    if (neededSecondAttempt(r)) {
       inc('fallbacks');
       inc('retries_after_failure');
-      if (r.retry?.succeededAfterFailure || (r.upstream?.retried && r.upstream.lastAttemptOk))
-        inc('retries_succeeded');
     }
+    if (recoveredAfterFailure(r)) inc('retries_succeeded');
     if (ok2xx) {
       const u = r.response.usage;
       if (u && (u.totalTokens != null || u.promptTokens != null)) inc('usage_present');

@@ -95,6 +95,16 @@ const json = { 'content-type': 'application/json', 'x-request-id': 'req_1', 'set
 const cases: Array<[string, Call]> = [
   ['a JSON answer', { request: ask, status: 200, responseHeaders: json, reads: [Buffer.from(answer)] }],
   [
+    "an OpenAI SDK's second attempt (X-Stainless-Retry-Count: 1) that succeeded",
+    {
+      request: ask,
+      headers: { 'x-stainless-retry-count': '1' },
+      status: 200,
+      responseHeaders: json,
+      reads: [Buffer.from(answer)],
+    },
+  ],
+  [
     'a JSON answer on a connection the call opened (DNS, connect, TLS)',
     {
       request: ask,
@@ -203,6 +213,8 @@ describe('proxy: a recorded call is described as the live one', () => {
       expect(b.record).to.deep.equal(a.record);
       expect(b.unjudged).to.deep.equal(a.unjudged);
       if (c.connect) expect(a.record.timings).to.include(c.connect);
+      if (c.headers?.['x-stainless-retry-count'])
+        expect(a.record.retry).to.deep.equal({ attempts: 2, succeededAfterFailure: true, perAttempt: true });
     });
 
   it('keeps only the headers a fingerprint reads (never Authorization)', () => {

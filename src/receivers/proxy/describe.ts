@@ -174,6 +174,7 @@ export class CallDescriber {
     this.headerNames = [
       'user-agent',
       'x-stainless-timeout',
+      'x-stainless-retry-count',
       'x-request-timeout',
       ...(this.fp.tenantHeader ? [this.fp.tenantHeader] : []),
       ...(this.fp.synthetic.name ? [this.fp.synthetic.name.toLowerCase()] : []),
@@ -233,6 +234,14 @@ export class CallDescriber {
       if (c.tlsMs !== undefined) t.tlsMs = c.tlsMs;
     }
     if (obs.transportError) r.transportError = obs.transportError;
+    const retried = request.clientRetryCount;
+    if (retried !== undefined && retried > 0) {
+      // each attempt of a call its client retries is a call of its own here: the SDK only retries
+      // after a failed attempt, so this one followed a failure
+      const status = obs.response.status ?? 0;
+      const ok = status >= 200 && status < 300 && !obs.transportError; // a client abort is 499
+      r.retry = { attempts: retried + 1, succeededAfterFailure: ok, perAttempt: true };
+    }
     if (obs.unjudged || this.proxied)
       r.extra = {
         ...(obs.unjudged ? { unjudged: obs.unjudged } : {}),

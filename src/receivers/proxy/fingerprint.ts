@@ -49,6 +49,12 @@ export function timeoutBudgetOf(h: IncomingHttpHeaders): number | undefined {
   return Number.isFinite(ms) && ms > 0 ? Math.round(ms) : undefined;
 }
 
+/** Attempts before this one, as the OpenAI SDKs state them (`X-Stainless-Retry-Count`: 0, 1, 2…). */
+export function clientRetryCountOf(h: IncomingHttpHeaders): number | undefined {
+  const raw = header(h, 'x-stainless-retry-count');
+  return raw !== undefined && /^\d{1,3}$/.test(raw.trim()) ? Number(raw) : undefined;
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -72,6 +78,8 @@ export function fingerprint(
   if (client) info.clientVersion = client;
   const budget = timeoutBudgetOf(headers);
   if (budget !== undefined) info.timeoutBudgetMs = budget;
+  const retried = clientRetryCountOf(headers);
+  if (retried !== undefined) info.clientRetryCount = retried;
   if (opts.tenantHeader && opts.tenantKey) {
     const t = header(headers, opts.tenantHeader);
     if (t) info.tenant = hmacId(opts.tenantKey, t);
