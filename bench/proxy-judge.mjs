@@ -8,13 +8,16 @@
 // bench/proxy.mjs measures the whole agent on a noisy machine; this is the steady figure of the
 // judging half, for changes to it. PROXY_JUDGE_BATCH: records per batch (40: what the outbox,
 // flushing every 20 ms, hands on at 2,000 calls/s).
+// PROXY_JUDGE_BASELINE=DIR (a checkout of another commit, built) then compares describing a call
+// with that build's against this one's in one process, alternating short rounds: on a noisy VM the
+// only way to resolve a few µs (the median of the per-round ratios moves by ~0.01 between runs).
 // Then, for `forward_thread: true`, what the forwarding thread spends on a judged call besides
 // forwarding it: recording it and handing a batch of 64 to the agent's thread (its bytes packed
 // into one buffer, transferred with a structured clone of the batch), against describing it there
 // and copying the described records (how it worked before).
 import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { consumerFromFn } from '../dist/component/consumer.js';
 import { PrometheusExporter } from '../dist/exporters/prometheus/prometheus-exporter.js';
 import { prometheusExporterFactory } from '../dist/exporters/prometheus/index.js';
@@ -48,6 +51,47 @@ const kinds = {
   json: { ask: Buffer.from(ASK), reads: [Buffer.from(JSON_BODY)], contentType: 'application/json' },
   stream: { ask: Buffer.from(ASK_STREAM), reads: [Buffer.from(FIRST), Buffer.from(REST)], contentType: 'text/event-stream' },
 };
+
+/** One described call of `kind` with the describer of the given build (its dist/ modules). */
+async function describerOf(dist) {
+  const { proxyReceiverFactory: f } = await import(`${dist}/receivers/proxy/index.js`);
+  const { CallDescriber: D } = await import(`${dist}/receivers/proxy/describe.js`);
+  const d = new D('proxy/bench', { ...f.createDefaultConfig(), upstream: 'http://127.0.0.1:1', provider: 'bench' }, false);
+  return (kind) => {
+    const { ask, reads, contentType } = kinds[kind];
+    return () => {
+      const parsed = d.parseRequest(ask);
+      const observer = d.observer(parsed);
+      observer.headers(200, responseHeaders(contentType), 1, URL_);
+      for (let i = 0; i < reads.length; i++) observer.chunk(reads[i], 1 + i);
+      return d.record({ ...facts(ask), headers: requestHeaders, parsed }, observer.end(1 + reads.length), () => {});
+    };
+  };
+}
+
+/** Describing a call with a baseline build against this one, alternating rounds in one process. */
+export async function againstBaseline(baselineDir) {
+  const base = await describerOf(pathToFileURL(join(baselineDir, 'dist')).href);
+  const now = await describerOf(pathToFileURL(join(root, 'dist')).href);
+  console.log(`describing one call: ${baselineDir} (base) against this build, 60 alternating rounds of 5,000 calls`);
+  for (const kind of Object.keys(kinds)) {
+    const [a, b] = [base(kind), now(kind)];
+    const ta = [];
+    const tb = [];
+    for (let round = 0; round <= 60; round++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 5000; i++) a();
+      const t1 = performance.now();
+      for (let i = 0; i < 5000; i++) b();
+      const t2 = performance.now();
+      if (round === 0) continue; // warm-up
+      ta.push((t1 - t0) / 5); // µs per call
+      tb.push((t2 - t1) / 5);
+    }
+    const ratio = median(ta.map((x, i) => tb[i] / x));
+    console.log(`${kind.padEnd(6)} base ${median(ta).toFixed(1)} µs, this build ${median(tb).toFixed(1)} µs; median ratio ${ratio.toFixed(3)}`);
+  }
+}
 
 const facts = (ask) => ({ startWall: Date.now(), route: '/v1/chat/completions', method: 'POST', bodyBytes: ask.length });
 const responseHeaders = (contentType) => ({ 'content-type': contentType, 'x-request-id': 'req_bench' });
@@ -158,4 +202,5 @@ export function forwardThread() {
 if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
   await run();
   forwardThread();
+  if (process.env.PROXY_JUDGE_BASELINE) await againstBaseline(process.env.PROXY_JUDGE_BASELINE);
 }
