@@ -105,7 +105,7 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('verifies the upstream certificate: unknown CA refused (502 naming it), trusted through tls.ca_file', async () => {
+  it('verifies the upstream certificate: unknown CA refused (502 naming it), trusted through tls.ca_file, its expiry recorded', async () => {
     records.length = 0;
     const upstream = await serveTls('good');
     const strict = await proxyTo({ upstream });
@@ -137,6 +137,10 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
     // the first call paid for the handshake, the second found the connection open
     expect(records.map((r) => r.timings.tlsMs !== undefined)).to.deep.equal([true, false]);
     expect(records[0].timings.tlsMs).to.be.greaterThan(0);
+    // and read the certificate as a probe does (the leaf is issued for 20 days)
+    expect(records[0].tls?.certDaysLeft).to.be.within(19, 20);
+    expect(records[0].tls?.protocol).to.match(/^TLSv1\.[23]$/);
+    expect(records[1].tls).to.equal(undefined);
   });
 
   it('refuses a certificate for another host even from the trusted CA', async () => {

@@ -10,8 +10,9 @@ import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
+import { daysLeft } from '../../http-call/peer-certificate.js';
 import { skipInterimContinue } from './interim-responses.js';
 
 export type LookupFn = (
@@ -58,11 +59,6 @@ export interface TimedConnectOptions {
   lookup?: LookupFn;
   /** Called for every new connection; the probe hands in its own ConnectTimes. */
   times: () => ConnectTimes;
-}
-
-export function daysLeft(cert: PeerCertificate, now = Date.now()): number | undefined {
-  const end = Date.parse(cert.valid_to);
-  return Number.isFinite(end) ? Math.floor(((end - now) / 86_400_000) * 10) / 10 : undefined;
 }
 
 class ConnectFailure extends Error {

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { CallRecord, TransportError } from '../../model/call-record.js';
 import { sampleRecord } from '../../testing/compliance.js';
 import { CallDescriber, packBytes, ResponseRecorder } from './describe.js';
-import type { ConnectPhases } from './http1/http1-pool.js';
+import type { OpenedConnection } from './http1/http1-pool.js';
 import { proxyReceiverFactory } from './index.js';
 
 interface Call {
@@ -18,7 +18,7 @@ interface Call {
   error?: TransportError;
   clientAborted?: boolean;
   /** The call opened its connection. */
-  connect?: ConnectPhases;
+  connect?: OpenedConnection;
 }
 
 const URL_ = 'http://127.0.0.1:9/v1/chat/completions';
@@ -111,7 +111,7 @@ const cases: Array<[string, Call]> = [
       status: 200,
       responseHeaders: json,
       reads: [Buffer.from(answer)],
-      connect: { dnsMs: 0.4, connectMs: 1.5, tlsMs: 6.25 },
+      connect: { dnsMs: 0.4, connectMs: 1.5, tlsMs: 6.25, certDaysLeft: 41.5, tlsProtocol: 'TLSv1.3' },
     },
   ],
   [
@@ -212,7 +212,11 @@ describe('proxy: a recorded call is described as the live one', () => {
       const b = recorded(c);
       expect(b.record).to.deep.equal(a.record);
       expect(b.unjudged).to.deep.equal(a.unjudged);
-      if (c.connect) expect(a.record.timings).to.include(c.connect);
+      if (c.connect) {
+        const { certDaysLeft, tlsProtocol, ...phases } = c.connect;
+        expect(a.record.timings).to.include(phases);
+        expect(a.record.tls).to.deep.equal({ certDaysLeft, protocol: tlsProtocol });
+      }
       if (c.headers?.['x-stainless-retry-count'])
         expect(a.record.retry).to.deep.equal({ attempts: 2, succeededAfterFailure: true, perAttempt: true });
     });

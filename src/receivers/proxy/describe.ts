@@ -13,7 +13,7 @@ import { jsonLimitsOf, overJsonLimitsInBytes } from '../../util/json-limits.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { fingerprint } from './fingerprint.js';
 import type { FingerprintOptions } from './fingerprint.js';
-import type { ConnectPhases } from './http1/http1-pool.js';
+import type { OpenedConnection } from './http1/http1-pool.js';
 import { ResponseObserver } from './observe.js';
 import type { ObserveLimits, Observation } from './observe.js';
 
@@ -31,8 +31,8 @@ export interface CallRecording {
   bodyBytes: number;
   /** Where the call went (a redirect's origin is read against it). */
   url: string;
-  /** What opening the connection took, when this call opened it. */
-  connect?: ConnectPhases;
+  /** What opening the connection took and found, when this call opened it. */
+  connect?: OpenedConnection;
   status?: number;
   responseHeaders?: RawHeaders;
   ttfbMs?: number;
@@ -135,8 +135,8 @@ export interface CallFacts {
   headers: IncomingHttpHeaders | RawHeaders;
   parsed: unknown;
   bodyBytes: number;
-  /** What opening the connection took, when this call opened it. */
-  connect?: ConnectPhases;
+  /** What opening the connection took and found, when this call opened it. */
+  connect?: OpenedConnection;
 }
 
 export class CallDescriber {
@@ -232,6 +232,9 @@ export class CallDescriber {
       if (c.dnsMs !== undefined) t.dnsMs = c.dnsMs;
       if (c.connectMs !== undefined) t.connectMs = c.connectMs;
       if (c.tlsMs !== undefined) t.tlsMs = c.tlsMs;
+      // as a probe records it: the certificate's expiry reaches llm_tls_certificate_expiry_seconds
+      if (c.certDaysLeft !== undefined || c.tlsProtocol)
+        r.tls = { certDaysLeft: c.certDaysLeft, protocol: c.tlsProtocol };
     }
     if (obs.transportError) r.transportError = obs.transportError;
     const retried = request.clientRetryCount;

@@ -270,8 +270,8 @@ export class Forwarder {
     const emit = (transportError?: TransportError, status?: number): void => {
       this.count(statusClass(status), route, sampled);
       if (!sampled || route === undefined) return;
-      // DNS, connect and TLS times when this call opened its connection (the proxy's own client)
-      const connect = (ctl as ConnectionFacts | undefined)?.connectPhases;
+      // DNS, connect and TLS times (and the certificate) when this call opened its connection
+      const connect = (ctl as ConnectionFacts | undefined)?.opened;
       try {
         if ('recorded' in sink)
           return sink.recorded(

@@ -21,8 +21,8 @@ interface Outcome {
 }
 
 const factsOf = (c: Dispatcher.DispatchController): ConnectionFacts => {
-  const { connectPhases, failedIn } = c as ConnectionFacts;
-  return { connectPhases: connectPhases && { ...connectPhases }, failedIn };
+  const { opened, failedIn } = c as ConnectionFacts;
+  return { opened: opened && { ...opened }, failedIn };
 };
 
 /**
@@ -160,13 +160,13 @@ describe('proxy http1 pool (real loopback servers)', () => {
     pools.push(pool);
     const first = await call(pool);
     const second = await call(pool);
-    expect(first.facts?.connectPhases).to.have.all.keys('dnsMs', 'connectMs');
+    expect(first.facts?.opened).to.have.all.keys('dnsMs', 'connectMs');
     expect(first.facts?.failedIn).to.equal(undefined);
-    expect(second.facts).to.deep.equal({ connectPhases: undefined, failedIn: undefined });
+    expect(second.facts).to.deep.equal({ opened: undefined, failedIn: undefined });
     expect(connected).to.equal(1);
     // an address is not looked up
     const { pool: byAddress } = await setup((_req, socket) => socket.write(ok('{}')));
-    expect((await call(byAddress)).facts?.connectPhases).to.have.all.keys('connectMs');
+    expect((await call(byAddress)).facts?.opened).to.have.all.keys('connectMs');
   });
 
   it('does not reuse after Connection: close, a close-delimited body, or a short Keep-Alive hint', async () => {

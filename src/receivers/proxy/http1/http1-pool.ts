@@ -9,8 +9,9 @@ import { connect as netConnect, isIP } from 'node:net';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
+import { peerTls } from '../../../http-call/peer-certificate.js';
 import { ResponseParser } from './response-parser.js';
 import type { ResponseHeaders } from './response-parser.js';
 
@@ -27,11 +28,16 @@ export interface Http1PoolOptions {
 /** The phases of opening a connection. */
 export type ConnectPhase = 'dns' | 'connect' | 'tls';
 
-/** What opening a connection took (ms): DNS for a host name, TCP connect, the TLS handshake. */
-export interface ConnectPhases {
+/**
+ * What opening a connection took (ms: DNS for a host name, TCP connect, the TLS handshake) and,
+ * over TLS, what the server's certificate and protocol were (read once per connection).
+ */
+export interface OpenedConnection {
   dnsMs?: number;
   connectMs?: number;
   tlsMs?: number;
+  certDaysLeft?: number;
+  tlsProtocol?: string;
 }
 
 /**
@@ -39,8 +45,8 @@ export interface ConnectPhases {
  * as a probe reads its timed connector; undici's own controllers have none of it).
  */
 export interface ConnectionFacts {
-  /** The phases of the connection this exchange opened; absent on a kept-alive one. */
-  readonly connectPhases?: ConnectPhases;
+  /** The connection this exchange opened; absent on a kept-alive one. */
+  readonly opened?: OpenedConnection;
   /** The phase the connection was in when the exchange failed, if it never connected. */
   readonly failedIn?: ConnectPhase;
 }
@@ -57,8 +63,8 @@ class Connection {
   /** Carried an exchange already: the next one finds it open. */
   used = false;
   /** Where opening it stands, until it is connected. */
-  opening: ConnectPhase = 'connect';
-  readonly phases: ConnectPhases = {};
+  stage: ConnectPhase = 'connect';
+  readonly opened: OpenedConnection = {};
   constructor(
     readonly socket: Socket,
     /** Idle time allowed before the next exchange; lowered by the server's Keep-Alive hint. */
@@ -82,7 +88,7 @@ class Exchange implements Dispatcher.DispatchController, ConnectionFacts {
     readonly headersTimeoutMs: number,
     readonly bodyTimeoutMs: number,
     /** This exchange opened its connection. */
-    private readonly opened: boolean,
+    private readonly openedIt: boolean,
   ) {
     this.parser = new ResponseParser(
       {
@@ -105,11 +111,11 @@ class Exchange implements Dispatcher.DispatchController, ConnectionFacts {
   get reason(): Error | null {
     return this.why;
   }
-  get connectPhases(): ConnectPhases | undefined {
-    return this.opened ? this.conn.phases : undefined;
+  get opened(): OpenedConnection | undefined {
+    return this.openedIt ? this.conn.opened : undefined;
   }
   get failedIn(): ConnectPhase | undefined {
-    return this.conn.connected ? undefined : this.conn.opening;
+    return this.conn.connected ? undefined : this.conn.stage;
   }
 
   abort(reason: Error): void {
@@ -299,7 +305,7 @@ export class Http1Pool {
   /** Times each phase of opening `conn` as a probe's connector does (a host name is looked up first). */
   private timePhases(conn: Connection): void {
     const socket = conn.socket;
-    const phases = conn.phases;
+    const opened = conn.opened;
     let at = performance.now();
     const lap = (): number => {
       const now = performance.now();
@@ -308,19 +314,25 @@ export class Http1Pool {
       return ms;
     };
     if (isIP(this.host) === 0) {
-      conn.opening = 'dns';
+      conn.stage = 'dns';
       // with several addresses Node tells of each: the first ends the lookup
       socket.once('lookup', (err: Error | null) => {
         if (err) return;
-        phases.dnsMs = lap();
-        conn.opening = 'connect';
+        opened.dnsMs = lap();
+        conn.stage = 'connect';
       });
     }
     socket.once('connect', () => {
-      phases.connectMs = lap();
-      if (this.secure) conn.opening = 'tls';
+      opened.connectMs = lap();
+      if (this.secure) conn.stage = 'tls';
     });
-    if (this.secure) socket.once('secureConnect', () => (phases.tlsMs = lap()));
+    if (this.secure)
+      socket.once('secureConnect', () => {
+        opened.tlsMs = lap();
+        const peer = peerTls(socket as TLSSocket);
+        if (peer.certDaysLeft !== undefined) opened.certDaysLeft = peer.certDaysLeft;
+        if (peer.protocol) opened.tlsProtocol = peer.protocol;
+      });
   }
 
   /** The exchange is over; the connection waits for the next one or closes. */
