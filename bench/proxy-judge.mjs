@@ -57,16 +57,7 @@ async function describerOf(dist) {
   const { proxyReceiverFactory: f } = await import(`${dist}/receivers/proxy/index.js`);
   const { CallDescriber: D } = await import(`${dist}/receivers/proxy/describe.js`);
   const d = new D('proxy/bench', { ...f.createDefaultConfig(), upstream: 'http://127.0.0.1:1', provider: 'bench' }, false);
-  return (kind) => {
-    const { ask, reads, contentType } = kinds[kind];
-    return () => {
-      const parsed = d.parseRequest(ask);
-      const observer = d.observer(parsed);
-      observer.headers(200, responseHeaders(contentType), 1, URL_);
-      for (let i = 0; i < reads.length; i++) observer.chunk(reads[i], 1 + i);
-      return d.record({ ...facts(ask), headers: requestHeaders, parsed }, observer.end(1 + reads.length), () => {});
-    };
-  };
+  return (kind) => () => describeWith(d, kind);
 }
 
 /** Describing a call with a baseline build against this one, alternating rounds in one process. */
@@ -97,16 +88,16 @@ const facts = (ask) => ({ startWall: Date.now(), route: '/v1/chat/completions', 
 const responseHeaders = (contentType) => ({ 'content-type': contentType, 'x-request-id': 'req_bench' });
 const URL_ = 'http://127.0.0.1:1/v1/chat/completions';
 
-/** What the forwarder does for one judged call in the agent's thread, around the bytes it forwards. */
-function describe(kind) {
+/** What the forwarder does with describer `d` for one judged call in the agent's thread, around the bytes it forwards. */
+function describeWith(d, kind) {
   const { ask, reads, contentType } = kinds[kind];
-  const parsed = describer.parseRequest(ask);
-  const observer = describer.observer(parsed);
+  const parsed = d.parseRequest(ask);
+  const observer = d.observer(parsed);
   observer.headers(200, responseHeaders(contentType), 1, URL_);
-  reads.forEach((b, i) => observer.chunk(b, 1 + i));
-  const obs = observer.end(1 + reads.length);
-  return describer.record({ ...facts(ask), headers: requestHeaders, parsed }, obs, () => {});
+  for (let i = 0; i < reads.length; i++) observer.chunk(reads[i], 1 + i);
+  return d.record({ ...facts(ask), headers: requestHeaders, parsed }, observer.end(1 + reads.length), () => {});
 }
+const describe = (kind) => describeWith(describer, kind);
 
 /** What the forwarding thread keeps of one judged call (`forward_thread: true`). */
 function recordCall(kind) {

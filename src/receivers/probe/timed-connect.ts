@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
-import { daysLeft } from '../../http-call/peer-certificate.js';
+import { peerTls } from '../../http-call/peer-certificate.js';
 import { skipInterimContinue } from './interim-responses.js';
 
 export type LookupFn = (
@@ -135,9 +135,11 @@ export function timedConnector(opts: TimedConnectOptions): buildConnector.connec
       s.once('error', fail('tls'));
       s.once('secureConnect', () => {
         t.tlsMs = performance.now() - start;
-        t.tlsProtocol = s.getProtocol() ?? undefined;
+        // read even when verification fails: the expiry is worth recording either way
+        const peer = peerTls(s);
+        t.tlsProtocol = peer.protocol;
+        t.certDaysLeft = peer.certDaysLeft;
         const cert = s.getPeerCertificate();
-        if (cert && cert.valid_to) t.certDaysLeft = daysLeft(cert);
         if (!s.authorized) {
           const ae = s.authorizationError as unknown as (Error & { code?: string }) | string | null;
           const code = typeof ae === 'string' ? ae : (ae?.code ?? 'TLS');

@@ -111,7 +111,7 @@ const cases: Array<[string, Call]> = [
       status: 200,
       responseHeaders: json,
       reads: [Buffer.from(answer)],
-      connect: { dnsMs: 0.4, connectMs: 1.5, tlsMs: 6.25, certDaysLeft: 41.5, tlsProtocol: 'TLSv1.3' },
+      connect: { dnsMs: 0.4, connectMs: 1.5, tlsMs: 6.25, tls: { certDaysLeft: 41.5, protocol: 'TLSv1.3' } },
     },
   ],
   [
@@ -213,9 +213,9 @@ describe('proxy: a recorded call is described as the live one', () => {
       expect(b.record).to.deep.equal(a.record);
       expect(b.unjudged).to.deep.equal(a.unjudged);
       if (c.connect) {
-        const { certDaysLeft, tlsProtocol, ...phases } = c.connect;
+        const { tls, ...phases } = c.connect;
         expect(a.record.timings).to.include(phases);
-        expect(a.record.tls).to.deep.equal({ certDaysLeft, protocol: tlsProtocol });
+        expect(a.record.tls).to.deep.equal(tls);
       }
       if (c.headers?.['x-stainless-retry-count'])
         expect(a.record.retry).to.deep.equal({ attempts: 2, succeededAfterFailure: true, perAttempt: true });

@@ -233,8 +233,7 @@ export class CallDescriber {
       if (c.connectMs !== undefined) t.connectMs = c.connectMs;
       if (c.tlsMs !== undefined) t.tlsMs = c.tlsMs;
       // as a probe records it: the certificate's expiry reaches llm_tls_certificate_expiry_seconds
-      if (c.certDaysLeft !== undefined || c.tlsProtocol)
-        r.tls = { certDaysLeft: c.certDaysLeft, protocol: c.tlsProtocol };
+      if (c.tls) r.tls = { ...c.tls }; // a copy: the connection's own stays as it was read
     }
     if (obs.transportError) r.transportError = obs.transportError;
     const retried = request.clientRetryCount;

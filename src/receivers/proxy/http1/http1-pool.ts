@@ -12,6 +12,7 @@ import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { peerTls } from '../../../http-call/peer-certificate.js';
+import type { PeerTls } from '../../../http-call/peer-certificate.js';
 import { ResponseParser } from './response-parser.js';
 import type { ResponseHeaders } from './response-parser.js';
 
@@ -36,8 +37,7 @@ export interface OpenedConnection {
   dnsMs?: number;
   connectMs?: number;
   tlsMs?: number;
-  certDaysLeft?: number;
-  tlsProtocol?: string;
+  tls?: PeerTls;
 }
 
 /**
@@ -329,9 +329,7 @@ export class Http1Pool {
     if (this.secure)
       socket.once('secureConnect', () => {
         opened.tlsMs = lap();
-        const peer = peerTls(socket as TLSSocket);
-        if (peer.certDaysLeft !== undefined) opened.certDaysLeft = peer.certDaysLeft;
-        if (peer.protocol) opened.tlsProtocol = peer.protocol;
+        opened.tls = peerTls(socket as TLSSocket);
       });
   }
 
