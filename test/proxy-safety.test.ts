@@ -4,18 +4,17 @@
 // proxy used when configured or named by HTTPS_PROXY, and Authorization never in the logs.
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
-import { connect } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consumerFromFn } from '../src/component/consumer.js';
 import type { CallRecord } from '../src/model/call-record.js';
 import { proxyReceiverFactory } from '../src/receivers/proxy/index.js';
 import { ProxyReceiver } from '../src/receivers/proxy/proxy-receiver.js';
+import { startConnectProxy } from '../src/testing/connect-proxy.js';
 import { captureLogger } from '../src/testing/log-capture.js';
 import { nopHost, testSettings } from '../src/testing/nop-host.js';
 import { requireTool } from '../src/testing/system-tool.js';
@@ -158,40 +157,58 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
     }
   });
 
-  it('goes through an HTTP(S) proxy: the `proxy` option and HTTPS_PROXY', async () => {
+  it('goes through an HTTP(S) proxy (`proxy` option, HTTPS_PROXY): the upstream certificate still read, a failure named', async () => {
     const upstream = await serveTls('good');
-    const tunnels: string[] = [];
-    const fwd = createHttpServer((_req, res) => res.writeHead(405).end());
-    fwd.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-      tunnels.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const up = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        up.write(head);
-        up.pipe(client);
-        client.pipe(up);
-      });
-      up.on('error', () => client.destroy());
-      client.on('error', () => up.destroy());
-    });
-    servers.push(fwd);
-    await new Promise<void>((r) => fwd.listen(0, '127.0.0.1', () => r()));
-    const fwdUrl = `http://127.0.0.1:${(fwd.address() as AddressInfo).port}`;
+    const fwd = await startConnectProxy();
+    servers.push({ close: () => void fwd.close() });
     const tls = { ca_file: join(dir, 'ca.pem'), server_name: '', insecure_skip_verify: false };
-    const byOption = await proxyTo({ upstream, tls, proxy: fwdUrl });
+    records.length = 0;
+    const byOption = await proxyTo({ upstream, tls, proxy: fwd.url });
     try {
+      expect((await post(byOption.url)).status).to.equal(200);
       expect((await post(byOption.url)).status).to.equal(200);
     } finally {
       await byOption.stop();
     }
-    const byEnv = await proxyTo({ upstream, tls }, { HTTPS_PROXY: fwdUrl });
+    // one tunnel for two calls: the call that opened it tells of the certificate, the other nothing
+    expect(records.map((r) => r.tls?.certDaysLeft !== undefined)).to.deep.equal([true, false]);
+    expect(records[0].tls?.certDaysLeft).to.be.within(19, 20.01);
+    expect(records[0].tls?.protocol).to.match(/^TLSv1\.[23]$/);
+    expect(records[0].extra?.proxied).to.equal(true);
+    // the same from the forwarding thread, the proxy named by the environment
+    records.length = 0;
+    const byEnv = await proxyTo({ upstream, tls, forward_thread: true }, { HTTPS_PROXY: fwd.url });
     try {
       expect((await post(byEnv.url)).status).to.equal(200);
     } finally {
       await byEnv.stop();
     }
-    expect(tunnels).to.deep.equal([new URL(upstream).host, new URL(upstream).host]);
-    expect(records.some((r) => r.extra?.proxied === true)).to.equal(true);
+    expect(fwd.tunnels).to.deep.equal([new URL(upstream).host, new URL(upstream).host]);
+    expect(records[0].tls?.certDaysLeft).to.be.within(19, 20.01);
+
+    // without the CA the handshake through the tunnel fails: the record names the tls phase
+    records.length = 0;
+    const strict = await proxyTo({ upstream, proxy: fwd.url });
+    try {
+      expect((await post(strict.url)).status).to.equal(502);
+    } finally {
+      await strict.stop();
+    }
+    expect(records[0].transportError?.phase).to.equal('tls');
+
+    // a proxy that refuses the tunnel: the client reads who refused, the record says so
+    const refusing = await startConnectProxy(407);
+    servers.push({ close: () => void refusing.close() });
+    records.length = 0;
+    const refused = await proxyTo({ upstream, tls, proxy: refusing.url });
+    try {
+      const res = await post(refused.url);
+      expect(res.status).to.equal(502);
+      expect(res.body).to.match(/proxy_refused: the HTTP\(S\) proxy answered 407 to CONNECT/);
+    } finally {
+      await refused.stop();
+    }
+    expect(records[0].transportError).to.include({ code: 'proxy_refused', phase: 'connect' });
   });
 
   it('never logs Authorization (every log line of this suite searched)', () => {

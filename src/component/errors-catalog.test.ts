@@ -35,6 +35,8 @@ const BARE_ERROR_FILES: Record<string, string> = {
   'receivers/proxy/forwarder.ts': 'listen failure; start() raises it, from either thread',
   'receivers/proxy/http1/http1-pool.ts':
     'an upstream exchange that failed (undici-style code); the proxied call gets a 502 / 504, the record a transport error',
+  'http-call/tunnel-agent.ts':
+    'an HTTP(S) proxy that refused a tunnel (proxy_refused / proxy_error); the call gets it as a transport error',
   'pipeline/graph.ts': 'the shutdown deadline; collected as DW_ERR_SHUTDOWN',
   'config/process-settings.ts': 'convict format check; convict reports it as DW_ERR_CONFIG_INVALID',
   'receivers/access-log/checkpoints.ts': 'caught inside the store; logged as DW_ERR_SOURCE_IO or ignored',

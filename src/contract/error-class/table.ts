@@ -124,7 +124,8 @@ export interface Rule {
   retryable?: boolean;
 }
 
-const TLS = [
+/** Transport codes of a failed TLS handshake or verification (`*` ends a prefix). */
+export const TLS_CODES = [
   'TLS',
   'CERT_*',
   'ERR_TLS_*',
@@ -183,7 +184,10 @@ export const DEFAULT_RULES: readonly Rule[] = [
     subReason: 'connection_reset',
   },
   { when: { transport: ['EHOSTUNREACH', 'ENETUNREACH'] }, class: 'network', subReason: 'unreachable' },
-  { when: { transport: TLS }, class: 'network', subReason: 'tls' },
+  { when: { transport: TLS_CODES }, class: 'network', subReason: 'tls' },
+  // the egress proxy answered CONNECT itself: 4xx is its policy or its credentials, not a blip
+  { when: { transport: ['proxy_refused'] }, class: 'network', subReason: 'proxy_refused', retryable: false },
+  { when: { transport: ['proxy_error'] }, class: 'network', subReason: 'proxy_error' },
   { when: { transport: ['body_limit'] }, class: 'parse', subReason: 'body_limit' },
   // an answer that cannot be read one way only (llhttp's codes, from undici or the proxy's parser).
   // Not retried: the server answered (a POST may have run), and a malformed answer comes from a

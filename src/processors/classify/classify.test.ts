@@ -48,6 +48,8 @@ describe('classify processor', () => {
     ['HPE_INVALID_RESPONSE', 'upstream', 'invalid_response'],
     ['HPE_UNEXPECTED_CONTENT_LENGTH', 'upstream', 'invalid_response'],
     ['bad_headers', 'upstream', 'invalid_response'],
+    ['proxy_refused', 'network', 'proxy_refused'],
+    ['proxy_error', 'network', 'proxy_error'],
     ['EWHATEVER', 'network', 'other'],
   ];
   for (const [code, cls, sub] of transport) {
@@ -58,6 +60,12 @@ describe('classify processor', () => {
       expect(f.runbook).to.match(/^docs\/runbooks\/[a-z_]+\.md$/);
     });
   }
+
+  it('a tunnel the egress proxy refused (4xx: policy, credentials) is not retried; its 5xx is', () => {
+    const refused = classify(rec((r) => (r.transportError = { code: 'proxy_refused' })));
+    const failing = classify(rec((r) => (r.transportError = { code: 'proxy_error' })));
+    expect([refused.retryable, failing.retryable]).to.deep.equal([false, true]);
+  });
 
   it('an answer that cannot be read is not retried (the server answered; a malformed answer repeats)', () => {
     for (const code of ['HPE_INVALID_RESPONSE', 'bad_headers']) {

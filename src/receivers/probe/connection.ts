@@ -2,10 +2,15 @@
 // Hands each probe attempt a dispatcher: by default a fresh undici Client with the timed
 // connector (so DNS, connect and TLS are measured every time), a kept-alive Client per probe when
 // `keep_alive` is on, or a ProxyAgent when a proxy applies (HTTPS_PROXY / HTTP_PROXY / NO_PROXY,
-// or the `proxy` option). Through a proxy the phase timings before the first byte are the
-// proxy's business and are not recorded.
-import { Client, ProxyAgent } from 'undici';
+// or the `proxy` option), fresh or kept per probe likewise. Through a proxy the phase timings
+// before the first byte are the proxy's business and are not recorded; the upstream's certificate
+// and TLS protocol are (the TLS session runs through the tunnel, end to end).
+import { Client } from 'undici';
+import type { Dispatcher, ProxyAgent } from 'undici';
+import { openingFailedIn } from '../../contract/error-class/decide.js';
 import { proxyFor } from '../../http-call/proxy-env.js';
+import { tunnelAgent } from '../../http-call/tunnel-agent.js';
+import type { TunnelOpened } from '../../http-call/tunnel-agent.js';
 import type { ConnectionLease } from './http-attempt.js';
 import { resolverLookup, timedConnector } from './timed-connect.js';
 import type { ConnectTimes, LookupFn } from './timed-connect.js';
@@ -25,8 +30,7 @@ export interface ConnectionOptions {
 
 export class Connections {
   private readonly proxyUrl?: string;
-  private proxyAgent?: ProxyAgent;
-  private readonly kept = new Map<string, { client: Client; times: ConnectTimes }>();
+  private readonly kept = new Map<string, { client: Dispatcher; times: ConnectTimes }>();
   private readonly lookup?: LookupFn;
 
   constructor(private readonly opts: ConnectionOptions) {
@@ -41,18 +45,10 @@ export class Connections {
   /** A dispatcher for one attempt of probe `key`. */
   lease(key: string): ConnectionLease {
     const times: ConnectTimes = {};
-    if (this.proxyUrl) {
-      this.proxyAgent ??= new ProxyAgent({
-        uri: this.proxyUrl,
-        requestTls: { ca: this.opts.ca, servername: this.opts.serverName || undefined },
-        connectTimeout: this.opts.connectTimeoutMs,
-      });
-      return { dispatcher: this.proxyAgent, times, release: async () => {} };
-    }
     if (this.opts.keepAlive) {
       let k = this.kept.get(key);
       if (!k) {
-        const holder = { times } as { client: Client; times: ConnectTimes };
+        const holder = { times } as { client: Dispatcher; times: ConnectTimes };
         holder.client = this.client(() => holder.times);
         k = holder;
         this.kept.set(key, k);
@@ -71,7 +67,8 @@ export class Connections {
     };
   }
 
-  private client(times: () => ConnectTimes): Client {
+  private client(times: () => ConnectTimes): Dispatcher {
+    if (this.proxyUrl) return this.tunnels(this.proxyUrl, times);
     return new Client(this.opts.origin.origin, {
       connect: timedConnector({
         ca: this.opts.ca,
@@ -84,9 +81,28 @@ export class Connections {
     });
   }
 
+  /** Through the proxy: each new tunnel tells the attempt's times of the upstream's TLS. */
+  private tunnels(uri: string, times: () => ConnectTimes): ProxyAgent {
+    const opened = ({ tls }: TunnelOpened): void => {
+      const t = times();
+      t.connected = true;
+      t.certDaysLeft = tls?.certDaysLeft;
+      t.tlsProtocol = tls?.protocol;
+    };
+    const failed = (err: Error): void => {
+      const code = (err as { code?: string }).code ?? err.name;
+      times().failure = {
+        phase: openingFailedIn(err),
+        code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect_timeout' : code,
+        message: err.message,
+      };
+    };
+    const requestTls = { ca: this.opts.ca, servername: this.opts.serverName || undefined };
+    return tunnelAgent({ uri, requestTls, connectTimeout: this.opts.connectTimeoutMs }, { opened, failed });
+  }
+
   async close(): Promise<void> {
     const all = [...this.kept.values()].map((k) => k.client.destroy().catch(() => {}));
-    if (this.proxyAgent) all.push(this.proxyAgent.destroy().catch(() => {}));
     this.kept.clear();
     await Promise.all(all);
   }

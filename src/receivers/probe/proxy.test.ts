@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // HTTPS_PROXY / NO_PROXY over loopback: a real CONNECT proxy that counts the tunnels it opens.
 import { expect } from 'chai';
-import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import { startConnectProxy } from '../../testing/connect-proxy.js';
+import type { ConnectProxy } from '../../testing/connect-proxy.js';
 import { probeOnce } from '../../testing/probe-once.js';
 import { ProviderSimulator } from '../../simulator/server.js';
 import { parseScenario } from '../../simulator/scenario.js';
@@ -13,55 +11,61 @@ describe('probe receiver through an HTTP proxy', function () {
   this.timeout(30_000);
   let sim: ProviderSimulator;
   let base: string;
-  let proxyUrl: string;
-  let tunnels: string[] = [];
-  const proxy = createServer((_req, res) => res.writeHead(405).end());
-  proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-    tunnels.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
+  let proxy: ConnectProxy;
 
   before(async () => {
     sim = new ProviderSimulator(
       parseScenario({ latency: { ttfb: { value: 10 }, first_token: { value: 10 } } }),
     );
     base = await sim.start();
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxy = await startConnectProxy();
   });
   after(async () => {
-    proxy.close();
+    await proxy.close();
     await sim.stop();
   });
-  beforeEach(() => (tunnels = []));
+  beforeEach(() => (proxy.tunnels.length = 0));
 
   const cfg = () => ({ base_url: base, probes: [{ name: 'p', kind: 'chat', interval: '1h' }] });
 
   it('goes through HTTP_PROXY and records that it did', async () => {
-    const { records } = await probeOnce(cfg(), { env: { HTTP_PROXY: proxyUrl } });
+    const { records } = await probeOnce(cfg(), { env: { HTTP_PROXY: proxy.url } });
     expect(records[0].response.status).to.equal(200);
-    expect(tunnels).to.deep.equal([new URL(base).host]);
+    expect(proxy.tunnels).to.deep.equal([new URL(base).host]);
     expect(records[0].extra).to.deep.equal({ proxied: true });
+    // the tunnel's phases are the proxy's, and plain HTTP has no TLS to tell of
+    expect(records[0].timings.connectMs).to.equal(undefined);
+    expect(records[0].tls).to.equal(undefined);
   });
 
   it('goes direct when NO_PROXY matches', async () => {
-    const { records } = await probeOnce(cfg(), { env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+    const { records } = await probeOnce(cfg(), { env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
     expect(records[0].response.status).to.equal(200);
-    expect(tunnels).to.deep.equal([]);
+    expect(proxy.tunnels).to.deep.equal([]);
     expect(records[0].timings.connectMs).to.be.a('number');
   });
 
+  it('a proxy that cannot be reached: the connect phase, with its code', async () => {
+    const gone = await startConnectProxy();
+    await gone.close();
+    const { records } = await probeOnce({ ...cfg(), proxy: gone.url }, { env: {} });
+    expect(records[0].transportError).to.include({ code: 'ECONNREFUSED', phase: 'connect' });
+  });
+
+  it('a proxy that refuses the tunnel: proxy_refused in the connect phase, its answer named', async () => {
+    const strict = await startConnectProxy(403);
+    try {
+      const { records } = await probeOnce({ ...cfg(), proxy: strict.url }, { env: {} });
+      expect(records[0].transportError).to.include({ code: 'proxy_refused', phase: 'connect' });
+      expect(records[0].transportError?.message).to.match(/proxy answered 403 to CONNECT 127\.0\.0\.1:\d+/);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('uses the proxy option over the environment', async () => {
-    const { records } = await probeOnce({ ...cfg(), proxy: proxyUrl }, { env: {} });
+    const { records } = await probeOnce({ ...cfg(), proxy: proxy.url }, { env: {} });
     expect(records[0].response.status).to.equal(200);
-    expect(tunnels).to.have.length(1);
+    expect(proxy.tunnels).to.have.length(1);
   });
 });

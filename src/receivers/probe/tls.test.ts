@@ -9,6 +9,7 @@ import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startConnectProxy } from '../../testing/connect-proxy.js';
 import { requireTool } from '../../testing/system-tool.js';
 import { probeOnce } from '../../testing/probe-once.js';
 import { makeTestPki } from '../../testing/test-pki.js';
@@ -102,5 +103,26 @@ describe('probe receiver over TLS (openssl-made CA)', function () {
     expect(records[0].transportError?.code).to.match(
       /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/,
     );
+  });
+
+  it('through an HTTP proxy (CONNECT): the upstream certificate and protocol, a failure in the tls phase', async () => {
+    const proxy = await startConnectProxy();
+    try {
+      const base = await serve('good');
+      const { records } = await probeOnce({ ...probe(base), proxy: proxy.url });
+      const r = records[0];
+      expect(proxy.tunnels).to.deep.equal([new URL(base).host]);
+      expect(r.transportError).to.equal(undefined);
+      expect(r.tls?.certDaysLeft).to.be.within(19, 20.01);
+      expect(r.tls?.protocol).to.match(/^TLSv1\.[23]$/);
+      expect(r.timings.tlsMs).to.equal(undefined);
+
+      const before = hits;
+      const expired = await probeOnce({ ...probe(await serve('expired')), proxy: proxy.url });
+      expect(expired.records[0].transportError).to.include({ code: 'CERT_HAS_EXPIRED', phase: 'tls' });
+      expect(hits).to.equal(before);
+    } finally {
+      await proxy.close();
+    }
   });
 });

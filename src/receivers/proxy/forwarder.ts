@@ -231,7 +231,10 @@ export class Forwarder {
           }
         },
         onResponseEnd: () => resolve({ kind: 'end', status: res.statusCode }),
-        onResponseError: (_c, err) => resolve({ kind: 'error', err, headersSent: res.headersSent }),
+        onResponseError: (c, err) => {
+          ctl ??= c; // a call whose connection never opened was never started
+          resolve({ kind: 'error', err, headersSent: res.headersSent });
+        },
       };
       try {
         this.upstream!.dispatcher.dispatch(

@@ -54,7 +54,7 @@ export class ProxyReceiver implements Component {
       ),
       connections: m.counter(
         'driftwatch_proxy_upstream_connections_total',
-        'Connections the proxy established to its upstream (TCP, and TLS for https); a call on a kept-alive connection opens none. Not counted through an HTTP(S) proxy.',
+        'Connections the proxy established to its upstream (TCP, and TLS for https; through an HTTP(S) proxy, tunnels); a call on a kept-alive connection opens none.',
       ),
     };
   }

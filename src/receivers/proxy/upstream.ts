@@ -3,14 +3,15 @@
 // (extra CAs added to the system roots, never replacing them), and an HTTP(S) proxy when one is
 // configured or named by HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured, as the probe does it).
 // Direct connections go through the proxy's own HTTP/1.1 pool (`http1/`: less CPU per call than
-// undici, docs/performance.md sixth pass); through an HTTP(S) proxy, undici's ProxyAgent (CONNECT).
+// undici, docs/performance.md sixth pass); through an HTTP(S) proxy, undici's ProxyAgent (CONNECT,
+// `tunnelled-upstream.ts`).
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { proxyFor } from '../../http-call/proxy-env.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { Http1Pool } from './http1/http1-pool.js';
+import { TunnelledUpstream } from './tunnelled-upstream.js';
 
 /** What the forwarder needs of a client: undici's dispatch, and a way to close it. */
 export interface UpstreamClient {
@@ -29,7 +30,7 @@ export function upstreamDispatcher(
   origin: URL,
   connectTimeoutMs: number,
   env: NodeJS.ProcessEnv,
-  /** Hears of each connection the proxy's own client establishes (not through an HTTP(S) proxy). */
+  /** Hears of each connection established to the upstream (or tunnelled to it through a proxy). */
   onConnected?: () => void,
 ): Upstream {
   const extraCa = cfg.tls.ca_file ? readFileSync(cfg.tls.ca_file, 'utf8') : undefined;
@@ -41,12 +42,10 @@ export function upstreamDispatcher(
   const via = proxyFor({ origin, proxy: cfg.proxy, env });
   if (via) {
     return {
-      dispatcher: new ProxyAgent({
-        uri: via,
-        requestTls: tls,
-        proxyTls: { ca: tls.ca },
-        connectTimeout: connectTimeoutMs,
-      }),
+      dispatcher: new TunnelledUpstream(
+        { uri: via, requestTls: tls, proxyTls: { ca: tls.ca }, connectTimeout: connectTimeoutMs },
+        onConnected,
+      ),
       proxied: true,
     };
   }
