@@ -184,6 +184,22 @@ export const DEFAULT_RULES: readonly Rule[] = [
     subReason: 'connection_reset',
   },
   { when: { transport: ['EHOSTUNREACH', 'ENETUNREACH'] }, class: 'network', subReason: 'unreachable' },
+  // a certificate that fails verification (expired, unknown issuer, another host) fails again on
+  // the next attempt: a retry only adds latency; a handshake cut (EPROTO, ERR_SSL_*) may pass
+  {
+    when: {
+      transport: [
+        'CERT_*',
+        'UNABLE_TO_*',
+        'DEPTH_ZERO_SELF_SIGNED_CERT',
+        'SELF_SIGNED_CERT_IN_CHAIN',
+        'ERR_TLS_CERT_ALTNAME_INVALID',
+      ],
+    },
+    class: 'network',
+    subReason: 'tls',
+    retryable: false,
+  },
   { when: { transport: TLS_CODES }, class: 'network', subReason: 'tls' },
   // the egress proxy answered CONNECT itself: 4xx is its policy or its credentials, not a blip
   { when: { transport: ['proxy_refused'] }, class: 'network', subReason: 'proxy_refused', retryable: false },

@@ -61,6 +61,17 @@ describe('classify processor', () => {
     });
   }
 
+  it('a certificate that fails verification is not retried; a cut handshake is', () => {
+    const advice = (code: string) => classify(rec((r) => (r.transportError = { code }))).retryable;
+    const certificate = [
+      'CERT_HAS_EXPIRED',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ];
+    expect(certificate.map(advice)).to.deep.equal([false, false, false]);
+    expect(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER'].map(advice)).to.deep.equal([true, true]);
+  });
+
   it('a tunnel the egress proxy refused (4xx: policy, credentials) is not retried; its 5xx is', () => {
     const refused = classify(rec((r) => (r.transportError = { code: 'proxy_refused' })));
     const failing = classify(rec((r) => (r.transportError = { code: 'proxy_error' })));
