@@ -197,7 +197,7 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
     expect(records[0].transportError?.phase).to.equal('tls');
 
     // a proxy that refuses the tunnel: the client reads who refused, the record says so
-    const refusing = await startConnectProxy(407);
+    const refusing = await startConnectProxy({ refuse: 407 });
     servers.push({ close: () => void refusing.close() });
     records.length = 0;
     const refused = await proxyTo({ upstream, tls, proxy: refusing.url });

@@ -9,27 +9,37 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface ConnectProxy {
   /** http://127.0.0.1:<port> */
   url: string;
-  /** host:port of every tunnel opened, in order. */
+  /** host:port of every tunnel asked for, in order. */
   tunnels: string[];
   close(): Promise<void>;
 }
 
-/** `refuse`: answer every CONNECT with this status instead (as a proxy's allow-list would). */
-export async function startConnectProxy(refuse?: number): Promise<ConnectProxy> {
+export interface ConnectProxyOptions {
+  /** Answer every CONNECT with this status instead (as a proxy's allow-list would). */
+  refuse?: number;
+  /** Tunnel to this address whatever host was asked (a made-up name that must not resolve). */
+  to?: { host: string; port: number };
+}
+
+export async function startConnectProxy(opts: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const tunnels: string[] = [];
+  const sockets = new Set<Socket>();
   const proxy = createServer((_req, res) => res.writeHead(405).end());
   proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-    if (refuse) return client.end(`HTTP/1.1 ${refuse} Refused\r\ncontent-length: 0\r\n\r\n`);
     tunnels.push(req.url ?? '');
+    if (opts.refuse) return client.end(`HTTP/1.1 ${opts.refuse} Refused\r\ncontent-length: 0\r\n\r\n`);
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
+    const upstream = connect(opts.to?.port ?? Number(port), opts.to?.host ?? host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => (s === client ? upstream : client).destroy());
+      s.on('close', () => sockets.delete(s));
+    }
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
   return {
@@ -37,6 +47,7 @@ export async function startConnectProxy(refuse?: number): Promise<ConnectProxy> 
     tunnels,
     close: () =>
       new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
         proxy.closeAllConnections();
         proxy.close(() => r());
       }),

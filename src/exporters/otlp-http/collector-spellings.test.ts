@@ -5,10 +5,6 @@
 // HTTP_PROXY / NO_PROXY) through a real forward proxy on loopback.
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import { connect } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinRegistry } from '../../components.js';
@@ -20,6 +16,7 @@ import { Service } from '../../service/service.js';
 import { silentLogger } from '../../telemetry/logger.js';
 import { SelfMetrics } from '../../telemetry/self-metrics.js';
 import { freePort, pollUntil } from '../../testing/backends.js';
+import { startConnectProxy } from '../../testing/connect-proxy.js';
 import { nopHost } from '../../testing/nop-host.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import { OtlpTestReceiver, requireOtlpProto } from '../../testing/otlp-receiver.js';
@@ -27,37 +24,6 @@ import { probeRecord } from '../../testing/signal-records.js';
 import { tickerReceiverFactory } from '../../testing/ticker-receiver.js';
 import { withEnv } from '../../testing/with-env.js';
 import type { OtlpHttpConfig } from './config.js';
-
-/** A forward proxy on loopback that tunnels CONNECT and counts the targets it was asked for. */
-class TestProxy {
-  readonly connects: string[] = [];
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  async start(): Promise<string> {
-    const server = createServer((_req, res) => res.writeHead(405).end());
-    server.on('connect', (req, client: Socket) => {
-      this.connects.push(String(req.url));
-      const [host, port] = String(req.url).split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('error', () => undefined);
-        s.on('close', () => this.sockets.delete(s));
-      }
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    this.server = server;
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
-  }
-}
 
 describe('otlp_http: the Collector spellings', function () {
   this.timeout(60_000);
@@ -110,29 +76,29 @@ service: { pipelines: { p: { receivers: [ticker], exporters: [otlp_http] } } }
   });
 
   it('proxy_url: every request goes through the proxy', async () => {
-    const proxy = new TestProxy();
-    const url = await proxy.start();
+    const proxy = await startConnectProxy();
+    const url = proxy.url;
     try {
       await sendOne(fastConfig(rx.url, { proxy_url: url }));
       expect(rx.of('traces')).to.have.length(1);
-      expect(proxy.connects).to.include(new URL(rx.url).host);
+      expect(proxy.tunnels).to.include(new URL(rx.url).host);
     } finally {
-      await proxy.stop();
+      await proxy.close();
     }
   });
 
   it('HTTP_PROXY is used, NO_PROXY bypasses it', async () => {
-    const proxy = new TestProxy();
-    const url = await proxy.start();
+    const proxy = await startConnectProxy();
+    const url = proxy.url;
     try {
       await sendOne(fastConfig(rx.url), { HTTP_PROXY: url });
-      expect(proxy.connects, 'through the proxy').to.include(new URL(rx.url).host);
-      const before = proxy.connects.length;
+      expect(proxy.tunnels, 'through the proxy').to.include(new URL(rx.url).host);
+      const before = proxy.tunnels.length;
       await sendOne(fastConfig(rx.url), { HTTP_PROXY: url, NO_PROXY: '127.0.0.1' });
-      expect(proxy.connects.length, 'NO_PROXY: direct').to.equal(before);
+      expect(proxy.tunnels.length, 'NO_PROXY: direct').to.equal(before);
       expect(rx.of('traces')).to.have.length(2);
     } finally {
-      await proxy.stop();
+      await proxy.close();
     }
   });
 

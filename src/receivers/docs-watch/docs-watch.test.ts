@@ -3,16 +3,15 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
-import { connect } from 'node:net';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consumerFromFn } from '../../component/consumer.js';
 import { builtinRegistry } from '../../components.js';
 import { loadServiceConfig } from '../../config/load.js';
 import type { CallRecord } from '../../model/call-record.js';
+import { startConnectProxy } from '../../testing/connect-proxy.js';
 import { nopHost, testSettings } from '../../testing/nop-host.js';
 import { SelfMetrics } from '../../telemetry/self-metrics.js';
 import type { DocsWatchConfig } from './config.js';
@@ -218,22 +217,8 @@ describe('docs_watch receiver', () => {
   });
 
   it('goes through the HTTP proxy named by HTTP_PROXY', async () => {
-    // A CONNECT proxy that tunnels every request to the loopback docs site, whatever host was asked.
-    const seen: string[] = [];
-    const sitePort = Number(new URL(base).port);
-    const proxy = createServer((_req, res) => res.writeHead(405).end());
-    proxy.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      seen.push(req.url ?? '');
-      const upstream = connect(sitePort, '127.0.0.1', () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(socket);
-        socket.pipe(upstream);
-      });
-      upstream.on('error', () => socket.destroy());
-      socket.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    // every tunnel goes to the loopback docs site, whatever host was asked
+    const proxy = await startConnectProxy({ to: { host: '127.0.0.1', port: Number(new URL(base).port) } });
     try {
       const config = { ...docsWatchFactory.createDefaultConfig(), urls: ['http://docs.example.invalid/api'] };
       const r = new DocsWatchReceiver(
@@ -241,16 +226,15 @@ describe('docs_watch receiver', () => {
         config,
         consumerFromFn(async () => {}),
         Date.now,
-        { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` },
+        { HTTP_PROXY: proxy.url },
       );
       await r.start(nopHost());
       expect(await r.checkAll()).to.deep.equal(['baseline']);
-      expect(seen).to.deep.equal(['docs.example.invalid:80']);
+      expect(proxy.tunnels).to.deep.equal(['docs.example.invalid:80']);
       expect(site.requests.at(-1)?.host).to.equal('docs.example.invalid');
       await r.shutdown({ deadline: Date.now() + 5000 });
     } finally {
-      proxy.closeAllConnections();
-      await new Promise<void>((res) => proxy.close(() => res()));
+      await proxy.close();
     }
   });
 

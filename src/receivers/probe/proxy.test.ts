@@ -53,7 +53,7 @@ describe('probe receiver through an HTTP proxy', function () {
   });
 
   it('a proxy that refuses the tunnel: proxy_refused in the connect phase, its answer named', async () => {
-    const strict = await startConnectProxy(403);
+    const strict = await startConnectProxy({ refuse: 403 });
     try {
       const { records } = await probeOnce({ ...cfg(), proxy: strict.url }, { env: {} });
       expect(records[0].transportError).to.include({ code: 'proxy_refused', phase: 'connect' });
