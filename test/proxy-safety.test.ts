@@ -31,7 +31,7 @@ const BODY = JSON.stringify({
 });
 const ASK = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'ping' }] });
 
-function post(url: string): Promise<{ status: number; body: string }> {
+function post(url: string): Promise<{ status: number; body: string; retry?: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,
@@ -39,7 +39,9 @@ function post(url: string): Promise<{ status: number; body: string }> {
       (res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, retry: res.headers['x-should-retry'] as string }),
+        );
       },
     );
     req.on('error', reject);
@@ -113,6 +115,8 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
       expect(res.status).to.equal(502);
       expect(res.body).to.match(/upstream_unreachable/);
       expect(res.body).to.match(/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/);
+      // a certificate that fails verification fails again: the SDKs are told not to retry
+      expect(res.retry).to.equal('false');
     } finally {
       await strict.stop();
     }
@@ -205,6 +209,7 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
       const res = await post(refused.url);
       expect(res.status).to.equal(502);
       expect(res.body).to.match(/proxy_refused: the HTTP\(S\) proxy answered 407 to CONNECT/);
+      expect(res.retry).to.equal('false');
     } finally {
       await refused.stop();
     }

@@ -23,6 +23,19 @@ function transportMatches(code: string, list: readonly string[]): boolean {
 }
 
 /**
+ * The default table's retry advice for a call that got no answer, by its transport code alone
+ * (the proxy receiver says it to clients in its own 502 / 504, as `x-should-retry`).
+ */
+export function transportRetryable(code: string): boolean {
+  for (const rule of DEFAULT_RULES) {
+    const w = rule.when;
+    if (w.transport && Object.keys(w).length === 1 && transportMatches(code, w.transport))
+      return rule.retryable ?? CLASS_INFO[rule.class].retryable;
+  }
+  return CLASS_INFO.network.retryable;
+}
+
+/**
  * Where a connection that failed to open failed, when only its error is known (a tunnel through
  * an HTTP(S) proxy): in the TLS handshake or certificate check, by the code; else before it.
  */

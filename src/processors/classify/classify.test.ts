@@ -7,6 +7,7 @@ import { SelfMetrics } from '../../telemetry/self-metrics.js';
 import { testSettings } from '../../testing/nop-host.js';
 import { ClassifyProcessor } from './classify-processor.js';
 import { classifyProcessorFactory } from './index.js';
+import { transportRetryable } from '../../contract/error-class/decide.js';
 import { retryAfterFromHeaders, retryAfterFromMessage } from '../../contract/error-class/retry-after.js';
 
 function rec(fill: (r: CallRecord) => void, source: 'probe' | 'access_log' = 'probe'): CallRecord {
@@ -60,6 +61,14 @@ describe('classify processor', () => {
       expect(f.runbook).to.match(/^docs\/runbooks\/[a-z_]+\.md$/);
     });
   }
+
+  it("the proxy's own answers advise what the record's class says (transportRetryable)", () => {
+    const codes = [...transport.map(([c]) => c), 'CERT_HAS_EXPIRED', 'EPROTO', 'UNABLE_TO_GET_ISSUER_CERT'];
+    for (const code of codes) {
+      const f = classify(rec((r) => (r.transportError = { code })));
+      expect(transportRetryable(code), code).to.equal(f.retryable);
+    }
+  });
 
   it('a certificate that fails verification is not retried; a cut handshake is', () => {
     const advice = (code: string) => classify(rec((r) => (r.transportError = { code }))).retryable;

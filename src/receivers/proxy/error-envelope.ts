@@ -13,17 +13,16 @@ export type ProxyErrorCode =
   | 'proxy_shutting_down';
 
 /**
- * Answers a retry would only repeat: the upstream answered, but not in a form that can be read
- * one way only. `x-should-retry: false` is read by the OpenAI SDKs (Stainless), which otherwise
- * retry every 5xx; the record's class says the same (`upstream` / `invalid_response`, not retried).
+ * `retry: false` for an answer a retry would only repeat (an upstream answer that cannot be read,
+ * a certificate that fails verification, a tunnel the HTTP(S) proxy refused): sent as
+ * `x-should-retry: false`, which the OpenAI SDKs (Stainless) read instead of retrying every 5xx.
  */
-const NOT_RETRIED: ReadonlySet<ProxyErrorCode> = new Set(['upstream_bad_response']);
-
 export function sendProxyError(
   res: ServerResponse,
   status: number,
   code: ProxyErrorCode,
   message: string,
+  retry = true,
 ): void {
   if (res.headersSent) {
     res.destroy();
@@ -36,7 +35,7 @@ export function sendProxyError(
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-driftwatch-proxy-error': code,
-    ...(NOT_RETRIED.has(code) ? { 'x-should-retry': 'false' } : {}),
+    ...(retry ? {} : { 'x-should-retry': 'false' }),
   });
   res.end(body);
 }

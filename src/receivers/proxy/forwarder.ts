@@ -12,6 +12,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { transportRetryable } from '../../contract/error-class/decide.js';
 import type { CallRecord, TransportError } from '../../model/call-record.js';
 import type { ProxyReceiverConfig } from './config.js';
 import { CallDescriber, ResponseRecorder } from './describe.js';
@@ -320,7 +321,14 @@ export class Forwarder {
         { err: sanitizeError(out.err) },
         'Upstream response headers could not be forwarded.',
       );
-      sendProxyError(res, 502, 'upstream_bad_response', 'upstream sent headers that cannot be forwarded');
+      const retry = transportRetryable('bad_headers');
+      sendProxyError(
+        res,
+        502,
+        'upstream_bad_response',
+        'upstream sent headers that cannot be forwarded',
+        retry,
+      );
       return emit({ code: 'bad_headers', phase: 'headers' }, out.status);
     }
     const code = errCode(out.err);
@@ -354,10 +362,12 @@ export class Forwarder {
             `upstream ${host} sent an answer that cannot be read (${code}: ${message})`,
           ]
         : [502, 'upstream_unreachable', `upstream ${host} unreachable (${code}: ${message})`];
-    sendProxyError(res, status, kind, text);
+    const recorded = timeout ? 'timeout' : code;
+    // the client hears the advice the record's class will carry
+    sendProxyError(res, status, kind, text, transportRetryable(recorded));
     // a connection that never opened failed in its DNS, connect or TLS phase, as a probe's would
     const phase = (ctl as ConnectionFacts | undefined)?.failedIn ?? 'headers';
-    return emit({ code: timeout ? 'timeout' : code, phase, message }, undefined);
+    return emit({ code: recorded, phase, message }, undefined);
   }
 
   /** The whole request body within `max_request_bytes`; undefined when it was refused (413). */
