@@ -238,6 +238,20 @@ describe('proxy http1 pool (real loopback servers)', () => {
     expect(closed).to.equal(1);
   });
 
+  it('a connection older than maxAgeMs is not reused: the next exchange opens (and times) a new one', async () => {
+    const s = await scripted((_req, socket) => socket.write(ok('{}')));
+    servers.push(s.server);
+    const pool = new Http1Pool(s.origin, { connectTimeoutMs: 2000, maxAgeMs: 150 });
+    pools.push(pool);
+    await call(pool);
+    await call(pool);
+    expect(s.connections()).to.equal(1);
+    await sleep(200);
+    const renewed = await call(pool);
+    expect(s.connections()).to.equal(2);
+    expect(renewed.facts?.opened?.connectMs).to.be.a('number');
+  });
+
   it('a cut mid-body is UND_ERR_SOCKET after the headers; an unreadable answer is HPE_INVALID_RESPONSE', async () => {
     const cut = await setup((_req, s) => {
       s.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial');

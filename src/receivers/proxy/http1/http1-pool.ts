@@ -22,6 +22,11 @@ export interface Http1PoolOptions {
   connectTimeoutMs: number;
   /** How long an idle connection is kept; below the usual servers' 5 s, as undici's 4 s. */
   keepAliveMs?: number;
+  /**
+   * Age after which a connection is not reused (10 min): what it read when it opened (the
+   * certificate's days left, the address DNS gave) is then read again on the next one.
+   */
+  maxAgeMs?: number;
   /** Hears of every connection established (TCP, and TLS for https:). */
   onConnected?: () => void;
 }
@@ -65,6 +70,7 @@ class Connection {
   /** Where opening it stands, until it is connected. */
   stage: ConnectPhase = 'connect';
   readonly opened: OpenedConnection = {};
+  readonly openedAt = performance.now();
   constructor(
     readonly socket: Socket,
     /** Idle time allowed before the next exchange; lowered by the server's Keep-Alive hint. */
@@ -191,6 +197,7 @@ export class Http1Pool {
   private readonly hostHeader: string;
   private readonly secure: boolean;
   private readonly keepAliveMs: number;
+  private readonly maxAgeMs: number;
   private destroyed = false;
 
   constructor(
@@ -202,6 +209,7 @@ export class Http1Pool {
     this.port = Number(origin.port) || (this.secure ? 443 : 80);
     this.hostHeader = origin.host;
     this.keepAliveMs = opts.keepAliveMs ?? 4000;
+    this.maxAgeMs = opts.maxAgeMs ?? 600_000;
   }
 
   /** Sends one request; the handler hears of the answer exactly as undici's would. */
@@ -248,8 +256,11 @@ export class Http1Pool {
 
   /** An idle connection (the most recently used: its TCP state is warmest), or a new one. */
   private take(): Connection {
-    for (let c = this.idle.pop(); c; c = this.idle.pop())
-      if (!c.socket.destroyed && c.socket.writable && !c.socket.readableEnded) return c;
+    const oldest = performance.now() - this.maxAgeMs;
+    for (let c = this.idle.pop(); c; c = this.idle.pop()) {
+      if (c.openedAt < oldest) this.discard(c);
+      else if (!c.socket.destroyed && c.socket.writable && !c.socket.readableEnded) return c;
+    }
     return this.open();
   }
 
