@@ -36,6 +36,7 @@ const LINE_E2E = [
   'test/lifecycle/node-line.test.ts',
   'test/lifecycle/signals.test.ts',
   'test/proxy-safety.test.ts',
+  'src/http-call/tunnel-agent.test.ts',
 ];
 
 function testFiles(dir = root, out = []) {

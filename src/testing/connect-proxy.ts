@@ -3,11 +3,12 @@
 // notes where to, so a test can tell that a call went through it.
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { connect } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ConnectProxy {
-  /** http://127.0.0.1:<port> */
+  /** http(s)://127.0.0.1:<port> */
   url: string;
   /** host:port of every tunnel asked for, in order. */
   tunnels: string[];
@@ -19,14 +20,22 @@ export interface ConnectProxyOptions {
   refuse?: number;
   /** Tunnel to this address whatever host was asked (a made-up name that must not resolve). */
   to?: { host: string; port: number };
+  /** Never answer CONNECT (a proxy that hangs). */
+  silent?: boolean;
+  /** Speak TLS with this key and certificate: an https:// proxy. */
+  tls?: { key: Buffer; cert: Buffer };
 }
 
 export async function startConnectProxy(opts: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const tunnels: string[] = [];
   const sockets = new Set<Socket>();
-  const proxy = createServer((_req, res) => res.writeHead(405).end());
+  const refuse = (_req: unknown, res: { writeHead(s: number): { end(): void } }) => res.writeHead(405).end();
+  const proxy = opts.tls ? createTlsServer(opts.tls, refuse) : createServer(refuse);
+  proxy.on('tlsClientError', () => {});
   proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
+    sockets.add(client);
+    if (opts.silent) return client.on('error', () => {});
     if (opts.refuse) return client.end(`HTTP/1.1 ${opts.refuse} Refused\r\ncontent-length: 0\r\n\r\n`);
     const [host, port] = (req.url ?? '').split(':');
     const upstream = connect(opts.to?.port ?? Number(port), opts.to?.host ?? host, () => {
@@ -43,7 +52,7 @@ export async function startConnectProxy(opts: ConnectProxyOptions = {}): Promise
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
   return {
-    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     tunnels,
     close: () =>
       new Promise<void>((r) => {

@@ -7,7 +7,7 @@ import { addFinding } from '../findings.js';
 import type { Envelope } from './envelope.js';
 import { readEnvelope, sanitizedShape } from './envelope.js';
 import { retryAfterFromHeaders, retryAfterFromMessage } from './retry-after.js';
-import { CLASS_INFO, DEFAULT_RULES, TLS_CODES } from './table.js';
+import { CLASS_INFO, DEFAULT_RULES } from './table.js';
 import type { Rule, RuleWhen } from './table.js';
 
 function transportMatches(code: string, list: readonly string[]): boolean {
@@ -33,14 +33,6 @@ export function transportRetryable(code: string): boolean {
       return rule.retryable ?? CLASS_INFO[rule.class].retryable;
   }
   return CLASS_INFO.network.retryable;
-}
-
-/**
- * Where a connection that failed to open failed, when only its error is known (a tunnel through
- * an HTTP(S) proxy): in the TLS handshake or certificate check, by the code; else before it.
- */
-export function openingFailedIn(err: Error): 'connect' | 'tls' {
-  return transportMatches((err as { code?: string }).code ?? '', TLS_CODES) ? 'tls' : 'connect';
 }
 
 /**

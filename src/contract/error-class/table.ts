@@ -124,8 +124,7 @@ export interface Rule {
   retryable?: boolean;
 }
 
-/** Transport codes of a failed TLS handshake or verification (`*` ends a prefix). */
-export const TLS_CODES = [
+const TLS = [
   'TLS',
   'CERT_*',
   'ERR_TLS_*',
@@ -200,7 +199,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
     subReason: 'tls',
     retryable: false,
   },
-  { when: { transport: TLS_CODES }, class: 'network', subReason: 'tls' },
+  { when: { transport: TLS }, class: 'network', subReason: 'tls' },
   // the egress proxy answered CONNECT itself: 4xx is its policy or its credentials, not a blip
   { when: { transport: ['proxy_refused'] }, class: 'network', subReason: 'proxy_refused', retryable: false },
   { when: { transport: ['proxy_error'] }, class: 'network', subReason: 'proxy_error' },

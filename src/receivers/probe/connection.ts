@@ -7,10 +7,9 @@
 // and TLS protocol are (the TLS session runs through the tunnel, end to end).
 import { Client } from 'undici';
 import type { Dispatcher, ProxyAgent } from 'undici';
-import { openingFailedIn } from '../../contract/error-class/decide.js';
 import { proxyFor } from '../../http-call/proxy-env.js';
 import { tunnelAgent } from '../../http-call/tunnel-agent.js';
-import type { TunnelOpened } from '../../http-call/tunnel-agent.js';
+import type { TunnelFailure, TunnelOpened } from '../../http-call/tunnel-agent.js';
 import type { ConnectionLease } from './http-attempt.js';
 import { resolverLookup, timedConnector } from './timed-connect.js';
 import type { ConnectTimes, LookupFn } from './timed-connect.js';
@@ -89,10 +88,10 @@ export class Connections {
       t.certDaysLeft = tls?.certDaysLeft;
       t.tlsProtocol = tls?.protocol;
     };
-    const failed = (err: Error): void => {
+    const failed = ({ err, phase }: TunnelFailure): void => {
       const code = (err as { code?: string }).code ?? err.name;
       times().failure = {
-        phase: openingFailedIn(err),
+        phase,
         code: code === 'UND_ERR_CONNECT_TIMEOUT' ? 'connect_timeout' : code,
         message: err.message,
       };

@@ -3,7 +3,6 @@
 // that opened them what the upstream's certificate and protocol were, as the proxy's own
 // HTTP/1.1 pool does on a direct connection (`ConnectionFacts`), and in which phase one failed.
 import type { Dispatcher, ProxyAgent } from 'undici';
-import { openingFailedIn } from '../../contract/error-class/decide.js';
 import { claimOpened, markCall, openingFailure, tunnelAgent } from '../../http-call/tunnel-agent.js';
 import type { TunnelledCall } from '../../http-call/tunnel-agent.js';
 import type { ConnectPhase, ConnectionFacts, OpenedConnection } from './http1/http1-pool.js';
@@ -13,26 +12,27 @@ class TunnelledController implements Dispatcher.DispatchController, ConnectionFa
   private claimed = false;
   private facts: OpenedConnection | undefined;
   constructor(
-    private readonly inner: Dispatcher.DispatchController,
+    /** undici passes none with the error of a call whose connection never opened. */
+    private readonly inner: Dispatcher.DispatchController | undefined,
     private readonly call: TunnelledCall,
   ) {}
   get aborted(): boolean {
-    return this.inner.aborted;
+    return this.inner?.aborted ?? false;
   }
   get paused(): boolean {
-    return this.inner.paused;
+    return this.inner?.paused ?? false;
   }
   get reason(): Error | null {
-    return this.inner.reason;
+    return this.inner?.reason ?? null;
   }
   abort(reason: Error): void {
-    this.inner.abort(reason);
+    this.inner?.abort(reason);
   }
   pause(): void {
-    this.inner.pause();
+    this.inner?.pause();
   }
   resume(): void {
-    this.inner.resume();
+    this.inner?.resume();
   }
   get opened(): OpenedConnection | undefined {
     if (!this.claimed) {
@@ -42,8 +42,7 @@ class TunnelledController implements Dispatcher.DispatchController, ConnectionFa
     return this.facts;
   }
   get failedIn(): ConnectPhase | undefined {
-    const err = openingFailure(this.call);
-    return err && openingFailedIn(err);
+    return openingFailure(this.call)?.phase;
   }
 }
 
@@ -57,7 +56,7 @@ export class TunnelledUpstream {
   dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const call: TunnelledCall = {};
     let ctl: TunnelledController | undefined;
-    const wrap = (c: Dispatcher.DispatchController) => (ctl ??= new TunnelledController(c, call));
+    const wrap = (c: Dispatcher.DispatchController | undefined) => (ctl ??= new TunnelledController(c, call));
     // undici starts a call only once its connection is open: one that failed to open ends in an
     // error alone, whose controller then tells the phase
     return this.agent.dispatch(markCall(opts, call), {

@@ -10,7 +10,7 @@ import { rootCertificates } from 'node:tls';
 import type { Dispatcher } from 'undici';
 import { proxyFor } from '../../http-call/proxy-env.js';
 import type { ProxyReceiverConfig } from './config.js';
-import { Http1Pool } from './http1/http1-pool.js';
+import { Http1Pool, MAX_CONNECTION_AGE_MS } from './http1/http1-pool.js';
 import { TunnelledUpstream } from './tunnelled-upstream.js';
 
 /** What the forwarder needs of a client: undici's dispatch, and a way to close it. */
@@ -43,7 +43,14 @@ export function upstreamDispatcher(
   if (via) {
     return {
       dispatcher: new TunnelledUpstream(
-        { uri: via, requestTls: tls, proxyTls: { ca: tls.ca }, connectTimeout: connectTimeoutMs },
+        {
+          uri: via,
+          requestTls: tls,
+          proxyTls: { ca: tls.ca },
+          connectTimeout: connectTimeoutMs,
+          // a tunnel is retired as the pool's connections are, for the same reason
+          clientTtl: MAX_CONNECTION_AGE_MS,
+        },
         onConnected,
       ),
       proxied: true,

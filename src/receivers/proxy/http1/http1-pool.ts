@@ -22,14 +22,17 @@ export interface Http1PoolOptions {
   connectTimeoutMs: number;
   /** How long an idle connection is kept; below the usual servers' 5 s, as undici's 4 s. */
   keepAliveMs?: number;
-  /**
-   * Age after which a connection is not reused (10 min): what it read when it opened (the
-   * certificate's days left, the address DNS gave) is then read again on the next one.
-   */
+  /** Age after which a connection is not reused (MAX_CONNECTION_AGE_MS). */
   maxAgeMs?: number;
   /** Hears of every connection established (TCP, and TLS for https:). */
   onConnected?: () => void;
 }
+
+/**
+ * Age after which an upstream connection is not reused: what it read when it opened (the
+ * certificate's days left, the address DNS gave) is then read again on the next one.
+ */
+export const MAX_CONNECTION_AGE_MS = 600_000;
 
 /** The phases of opening a connection. */
 export type ConnectPhase = 'dns' | 'connect' | 'tls';
@@ -209,7 +212,7 @@ export class Http1Pool {
     this.port = Number(origin.port) || (this.secure ? 443 : 80);
     this.hostHeader = origin.host;
     this.keepAliveMs = opts.keepAliveMs ?? 4000;
-    this.maxAgeMs = opts.maxAgeMs ?? 600_000;
+    this.maxAgeMs = opts.maxAgeMs ?? MAX_CONNECTION_AGE_MS;
   }
 
   /** Sends one request; the handler hears of the answer exactly as undici's would. */
