@@ -7,6 +7,7 @@
 // proxy, its own TLS, its answer to CONNECT) or in the TLS handshake with the upstream through it
 // (`tls`); a refusal has a code of its own (`proxy_refused`, `proxy_error`), not undici's
 // "aborted". How long the tunnel took to open is the proxy's business and is not measured.
+import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Client, Pool, ProxyAgent } from 'undici';
 import type { Dispatcher, buildConnector } from 'undici';
@@ -123,12 +124,20 @@ export function tunnelAgent(options: ProxyAgent.Options, events: TunnelEvents = 
   // errors of the client that speaks to the proxy: reaching it, or its answer to CONNECT
   const beforeTunnel = new WeakSet<object>();
   const toProxy = (origin: URL | string, opts: object): Dispatcher => {
-    const pool = new Pool(origin, { ...opts, headersTimeout: timeoutMs });
-    const connect = pool.connect.bind(pool) as (
+    // undici names an https: proxy reached by address with that address for SNI, which RFC 6066
+    // forbids and Node.js 26 refuses (ERR_INVALID_ARG_VALUE): no name then, as for an upstream
+    const connect = (opts as { connect: buildConnector.connector }).connect;
+    const pool = new Pool(origin, {
+      ...opts,
+      connect: (o, callback) =>
+        connect(o.servername && isIP(o.servername) ? { ...o, servername: undefined } : o, callback),
+      headersTimeout: timeoutMs,
+    });
+    const tunnel = pool.connect.bind(pool) as (
       o: Dispatcher.ConnectOptions,
     ) => Promise<Dispatcher.ConnectData>;
     (pool as { connect: unknown }).connect = (o: Dispatcher.ConnectOptions) =>
-      connect(o).catch((err: Error) => {
+      tunnel(o).catch((err: Error) => {
         beforeTunnel.add(err);
         throw err;
       });
