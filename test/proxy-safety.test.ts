@@ -3,12 +3,11 @@
 // throwaway openssl CA; trusted only through tls.ca_file), a wrong host refused, an HTTP(S)
 // proxy used when configured or named by HTTPS_PROXY, and Authorization never in the logs.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { consumerFromFn } from '../src/component/consumer.js';
 import type { CallRecord } from '../src/model/call-record.js';
@@ -17,8 +16,8 @@ import { ProxyReceiver } from '../src/receivers/proxy/proxy-receiver.js';
 import { startConnectProxy } from '../src/testing/connect-proxy.js';
 import { captureLogger } from '../src/testing/log-capture.js';
 import { nopHost, testSettings } from '../src/testing/nop-host.js';
-import { requireTool } from '../src/testing/system-tool.js';
-import { makeTestPki } from '../src/testing/test-pki.js';
+import { suitePki } from '../src/testing/test-pki.js';
+import type { TestPki } from '../src/testing/test-pki.js';
 
 const KEY = 'sk-safety-canary-0123456789abcdef';
 const BODY = JSON.stringify({
@@ -90,14 +89,8 @@ describe('proxy receiver: safe by default (TLS, HTTP proxy, logs)', function () 
   }
 
   before(function () {
-    const openssl = requireTool(
-      this,
-      'openssl',
-      ['/usr/bin/openssl', '/bin/openssl'],
-      'apt-get install -y openssl',
-    );
-    dir = mkdtempSync(join(tmpdir(), 'dw-proxy-tls-'));
-    const pki = makeTestPki(openssl, dir);
+    let pki: TestPki;
+    ({ dir, pki } = suitePki(this, 'dw-proxy-tls-'));
     pki.issue('good', { san: 'IP:127.0.0.1,DNS:localhost' });
     pki.issue('otherhost', { san: 'DNS:api.other.example' });
   });

@@ -14,7 +14,7 @@ const root = join(__dirname, '..');
 
 /** Imports that mean "real servers, child processes or system tools". */
 const E2E_HARNESS =
-  /node:child_process|testing\/(system-tool|backends|tmpfs|mock-llm|replay-server)|playwright-core|helpers\/(run-cli|child-agent|access-log-agent|persist-child|agent-with-test-doubles)|status\/chromium/;
+  /node:child_process|testing\/(system-tool|test-pki|backends|tmpfs|mock-llm|replay-server)|playwright-core|helpers\/(run-cli|child-agent|access-log-agent|persist-child|agent-with-test-doubles)|status\/chromium/;
 
 /** Suites with no such import that still spend seconds on real deadlines and back-offs. */
 const SLOW = [

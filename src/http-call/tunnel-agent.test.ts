@@ -2,17 +2,16 @@
 // The tunnel agent over real loopback: an openssl-made CA, an HTTPS upstream and an HTTP one,
 // and CONNECT proxies that tunnel, refuse, hang or speak TLS themselves.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { startConnectProxy } from '../testing/connect-proxy.js';
 import type { ConnectProxy, ConnectProxyOptions } from '../testing/connect-proxy.js';
-import { requireTool } from '../testing/system-tool.js';
-import { makeTestPki } from '../testing/test-pki.js';
+import { suitePki } from '../testing/test-pki.js';
+import type { TestPki } from '../testing/test-pki.js';
 import { claimOpened, markCall, openingFailure, tunnelAgent } from './tunnel-agent.js';
 import type { TunnelOpened, TunnelledCall } from './tunnel-agent.js';
 
@@ -25,14 +24,8 @@ describe('tunnel agent (CONNECT through a real loopback proxy)', function () {
   let httpUpstream: string;
 
   before(async function () {
-    const openssl = requireTool(
-      this,
-      'openssl',
-      ['/usr/bin/openssl', '/bin/openssl'],
-      'apt-get install -y openssl',
-    );
-    dir = mkdtempSync(join(tmpdir(), 'dw-tunnel-'));
-    const pki = makeTestPki(openssl, dir);
+    let pki: TestPki;
+    ({ dir, pki } = suitePki(this, 'dw-tunnel-'));
     pki.issue('good', { san: 'IP:127.0.0.1' });
     ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
     const answer = (_req: unknown, res: { end(b: string): void }) => res.end('{}');

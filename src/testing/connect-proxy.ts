@@ -29,12 +29,18 @@ export interface ConnectProxyOptions {
 export async function startConnectProxy(opts: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const tunnels: string[] = [];
   const sockets = new Set<Socket>();
-  const refuse = (_req: unknown, res: { writeHead(s: number): { end(): void } }) => res.writeHead(405).end();
-  const proxy = opts.tls ? createTlsServer(opts.tls, refuse) : createServer(refuse);
+  // a forward proxy only: plain requests are not its business
+  const onlyConnect = (_req: unknown, res: { writeHead(s: number): { end(): void } }) =>
+    res.writeHead(405).end();
+  const proxy = opts.tls ? createTlsServer(opts.tls, onlyConnect) : createServer(onlyConnect);
+  const keep = (s: Socket): void => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  };
   proxy.on('tlsClientError', () => {});
   proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
-    sockets.add(client);
+    keep(client);
     if (opts.silent) return client.on('error', () => {});
     if (opts.refuse) return client.end(`HTTP/1.1 ${opts.refuse} Refused\r\ncontent-length: 0\r\n\r\n`);
     const [host, port] = (req.url ?? '').split(':');
@@ -44,11 +50,9 @@ export async function startConnectProxy(opts: ConnectProxyOptions = {}): Promise
       upstream.pipe(client);
       client.pipe(upstream);
     });
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => (s === client ? upstream : client).destroy());
-      s.on('close', () => sockets.delete(s));
-    }
+    keep(upstream);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
   return {

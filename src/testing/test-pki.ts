@@ -3,8 +3,10 @@
 // then leaf certificates issued by it (`<name>.pem`/`<name>.key`). `openssl ca` (rather than
 // `x509 -req`) so a leaf can carry explicit start/end dates, e.g. an already-expired one.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireTool } from './system-tool.js';
 
 export interface LeafOptions {
   /** Subject common name; the leaf's name by default. */
@@ -97,4 +99,19 @@ export function makeTestPki(openssl: string, dir: string, caDays = 30): TestPki 
       );
     },
   };
+}
+
+/**
+ * A suite's PKI in a new temporary directory (`prefix` names it; the suite removes `dir`), with
+ * the openssl CLI found as every TLS suite finds it: a loud skip without it, a failure under CI.
+ */
+export function suitePki(ctx: Mocha.Context, prefix: string, caDays?: number): { dir: string; pki: TestPki } {
+  const openssl = requireTool(
+    ctx,
+    'openssl',
+    ['/usr/bin/openssl', '/bin/openssl'],
+    'apt-get install -y openssl',
+  );
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, pki: makeTestPki(openssl, dir, caDays) };
 }

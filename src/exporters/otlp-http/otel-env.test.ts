@@ -4,17 +4,16 @@
 // certificate variables). Test titles are the variable names: docs/otel-env.md has one row per
 // test, and the last suite here keeps the two in step.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nopHost } from '../../testing/nop-host.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import { OtlpTestReceiver, requireOtlpProto } from '../../testing/otlp-receiver.js';
 import type { ReceivedRequest } from '../../testing/otlp-receiver.js';
 import { probeRecord, violationRecord } from '../../testing/signal-records.js';
-import { requireTool } from '../../testing/system-tool.js';
-import { makeTestPki } from '../../testing/test-pki.js';
+import { suitePki } from '../../testing/test-pki.js';
+import type { TestPki } from '../../testing/test-pki.js';
 import { withEnv } from '../../testing/with-env.js';
 import type { OtlpHttpConfig } from './config.js';
 import { resolveTransport, transportProblems, USER_AGENT } from './endpoint.js';
@@ -311,9 +310,8 @@ describe('OTEL_* certificate variables of otlp_http (HTTPS loopback sink, test P
 
   before(async function () {
     requireOtlpProto(this);
-    const openssl = requireTool(this, 'openssl', ['/usr/bin/openssl'], 'apt-get install -y openssl');
-    dir = mkdtempSync(join(tmpdir(), 'dw-otel-env-tls-'));
-    const pki = makeTestPki(openssl, dir, 2);
+    let pki: TestPki;
+    ({ dir, pki } = suitePki(this, 'dw-otel-env-tls-', 2));
     pki.issue('server', { cn: '127.0.0.1', san: 'IP:127.0.0.1', dates: ['-days', '2'] });
     pki.issue('client', { cn: 'driftwatch-agent', eku: 'clientAuth', dates: ['-days', '2'] });
     pem = (name) => join(dir, name);

@@ -2,19 +2,18 @@
 // TLS to the OTLP endpoint: a custom CA bundle and a client certificate (mTLS), against a real
 // HTTPS server on loopback whose certificates `openssl` makes for the test.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { nopHost } from '../../testing/nop-host.js';
 import { fastConfig, makeExporter } from '../../testing/otlp-harness.js';
 import { decodeOtlp } from '../../testing/otlp-receiver.js';
 import { probeRecord } from '../../testing/signal-records.js';
-import { requireTool } from '../../testing/system-tool.js';
-import { makeTestPki } from '../../testing/test-pki.js';
+import { suitePki } from '../../testing/test-pki.js';
+import type { TestPki } from '../../testing/test-pki.js';
 
 describe('otlp_http over TLS (custom CA, client certificate)', function () {
   this.timeout(60_000);
@@ -24,9 +23,8 @@ describe('otlp_http over TLS (custom CA, client certificate)', function () {
   const received: string[] = [];
 
   before(async function () {
-    const openssl = requireTool(this, 'openssl', ['/usr/bin/openssl'], 'apt-get install -y openssl');
-    dir = mkdtempSync(join(tmpdir(), 'dw-tls-'));
-    const pki = makeTestPki(openssl, dir, 2);
+    let pki: TestPki;
+    ({ dir, pki } = suitePki(this, 'dw-tls-', 2));
     pki.issue('server', { cn: '127.0.0.1', san: 'IP:127.0.0.1', dates: ['-days', '2'] });
     pki.issue('client', { cn: 'driftwatch-agent', eku: 'clientAuth', dates: ['-days', '2'] });
     server = createServer(

@@ -3,16 +3,15 @@
 // A good certificate (custom CA bundle) yields handshake timing and days to expiry; an expired
 // one and a wrong-host one fail in the TLS phase with their own codes, and still report expiry.
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startConnectProxy } from '../../testing/connect-proxy.js';
-import { requireTool } from '../../testing/system-tool.js';
 import { probeOnce } from '../../testing/probe-once.js';
-import { makeTestPki } from '../../testing/test-pki.js';
+import { suitePki } from '../../testing/test-pki.js';
+import type { TestPki } from '../../testing/test-pki.js';
 
 const BODY = JSON.stringify({
   id: 'x',
@@ -24,19 +23,12 @@ const BODY = JSON.stringify({
 describe('probe receiver over TLS (openssl-made CA)', function () {
   this.timeout(60_000);
   let dir: string;
-  let openssl: string;
   const servers: Server[] = [];
   let hits = 0;
 
   before(function () {
-    openssl = requireTool(
-      this,
-      'openssl',
-      ['/usr/bin/openssl', '/bin/openssl'],
-      'apt-get install -y openssl',
-    );
-    dir = mkdtempSync(join(tmpdir(), 'dw-tls-'));
-    const pki = makeTestPki(openssl, dir);
+    let pki: TestPki;
+    ({ dir, pki } = suitePki(this, 'dw-tls-'));
     pki.issue('good', { san: 'IP:127.0.0.1,DNS:localhost' });
     pki.issue('expired', {
       san: 'IP:127.0.0.1',

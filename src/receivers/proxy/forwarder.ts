@@ -321,14 +321,8 @@ export class Forwarder {
         { err: sanitizeError(out.err) },
         'Upstream response headers could not be forwarded.',
       );
-      const retry = transportRetryable('bad_headers');
-      sendProxyError(
-        res,
-        502,
-        'upstream_bad_response',
-        'upstream sent headers that cannot be forwarded',
-        retry,
-      );
+      const why = 'upstream sent headers that cannot be forwarded';
+      sendProxyError(res, 502, 'upstream_bad_response', why, transportRetryable('bad_headers'));
       return emit({ code: 'bad_headers', phase: 'headers' }, out.status);
     }
     const code = errCode(out.err);
